@@ -1,0 +1,274 @@
+package env
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/games"
+	"github.com/arcgym/arcgym/spaces"
+	"github.com/arcgym/arcgym/tensor"
+)
+
+// Backend is one ARC game session speaking the raw command protocol. Do
+// sends RESET or ACTION1..ACTION7 and writes the result into out, reusing
+// out.Frames; on error the contents of out are unspecified and the Game
+// discards them. games.Session and remote sessions are Backends.
+type Backend interface {
+	Info() arc.GameInfo
+	Do(ctx context.Context, a arc.Action, out *arc.FrameData) error
+	Close() error
+}
+
+// Seeder is implemented by backends whose levels depend on a seed.
+type Seeder interface {
+	Seed(seed int64)
+}
+
+// Game is the Env over one ARC game backend. It is not safe for concurrent
+// use; a vector env runs one Game per worker.
+type Game struct {
+	b    Backend
+	cfg  Config
+	info arc.GameInfo
+
+	cur, next   arc.FrameData
+	obsShape    [2]int
+	framesShape [3]int
+
+	started, done, closed bool
+	// levelActions counts actions since the current level began: ARC's rule
+	// for level versus full RESET depends on it.
+	levelActions int
+	runActions   int
+	epSteps      int
+	gameOvers    int
+
+	obsSpace *spaces.Box
+	actSpace *spaces.Action
+}
+
+var _ Env = (*Game)(nil)
+
+// New returns a Game over backend b.
+func New(b Backend, opts ...Option) (*Game, error) {
+	var cfg Config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return NewWithConfig(b, cfg)
+}
+
+// NewWithConfig returns a Game over backend b configured by cfg.
+func NewWithConfig(b Backend, cfg Config) (*Game, error) {
+	if b == nil {
+		return nil, errors.New("env: nil backend")
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	info := b.Info()
+	g := &Game{
+		b:        b,
+		cfg:      cfg,
+		info:     info,
+		obsShape: [2]int{arc.GridSize, arc.GridSize},
+		obsSpace: spaces.NewBox(0, arc.NumColors-1, "uint8", arc.GridSize, arc.GridSize),
+		actSpace: spaces.NewAction(info.Available),
+	}
+	g.cur.SetFrames(1)
+	g.next.SetFrames(1)
+	if cfg.HasSeed {
+		g.seed(cfg.Seed)
+	}
+	return g, nil
+}
+
+// Make returns a Game over a new session of the built-in local game named
+// by id (versioned "base-version" or base id). It needs no network.
+func Make(id string, opts ...Option) (*Game, error) {
+	s, err := games.New(id)
+	if err != nil {
+		return nil, err
+	}
+	g, err := New(s, opts...)
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return g, nil
+}
+
+// GameInfo returns the game's metadata.
+func (g *Game) GameInfo() arc.GameInfo { return g.info }
+
+// Backend returns the backend the Game drives.
+func (g *Game) Backend() Backend { return g.b }
+
+// Last returns the last result received from the backend (a view, valid
+// until the next call).
+func (g *Game) Last() *arc.FrameData { return &g.cur }
+
+// ObservationSpace is Box(0, 15, (64,64), uint8).
+func (g *Game) ObservationSpace() spaces.Space { return g.obsSpace }
+
+// ActionSpace is the ARC action space over the game's available actions.
+func (g *Game) ActionSpace() spaces.Space { return g.actSpace }
+
+func (g *Game) seed(seed int64) {
+	if s, ok := g.b.(Seeder); ok {
+		s.Seed(seed)
+	}
+	g.actSpace.Seed(uint64(seed))
+	g.obsSpace.Seed(uint64(seed))
+}
+
+// Reset starts a new episode; see ResetMode for the kinds of reset.
+func (g *Game) Reset(ctx context.Context, opts ResetOptions) (Obs, Info, error) {
+	if g.closed {
+		return Obs{}, Info{}, ErrClosed
+	}
+	if opts.Mode > ResetAuto {
+		return Obs{}, Info{}, fmt.Errorf("env: unknown reset mode %d", opts.Mode)
+	}
+	if opts.HasSeed {
+		g.seed(opts.Seed)
+	}
+	// A RESET is a full reset when the session is new, nothing was done in
+	// the current level, or the game was won; otherwise it restarts the level.
+	fullNext := !g.started || g.levelActions == 0 || g.cur.State == arc.Win
+	sends := 1
+	switch opts.Mode {
+	case ResetGame:
+		if !fullNext {
+			sends = 2
+		}
+	case ResetLevel:
+		if g.started && fullNext && g.cur.State != arc.Win {
+			sends = 0
+		}
+	}
+	full := false
+	for i := 0; i < sends; i++ {
+		if err := g.do(ctx, arc.Action{ID: arc.Reset}); err != nil {
+			return Obs{}, Info{}, err
+		}
+		if fullNext {
+			full = true
+			g.runActions = 0
+		} else {
+			g.runActions++
+		}
+		g.levelActions = 0
+		g.started = true
+		fullNext = true
+	}
+	g.cur.FullReset = full
+	g.done = false
+	g.epSteps = 0
+	g.gameOvers = 0
+	return g.obs(), g.infoNow(), nil
+}
+
+// Step applies one action; see the package documentation for its semantics.
+func (g *Game) Step(ctx context.Context, a arc.Action) (Step, error) {
+	if g.closed {
+		return Step{}, ErrClosed
+	}
+	if !g.started || g.done {
+		return Step{}, ErrNeedsReset
+	}
+	if a.ID == arc.Reset {
+		return Step{}, fmt.Errorf("%w: RESET is not a step action; call Reset", arc.ErrInvalidAction)
+	}
+	if err := a.Validate(); err != nil {
+		return Step{}, err
+	}
+	if g.cfg.Unavailable == RejectUnavailable && !g.cur.Available.Has(a.ID) {
+		return Step{}, fmt.Errorf("%w: %s not in available actions %v", arc.ErrActionNotAvailable, a, g.cur.Available)
+	}
+	prev := g.progress()
+	if err := g.do(ctx, a); err != nil {
+		return Step{}, err
+	}
+	g.epSteps++
+	g.runActions++
+	g.levelActions++
+	if g.cur.LevelsCompleted != prev.LevelsCompleted {
+		g.levelActions = 0
+	}
+	st := Step{Reward: g.cfg.Reward(prev, g.progress())}
+	switch g.cur.State {
+	case arc.Win:
+		st.Terminated = true
+	case arc.GameOver:
+		if g.cfg.GameOver == GameOverEnds {
+			st.Terminated = true
+			break
+		}
+		if err := g.do(ctx, arc.Action{ID: arc.Reset}); err != nil {
+			return Step{}, fmt.Errorf("env: level reset after GAME_OVER: %w", err)
+		}
+		g.cur.FullReset = false
+		g.runActions++
+		g.levelActions = 0
+		g.gameOvers++
+	}
+	g.done = st.Terminated
+	st.Obs = g.obs()
+	st.Info = g.infoNow()
+	st.Info.Action = a
+	return st, nil
+}
+
+// do sends one command into the spare buffer and swaps it in on success, so
+// a failed command leaves the last good result untouched.
+func (g *Game) do(ctx context.Context, a arc.Action) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := g.b.Do(ctx, a, &g.next); err != nil {
+		return err
+	}
+	if g.next.NumFrames() == 0 {
+		return fmt.Errorf("%w: %s returned no frames", arc.ErrInvalidFrame, a)
+	}
+	g.cur, g.next = g.next, g.cur
+	return nil
+}
+
+func (g *Game) progress() Progress {
+	return Progress{State: g.cur.State, LevelsCompleted: g.cur.LevelsCompleted, WinLevels: g.cur.WinLevels}
+}
+
+func (g *Game) obs() Obs {
+	return Obs{Grid: tensor.U8{Shape: g.obsShape[:], Data: g.cur.Last()}}
+}
+
+func (g *Game) infoNow() Info {
+	g.framesShape = [3]int{g.cur.NumFrames(), arc.GridSize, arc.GridSize}
+	return Info{
+		GameID:          g.cur.GameID,
+		GUID:            g.cur.GUID,
+		State:           g.cur.State,
+		LevelsCompleted: g.cur.LevelsCompleted,
+		WinLevels:       g.cur.WinLevels,
+		Available:       g.cur.Available,
+		Frames:          tensor.U8{Shape: g.framesShape[:], Data: g.cur.Frames},
+		FullReset:       g.cur.FullReset,
+		Action:          g.cur.Action,
+		EpisodeSteps:    g.epSteps,
+		ScoreActions:    g.runActions,
+		GameOvers:       g.gameOvers,
+	}
+}
+
+// Close closes the backend. It is safe to call more than once.
+func (g *Game) Close() error {
+	if g.closed {
+		return nil
+	}
+	g.closed = true
+	return g.b.Close()
+}

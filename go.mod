@@ -1,0 +1,3 @@
+module github.com/arcgym/arcgym
+
+go 1.26.8

@@ -1,0 +1,160 @@
+package spaces
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/arcgym/arcgym/arc"
+)
+
+// The flat layout of ARC actions: ACTION1..ACTION5 at 0..4, ACTION7 at 5,
+// then ACTION6 at every cell, 6 + y*64 + x.
+const (
+	// FlatAction6 is the flat index of ACTION6 at (0,0).
+	FlatAction6 = 6
+	// FlatSize is the number of flat action indices.
+	FlatSize = FlatAction6 + arc.FrameCells
+)
+
+// Flatten maps an action to its flat index. RESET and unknown ids have none
+// and give -1.
+func Flatten(a arc.Action) int {
+	switch {
+	case a.ID >= arc.Action1 && a.ID <= arc.Action5:
+		return int(a.ID) - 1
+	case a.ID == arc.Action7:
+		return 5
+	case a.ID == arc.Action6 && a.X < arc.GridSize && a.Y < arc.GridSize:
+		return FlatAction6 + int(a.Y)*arc.GridSize + int(a.X)
+	}
+	return -1
+}
+
+// Unflatten maps a flat index back to its action; ok is false outside
+// 0..FlatSize-1.
+func Unflatten(i int) (a arc.Action, ok bool) {
+	switch {
+	case i >= 0 && i < 5:
+		return arc.Action{ID: arc.ActionID(i + 1)}, true
+	case i == 5:
+		return arc.Action{ID: arc.Action7}, true
+	case i >= FlatAction6 && i < FlatSize:
+		c := i - FlatAction6
+		return arc.Action{ID: arc.Action6, X: uint8(c % arc.GridSize), Y: uint8(c / arc.GridSize)}, true
+	}
+	return arc.Action{}, false
+}
+
+// Action is the space of ARC game actions: any id in Available (ACTION1-7;
+// RESET is never part of it), with ACTION6 at any of the 64x64 cells. Its
+// elements are arc.Action values; flat indices (Flatten) are accepted by
+// Contains too.
+type Action struct {
+	Available arc.ActionSet
+	rng       *rand.Rand
+}
+
+// NewAction returns the action space for a game offering avail; RESET is
+// dropped from the set.
+func NewAction(avail arc.ActionSet) *Action {
+	return &Action{Available: avail &^ arc.ActionSetOf(arc.Reset), rng: newRand(0)}
+}
+
+// Contains accepts an arc.Action or a flat index (int).
+func (s *Action) Contains(v any) bool {
+	switch x := v.(type) {
+	case arc.Action:
+		return Flatten(x) >= 0 && s.Available.Has(x.ID)
+	case int:
+		a, ok := Unflatten(x)
+		return ok && s.Available.Has(a.ID)
+	}
+	return false
+}
+
+// Shape is nil: an action is a structured scalar.
+func (s *Action) Shape() []int { return nil }
+
+// Seed reseeds the sampler.
+func (s *Action) Seed(seed uint64) { s.rng = newRand(seed) }
+
+// String describes the space.
+func (s *Action) String() string { return fmt.Sprintf("Action(%v)", s.Available) }
+
+// N returns the size of the flat space, FlatSize.
+func (s *Action) N() int { return FlatSize }
+
+// Mask writes the flat availability mask into dst (len FlatSize) and returns it.
+func (s *Action) Mask(dst []bool) []bool {
+	if len(dst) != FlatSize {
+		dst = make([]bool, FlatSize)
+	}
+	for i := range FlatSize {
+		a, _ := Unflatten(i)
+		dst[i] = s.Available.Has(a.ID)
+	}
+	return dst
+}
+
+// Sample draws an action: an available id uniformly, then for ACTION6 a cell
+// uniformly. With a non-nil flat mask (len FlatSize) only indices whose mask
+// entry is true are drawn, still id first, then cell, so that the 4096
+// ACTION6 cells do not swamp the other actions. ok is false when nothing is
+// allowed.
+func (s *Action) Sample(mask []bool) (a arc.Action, ok bool) {
+	var ids [arc.NumActionIDs]arc.ActionID
+	n := 0
+	for id := arc.Action1; id <= arc.Action7; id++ {
+		if !s.Available.Has(id) {
+			continue
+		}
+		if mask != nil && !anyAllowed(id, mask) {
+			continue
+		}
+		ids[n] = id
+		n++
+	}
+	if n == 0 {
+		return arc.Action{}, false
+	}
+	id := ids[s.rng.IntN(n)]
+	if id != arc.Action6 {
+		return arc.Action{ID: id}, true
+	}
+	if mask == nil {
+		c := s.rng.IntN(arc.FrameCells)
+		return arc.Click(c%arc.GridSize, c/arc.GridSize), true
+	}
+	cells := mask[FlatAction6:FlatSize]
+	k := 0
+	for _, m := range cells {
+		if m {
+			k++
+		}
+	}
+	pick := s.rng.IntN(k)
+	for c, m := range cells {
+		if m {
+			if pick == 0 {
+				return arc.Click(c%arc.GridSize, c/arc.GridSize), true
+			}
+			pick--
+		}
+	}
+	return arc.Action{}, false
+}
+
+func anyAllowed(id arc.ActionID, mask []bool) bool {
+	if len(mask) != FlatSize {
+		return false
+	}
+	if id != arc.Action6 {
+		return mask[Flatten(arc.Action{ID: id})]
+	}
+	for _, m := range mask[FlatAction6:] {
+		if m {
+			return true
+		}
+	}
+	return false
+}
