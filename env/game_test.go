@@ -1,0 +1,334 @@
+package env_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/spaces"
+)
+
+var (
+	up    = arc.Simple(arc.Action1) // completes a level on the fake
+	lose  = arc.Simple(arc.Action2)
+	paint = arc.Simple(arc.Action3)
+	undo  = arc.Simple(arc.Action7)
+)
+
+func newGame(t *testing.T, cfg envtest.FakeConfig, opts ...env.Option) (*env.Game, *envtest.Fake) {
+	t.Helper()
+	f := envtest.NewFake(cfg)
+	g, err := env.New(f, opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = g.Close() })
+	return g, f
+}
+
+func TestStepBeforeResetNeedsReset(t *testing.T) {
+	g, f := newGame(t, envtest.FakeConfig{})
+	_, err := g.Step(t.Context(), paint)
+	require.ErrorIs(t, err, env.ErrNeedsReset)
+	assert.Zero(t, f.Commands(), "nothing may reach the backend")
+}
+
+func TestRewardIsLevelDeltaAndWinTerminates(t *testing.T) {
+	g, _ := newGame(t, envtest.FakeConfig{Levels: 3})
+	obs, info, err := g.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []int{64, 64}, obs.Grid.Shape)
+	assert.True(t, info.FullReset)
+	assert.Equal(t, 3, info.WinLevels)
+
+	var total float64
+	for i := range 3 {
+		st, err := g.Step(t.Context(), paint)
+		require.NoError(t, err)
+		assert.Zero(t, st.Reward)
+		st, err = g.Step(t.Context(), up)
+		require.NoError(t, err)
+		assert.Equal(t, 1.0, st.Reward, "level %d", i)
+		assert.Equal(t, i+1, st.Info.LevelsCompleted)
+		total += st.Reward
+		assert.Equal(t, i == 2, st.Terminated)
+		assert.False(t, st.Truncated)
+	}
+	assert.Equal(t, 3.0, total)
+	_, err = g.Step(t.Context(), paint)
+	require.ErrorIs(t, err, env.ErrNeedsReset)
+}
+
+func TestGameOverModes(t *testing.T) {
+	t.Run("ends", func(t *testing.T) {
+		g, _ := newGame(t, envtest.FakeConfig{})
+		_, _, err := g.Reset(t.Context(), env.ResetOptions{})
+		require.NoError(t, err)
+		st, err := g.Step(t.Context(), lose)
+		require.NoError(t, err)
+		assert.True(t, st.Terminated)
+		assert.Equal(t, arc.GameOver, st.Info.State)
+	})
+	t.Run("restarts level", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Levels: 3}, env.WithGameOver(env.GameOverRestartsLevel),
+			env.WithReward(env.ShapedReward(1, 0, -0.5)))
+		_, _, err := g.Reset(t.Context(), env.ResetOptions{})
+		require.NoError(t, err)
+		_, err = g.Step(t.Context(), up)
+		require.NoError(t, err)
+		resetsBefore := f.Resets()
+		st, err := g.Step(t.Context(), lose)
+		require.NoError(t, err)
+		assert.False(t, st.Terminated)
+		assert.Equal(t, -0.5, st.Reward)
+		assert.Equal(t, arc.NotFinished, st.Info.State)
+		assert.Equal(t, 1, st.Info.LevelsCompleted, "progress kept")
+		assert.Equal(t, 1, st.Info.GameOvers)
+		assert.Equal(t, resetsBefore+1, f.Resets())
+		assert.Equal(t, 1, f.Level())
+		// 1 level action, 1 losing action, 1 level reset.
+		assert.Equal(t, 3, st.Info.ScoreActions)
+	})
+}
+
+func TestResetModes(t *testing.T) {
+	ctx := t.Context()
+	t.Run("game reset after actions sends two RESETs", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Levels: 3})
+		_, _, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		_, err = g.Step(ctx, up)
+		require.NoError(t, err)
+		_, err = g.Step(ctx, paint)
+		require.NoError(t, err)
+		_, info, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 3, f.Resets())
+		assert.Zero(t, info.LevelsCompleted)
+		assert.Zero(t, f.Level())
+		assert.True(t, info.FullReset)
+		assert.Zero(t, info.ScoreActions)
+	})
+	t.Run("game reset at level start sends one", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Levels: 3})
+		_, _, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		_, err = g.Step(ctx, up)
+		require.NoError(t, err)
+		_, info, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 2, f.Resets())
+		assert.Zero(t, info.LevelsCompleted)
+	})
+	t.Run("level reset keeps progress", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Levels: 3})
+		obs0, _, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		first := append([]uint8(nil), obs0.Grid.Data...)
+		st, err := g.Step(ctx, up)
+		require.NoError(t, err)
+		level1 := append([]uint8(nil), st.Obs.Grid.Data...)
+		assert.NotEqual(t, first, level1)
+		st, err = g.Step(ctx, paint)
+		require.NoError(t, err)
+		assert.NotEqual(t, level1, st.Obs.Grid.Data)
+		obs, info, err := g.Reset(ctx, env.ResetOptions{Mode: env.ResetLevel})
+		require.NoError(t, err)
+		assert.Equal(t, 1, info.LevelsCompleted)
+		assert.False(t, info.FullReset)
+		assert.Equal(t, level1, obs.Grid.Data, "level rebuilt pristine")
+		assert.Equal(t, 2, f.Resets())
+		assert.Equal(t, 3, info.ScoreActions, "two actions and one level reset")
+
+		// A second level reset with no action in between sends nothing.
+		_, info, err = g.Reset(ctx, env.ResetOptions{Mode: env.ResetLevel})
+		require.NoError(t, err)
+		assert.Equal(t, 2, f.Resets())
+		assert.Equal(t, 1, info.LevelsCompleted)
+	})
+	t.Run("auto follows ARC", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Levels: 3})
+		_, _, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		_, err = g.Step(ctx, up)
+		require.NoError(t, err)
+		_, err = g.Step(ctx, paint)
+		require.NoError(t, err)
+		_, info, err := g.Reset(ctx, env.ResetOptions{Mode: env.ResetAuto})
+		require.NoError(t, err)
+		assert.Equal(t, 1, info.LevelsCompleted, "first RESET restarts the level")
+		assert.False(t, info.FullReset)
+		_, info, err = g.Reset(ctx, env.ResetOptions{Mode: env.ResetAuto})
+		require.NoError(t, err)
+		assert.Zero(t, info.LevelsCompleted, "second RESET in a row is a full reset")
+		assert.True(t, info.FullReset)
+		assert.Equal(t, 3, f.Resets())
+	})
+	t.Run("after win every reset is full", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Levels: 1})
+		_, _, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		st, err := g.Step(ctx, up)
+		require.NoError(t, err)
+		require.True(t, st.Terminated)
+		_, info, err := g.Reset(ctx, env.ResetOptions{Mode: env.ResetLevel})
+		require.NoError(t, err)
+		assert.True(t, info.FullReset)
+		assert.Equal(t, arc.NotFinished, info.State)
+		assert.Equal(t, 2, f.Resets())
+	})
+	t.Run("unknown mode", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{})
+		_, _, err := g.Reset(ctx, env.ResetOptions{Mode: 9})
+		require.Error(t, err)
+		assert.Zero(t, f.Commands())
+	})
+}
+
+func TestMultiFrameSteps(t *testing.T) {
+	g, _ := newGame(t, envtest.FakeConfig{FramesPerAction: 4, Levels: 2})
+	_, info, err := g.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 64, 64}, info.Frames.Shape)
+	st, err := g.Step(t.Context(), paint)
+	require.NoError(t, err)
+	assert.Equal(t, []int{4, 64, 64}, st.Info.Frames.Shape)
+	require.NoError(t, st.Info.Frames.Validate())
+	assert.Equal(t, st.Info.Frames.Index(3).Data, st.Obs.Grid.Data, "observation is the last frame")
+	assert.NotEqual(t, st.Info.Frames.Index(0).Data, st.Obs.Grid.Data)
+	st, err = g.Step(t.Context(), up)
+	require.NoError(t, err)
+	assert.Equal(t, 5, st.Info.Frames.Shape[0], "level transition adds a frame")
+}
+
+func TestUnavailableActions(t *testing.T) {
+	avail := arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action3)
+	t.Run("rejected by default", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Available: avail})
+		_, _, err := g.Reset(t.Context(), env.ResetOptions{})
+		require.NoError(t, err)
+		before := f.Commands()
+		_, err = g.Step(t.Context(), arc.Click(3, 4))
+		require.ErrorIs(t, err, arc.ErrActionNotAvailable)
+		assert.Contains(t, err.Error(), "ACTION6(3,4)")
+		assert.Equal(t, before, f.Commands())
+		st, err := g.Step(t.Context(), paint)
+		require.NoError(t, err, "a rejected action loses nothing")
+		assert.Equal(t, 1, st.Info.EpisodeSteps)
+	})
+	t.Run("sent on request and charged", func(t *testing.T) {
+		g, f := newGame(t, envtest.FakeConfig{Available: avail}, env.WithUnavailable(env.SendUnavailable))
+		obs, _, err := g.Reset(t.Context(), env.ResetOptions{})
+		require.NoError(t, err)
+		before := append([]uint8(nil), obs.Grid.Data...)
+		st, err := g.Step(t.Context(), arc.Click(3, 4))
+		require.NoError(t, err)
+		assert.Equal(t, before, st.Obs.Grid.Data, "no visible change")
+		assert.Equal(t, 1, st.Info.ScoreActions)
+		assert.Equal(t, 1, f.Actions())
+	})
+}
+
+func TestInvalidActions(t *testing.T) {
+	g, f := newGame(t, envtest.FakeConfig{})
+	_, _, err := g.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	n := f.Commands()
+	for _, a := range []arc.Action{{ID: arc.Reset}, {ID: 9}, {ID: arc.Action6, X: 64}, {ID: arc.Action6, Y: 200}} {
+		_, err := g.Step(t.Context(), a)
+		require.ErrorIs(t, err, arc.ErrInvalidAction, "%v", a)
+	}
+	assert.Equal(t, n, f.Commands())
+}
+
+func TestBackendErrorLosesNothing(t *testing.T) {
+	boom := errors.New("boom")
+	failNext := false
+	g, _ := newGame(t, envtest.FakeConfig{Fail: func(int, arc.Action) error {
+		if failNext {
+			return boom
+		}
+		return nil
+	}})
+	_, _, err := g.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	st, err := g.Step(t.Context(), paint)
+	require.NoError(t, err)
+	kept := append([]uint8(nil), st.Obs.Grid.Data...)
+	failNext = true
+	_, err = g.Step(t.Context(), paint)
+	require.ErrorIs(t, err, boom)
+	assert.Equal(t, kept, g.Last().Last(), "last good frame kept")
+	failNext = false
+	st, err = g.Step(t.Context(), paint)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Info.EpisodeSteps)
+}
+
+func TestContextCancelled(t *testing.T) {
+	g, f := newGame(t, envtest.FakeConfig{})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, _, err := g.Reset(ctx, env.ResetOptions{})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, f.Commands())
+}
+
+func TestCloseThenUse(t *testing.T) {
+	g, _ := newGame(t, envtest.FakeConfig{})
+	require.NoError(t, g.Close())
+	require.NoError(t, g.Close())
+	_, _, err := g.Reset(t.Context(), env.ResetOptions{})
+	require.ErrorIs(t, err, env.ErrClosed)
+	_, err = g.Step(t.Context(), paint)
+	require.ErrorIs(t, err, env.ErrClosed)
+}
+
+func TestSeedsAreReproducible(t *testing.T) {
+	run := func(seed int64) []uint8 {
+		g, _ := newGame(t, envtest.FakeConfig{})
+		obs, _, err := g.Reset(t.Context(), env.WithSeed(seed))
+		require.NoError(t, err)
+		out := append([]uint8(nil), obs.Grid.Data...)
+		a, ok := g.ActionSpace().(*spaces.Action).Sample(nil)
+		require.True(t, ok)
+		st, err := g.Step(t.Context(), a)
+		require.NoError(t, err)
+		return append(out, st.Obs.Grid.Data...)
+	}
+	assert.Equal(t, run(7), run(7))
+	assert.NotEqual(t, run(7), run(8))
+}
+
+func TestSpaces(t *testing.T) {
+	g, _ := newGame(t, envtest.FakeConfig{Available: arc.ActionSetOf(arc.Action1, arc.Action6)})
+	obs, _, err := g.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	assert.True(t, g.ObservationSpace().Contains(obs.Grid))
+	as := g.ActionSpace()
+	assert.True(t, as.Contains(arc.Click(63, 63)))
+	assert.True(t, as.Contains(up))
+	assert.False(t, as.Contains(paint))
+	assert.False(t, as.Contains(arc.Action{ID: arc.Reset}))
+}
+
+func TestStepAllocatesNothing(t *testing.T) {
+	g, _ := newGame(t, envtest.FakeConfig{Levels: 200})
+	ctx := t.Context()
+	_, _, err := g.Reset(ctx, env.ResetOptions{})
+	require.NoError(t, err)
+	actions := []arc.Action{paint, arc.Click(5, 9), undo, up}
+	i := 0
+	allocs := testing.AllocsPerRun(500, func() {
+		st, err := g.Step(ctx, actions[i%len(actions)])
+		if err != nil || st.Terminated {
+			_, _, _ = g.Reset(ctx, env.ResetOptions{})
+		}
+		i++
+	})
+	assert.Zero(t, allocs)
+}
