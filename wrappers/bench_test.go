@@ -1,0 +1,115 @@
+package wrappers_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/wrappers"
+)
+
+// hotPath lists the wrappers whose Step must not allocate, each over the
+// raw Game, plus the typical stack. Long time limits keep episode ends
+// (which score the run) out of the measured steps.
+var hotPath = []struct {
+	name string
+	wrap func(env.Env) env.Env
+}{
+	{"raw", func(e env.Env) env.Env { return e }},
+	{"framestack4", func(e env.Env) env.Env { return must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{})) }},
+	{"framestack4-all", func(e env.Env) env.Env {
+		return must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{Policy: wrappers.StackAll}))
+	}},
+	{"maxpool", func(e env.Env) env.Env { return must(wrappers.NewMaxPool(e)) }},
+	{"mask", func(e env.Env) env.Env { return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{})) }},
+	{"mask-nonbackground", func(e env.Env) env.Env {
+		return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap}))
+	}},
+	{"timelimit", func(e env.Env) env.Env {
+		return must(wrappers.NewTimeLimit(e, 1<<30, wrappers.TimeLimitConfig{}))
+	}},
+	{"stats", func(e env.Env) env.Env { return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})) }},
+	{"encode", func(e env.Env) env.Env { return must(wrappers.NewEncode(e, scaled{})) }},
+	{"clip", func(e env.Env) env.Env { return must(wrappers.NewClipReward(e, -1, 1)) }},
+	{"sticky", func(e env.Env) env.Env { return must(wrappers.NewStickyActions(e, 0.25, 1)) }},
+	{"stack", func(e env.Env) env.Env {
+		e = must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{}))
+		e = must(wrappers.NewStickyActions(e, 0.25, 1))
+		e = must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{}))
+		e = must(wrappers.NewEncode(e, scaled{}))
+		e = must(wrappers.NewClipReward(e, -1, 1))
+		e = must(wrappers.NewTimeLimit(e, 1<<30, wrappers.TimeLimitConfig{}))
+		return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{}))
+	}},
+}
+
+// stepper cycles through actions that never end an episode of the fake.
+type stepper struct {
+	e env.Env
+	i int
+}
+
+var cycle = [...]arc.Action{arc.Simple(arc.Action3), arc.Click(10, 20), arc.Simple(arc.Action4), arc.Simple(arc.Action7), arc.Simple(arc.Action5)}
+
+func (s *stepper) step(tb testing.TB) {
+	st, err := s.e.Step(tb.Context(), cycle[s.i%len(cycle)])
+	s.i++
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if st.Done() {
+		tb.Fatal("episode ended")
+	}
+}
+
+func newStepper(tb testing.TB, wrap func(env.Env) env.Env, frames int) *stepper {
+	e := wrap(newGame(tb, envtest.FakeConfig{FramesPerAction: frames}))
+	if _, _, err := e.Reset(tb.Context(), env.ResetOptions{}); err != nil {
+		tb.Fatal(err)
+	}
+	return &stepper{e: e}
+}
+
+func TestStepAllocatesNothing(t *testing.T) {
+	for _, w := range hotPath {
+		for _, frames := range []int{1, 3} {
+			s := newStepper(t, w.wrap, frames)
+			s.step(t)
+			assert.Zero(t, testing.AllocsPerRun(200, func() { s.step(t) }), "%s, %d frames per action", w.name, frames)
+		}
+	}
+}
+
+// TestResetAllocatesNothing covers Reset on the hot path of a training
+// loop (episode ends are handled by Reset, not by the wrappers).
+func TestResetAllocatesNothing(t *testing.T) {
+	for _, w := range hotPath {
+		s := newStepper(t, w.wrap, 2)
+		allocs := testing.AllocsPerRun(50, func() {
+			s.step(t)
+			if _, _, err := s.e.Reset(t.Context(), env.ResetOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		assert.Zero(t, allocs, w.name)
+	}
+}
+
+// BenchmarkStep measures the per-step cost of each wrapper and of the
+// typical stack over the raw Game in the same run: subtract "raw" for the
+// overhead.
+func BenchmarkStep(b *testing.B) {
+	for _, w := range hotPath {
+		b.Run(w.name, func(b *testing.B) {
+			s := newStepper(b, w.wrap, 1)
+			b.SetBytes(arc.FrameCells)
+			b.ReportAllocs()
+			for b.Loop() {
+				s.step(b)
+			}
+		})
+	}
+}

@@ -1,0 +1,85 @@
+package wrappers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/tensor"
+)
+
+// Encoder turns a tensor of colour indices into a float tensor, the input
+// of a model. Package encoding provides the standard encoders.
+//
+// OutShape returns the shape Encode writes for an input of shape in, or nil
+// when the encoder does not accept that shape. Encode writes the encoding of
+// src into dst, whose shape is OutShape(src.Shape); it must not keep either
+// tensor and should allocate nothing.
+type Encoder interface {
+	OutShape(in []int) []int
+	Encode(dst tensor.F32, src tensor.U8) error
+}
+
+// Encode is a wrapper that fills Obs.Float with an Encoder's output of
+// Obs.Grid on every Reset and Step. The float tensor lives in a buffer the
+// wrapper owns (valid until the next call). ObservationSpace still
+// describes Obs.Grid; FloatShape gives the shape of Obs.Float.
+type Encode struct {
+	inner
+	enc   Encoder
+	shape []int
+	buf   tensor.F32
+}
+
+// NewEncode wraps e so that observations carry enc's encoding of the grid.
+// It fails when enc does not accept e's observation shape.
+func NewEncode(e env.Env, enc Encoder) (*Encode, error) {
+	if e == nil || enc == nil {
+		return nil, fmt.Errorf("wrappers: encode needs an env and an encoder")
+	}
+	in := e.ObservationSpace().Shape()
+	out := enc.OutShape(in)
+	if out == nil {
+		return nil, fmt.Errorf("wrappers: encoder %T does not accept observations of shape %v", enc, in)
+	}
+	return &Encode{inner: e, enc: enc, shape: slices.Clone(in), buf: tensor.New[float32](out...)}, nil
+}
+
+// Unwrap returns the wrapped Env.
+func (w *Encode) Unwrap() env.Env { return w.inner }
+
+// FloatShape returns the shape of Obs.Float.
+func (w *Encode) FloatShape() []int { return w.buf.Shape }
+
+// Reset resets the wrapped Env and encodes the first observation.
+func (w *Encode) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	obs, info, err := w.inner.Reset(ctx, opts)
+	if err != nil {
+		return obs, info, err
+	}
+	err = w.encode(&obs)
+	return obs, info, err
+}
+
+// Step steps the wrapped Env and encodes the observation.
+func (w *Encode) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	st, err := w.inner.Step(ctx, a)
+	if err != nil {
+		return st, err
+	}
+	err = w.encode(&st.Obs)
+	return st, err
+}
+
+func (w *Encode) encode(obs *env.Obs) error {
+	if !slices.Equal(obs.Grid.Shape, w.shape) {
+		return fmt.Errorf("wrappers: observation of shape %v, encoder set up for %v", obs.Grid.Shape, w.shape)
+	}
+	if err := w.enc.Encode(w.buf, obs.Grid); err != nil {
+		return fmt.Errorf("wrappers: encode: %w", err)
+	}
+	obs.Float = w.buf
+	return nil
+}

@@ -1,0 +1,60 @@
+package wrappers_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/wrappers"
+)
+
+// A typical stack: masked actions, four stacked frames, a time limit and
+// episode statistics with the official score.
+func Example() {
+	ctx := context.Background()
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Baselines: []int{2, 2}}))
+	var e env.Env = g
+	e, _ = wrappers.NewActionMask(e, wrappers.ActionMaskConfig{})
+	e, _ = wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{})
+	e, _ = wrappers.NewTimeLimit(e, 100, wrappers.TimeLimitConfig{})
+	e, _ = wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})
+	defer e.Close()
+
+	obs, info, _ := e.Reset(ctx, env.ResetOptions{})
+	fmt.Println("observation", obs.Grid.Shape, "mask entries", len(info.Mask))
+	for _, a := range []arc.Action{arc.Simple(arc.Action3), arc.Simple(arc.Action1), arc.Simple(arc.Action1)} {
+		st, err := e.Step(ctx, a)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if ep := st.Info.Episode; ep != nil {
+			fmt.Printf("won=%v length=%d return=%g score=%.1f\n", ep.Won, ep.Length, ep.Return, ep.Score)
+		}
+	}
+	// Output:
+	// observation [4 64 64] mask entries 4102
+	// won=true length=3 return=2 score=100.0
+}
+
+func ExampleReplay() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "rec")
+	defer os.RemoveAll(dir)
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	rec, _ := wrappers.NewRecorder(g, wrappers.RecorderConfig{Dir: dir, Frames: true})
+	rec.Reset(ctx, env.ResetOptions{})
+	rec.Step(ctx, arc.Click(5, 5))
+	rec.Step(ctx, arc.Simple(arc.Action1))
+	rec.Close()
+
+	f, _ := os.Open(rec.Path())
+	defer f.Close()
+	fresh, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	res, err := wrappers.Replay(ctx, fresh, f)
+	fmt.Println(res.Resets, res.Steps, err)
+	// Output: 1 2 <nil>
+}

@@ -1,0 +1,168 @@
+package wrappers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/spaces"
+	"github.com/arcgym/arcgym/tensor"
+)
+
+// StackPadding selects what fills a frame stack right after Reset, before
+// n frames have been seen.
+type StackPadding uint8
+
+const (
+	// PadRepeat fills the stack with the first frame of the episode (the
+	// default), so the stack never shows frames that did not happen.
+	PadRepeat StackPadding = iota
+	// PadZeros fills the stack with all-zero frames (colour 0).
+	PadZeros
+)
+
+// StackPolicy selects which frames of a step enter the stack.
+type StackPolicy uint8
+
+const (
+	// StackLast pushes one frame per step: the observation (the default).
+	StackLast StackPolicy = iota
+	// StackAll pushes every frame of the step (Info.Frames), so animations
+	// of multi-frame steps are kept; a step with more than n frames leaves
+	// only its last n in the stack.
+	StackAll
+)
+
+// FrameStackConfig configures a FrameStack; the zero value repeats the
+// first frame as padding and stacks one frame per step.
+type FrameStackConfig struct {
+	Padding StackPadding
+	Policy  StackPolicy
+}
+
+// FrameStack is a wrapper whose observation is the last n frames, oldest
+// first: Obs.Grid has shape (n, inner shape...), (n,64,64) over a Game.
+//
+// The frames live in a ring of 2n slots where every frame is written twice,
+// so the n most recent frames are always one contiguous view and a step
+// copies each new frame twice instead of shifting the stack.
+type FrameStack struct {
+	inner
+	cfg       FrameStackConfig
+	n         int
+	frameSize int
+	ring      []uint8
+	head      int // slot of the oldest frame, 0..n-1
+	shape     []int
+	space     *spaces.Box
+}
+
+// NewFrameStack wraps e so that observations stack the last n frames.
+func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) {
+	if e == nil {
+		return nil, fmt.Errorf("wrappers: frame stack needs an env")
+	}
+	if n < 1 {
+		return nil, fmt.Errorf("wrappers: frame stack of %d frames, need at least 1", n)
+	}
+	if cfg.Padding > PadZeros {
+		return nil, fmt.Errorf("wrappers: unknown stack padding %d", cfg.Padding)
+	}
+	if cfg.Policy > StackAll {
+		return nil, fmt.Errorf("wrappers: unknown stack policy %d", cfg.Policy)
+	}
+	in := e.ObservationSpace().Shape()
+	if cfg.Policy == StackAll && !slices.Equal(in, []int{arc.GridSize, arc.GridSize}) {
+		return nil, fmt.Errorf("wrappers: stacking all frames needs (64,64) observations, have %v", in)
+	}
+	fs := tensor.Size(in)
+	shape := append([]int{n}, in...)
+	lo, hi := 0.0, float64(arc.NumColors-1)
+	if b, ok := e.ObservationSpace().(*spaces.Box); ok {
+		lo, hi = b.Low, b.High
+	}
+	return &FrameStack{
+		inner: e, cfg: cfg, n: n, frameSize: fs,
+		ring:  make([]uint8, 2*n*fs),
+		shape: shape,
+		space: spaces.NewBox(lo, hi, "uint8", shape...),
+	}, nil
+}
+
+// Unwrap returns the wrapped Env.
+func (w *FrameStack) Unwrap() env.Env { return w.inner }
+
+// ObservationSpace is the inner space stacked n times.
+func (w *FrameStack) ObservationSpace() spaces.Space { return w.space }
+
+// Reset resets the wrapped Env and fills the stack with padding and the
+// first observation.
+func (w *FrameStack) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	obs, info, err := w.inner.Reset(ctx, opts)
+	if err != nil {
+		return obs, info, err
+	}
+	if err := w.checkFrame(obs.Grid); err != nil {
+		return env.Obs{}, info, err
+	}
+	first := obs.Grid.Data
+	if w.cfg.Policy == StackAll && info.Frames.Len() >= w.frameSize {
+		first = info.Frames.Data[:w.frameSize]
+	}
+	w.head = 0
+	if w.cfg.Padding == PadZeros {
+		clear(w.ring)
+	} else {
+		for i := range 2 * w.n {
+			copy(w.ring[i*w.frameSize:], first)
+		}
+	}
+	w.push(obs, info)
+	obs.Grid = w.view()
+	return obs, info, nil
+}
+
+// Step steps the wrapped Env and pushes the step's frames.
+func (w *FrameStack) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	st, err := w.inner.Step(ctx, a)
+	if err != nil {
+		return st, err
+	}
+	if err := w.checkFrame(st.Obs.Grid); err != nil {
+		return env.Step{}, err
+	}
+	w.push(st.Obs, st.Info)
+	st.Obs.Grid = w.view()
+	return st, nil
+}
+
+func (w *FrameStack) checkFrame(g tensor.U8) error {
+	if len(g.Data) != w.frameSize {
+		return fmt.Errorf("wrappers: frame stack got an observation of shape %v, want %v", g.Shape, w.shape[1:])
+	}
+	return nil
+}
+
+func (w *FrameStack) push(obs env.Obs, info env.Info) {
+	if w.cfg.Policy == StackLast || info.Frames.Len() < w.frameSize {
+		w.pushFrame(obs.Grid.Data)
+		return
+	}
+	k := info.Frames.Len() / w.frameSize
+	for i := max(0, k-w.n); i < k; i++ {
+		w.pushFrame(info.Frames.Data[i*w.frameSize : (i+1)*w.frameSize])
+	}
+}
+
+func (w *FrameStack) pushFrame(f []uint8) {
+	fs := w.frameSize
+	copy(w.ring[w.head*fs:(w.head+1)*fs], f)
+	copy(w.ring[(w.head+w.n)*fs:(w.head+w.n+1)*fs], f)
+	w.head = (w.head + 1) % w.n
+}
+
+func (w *FrameStack) view() tensor.U8 {
+	return tensor.U8{Shape: w.shape, Data: w.ring[w.head*w.frameSize : (w.head+w.n)*w.frameSize]}
+}

@@ -1,0 +1,245 @@
+package wrappers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/spaces"
+)
+
+// CellMask decides which cells of a frame are worth clicking: it sets
+// allowed[y*64+x] for every cell (x, y) of frame (64x64, row-major) that
+// ACTION6 may target. Both slices hold arc.FrameCells entries.
+type CellMask func(frame []uint8, allowed []bool)
+
+// NonBackground allows the cells whose colour differs from the background,
+// the most frequent colour of the frame (the lowest colour index on a tie),
+// so that clicks land on objects.
+func NonBackground(frame []uint8, allowed []bool) {
+	var hist [arc.NumColors]int
+	for _, c := range frame {
+		hist[c&(arc.NumColors-1)]++
+	}
+	bg := 0
+	for c, n := range hist {
+		if n > hist[bg] {
+			bg = c
+		}
+	}
+	for i, c := range frame {
+		allowed[i] = int(c) != bg
+	}
+}
+
+// MaskPolicy says what Step does with an action the mask forbids.
+type MaskPolicy uint8
+
+const (
+	// MaskReject fails the Step with an error wrapping
+	// arc.ErrActionNotAvailable and sends nothing (the default).
+	MaskReject MaskPolicy = iota
+	// MaskRemap replaces the action: a click on a forbidden cell moves to
+	// the nearest allowed cell (squared Euclidean distance, the lowest
+	// y*64+x on a tie), any other forbidden action becomes an allowed action
+	// drawn at random (seeded). Info.Action reports what was applied.
+	MaskRemap
+)
+
+// ActionMaskConfig configures an ActionMask; the zero value masks by
+// available_actions only and rejects masked actions.
+type ActionMaskConfig struct {
+	// Cells, when set, restricts ACTION6 to the cells it allows. When it
+	// allows no cell at all, every cell is allowed, so that a uniform frame
+	// does not take ACTION6 away.
+	Cells CellMask
+	// Policy selects what happens to a masked action.
+	Policy MaskPolicy
+	// Seed seeds the random remapping; Reset with a seed reseeds it.
+	Seed uint64
+}
+
+// Mask is the structured form of the action mask: the allowed action ids
+// and, for ACTION6, the allowed cells.
+type Mask struct {
+	// IDs holds the allowed ids; ACTION6 is in it when any cell is allowed.
+	IDs arc.ActionSet
+	// Cells holds arc.FrameCells entries, row-major: Cells[y*64+x] allows
+	// ACTION6 at (x, y). It is a view into the flat mask.
+	Cells []bool
+}
+
+// Allows reports whether the mask allows a.
+func (m Mask) Allows(a arc.Action) bool {
+	if !m.IDs.Has(a.ID) {
+		return false
+	}
+	if a.ID == arc.Action6 {
+		return a.X < arc.GridSize && a.Y < arc.GridSize && m.Cells[int(a.Y)*arc.GridSize+int(a.X)]
+	}
+	return true
+}
+
+// cellState remembers what the ACTION6 part of the flat mask holds, so that
+// it is rewritten only when it changes.
+type cellState uint8
+
+const (
+	cellsNone cellState = iota
+	cellsAll
+	cellsSome
+)
+
+// ActionMask is a wrapper that computes the action mask after every Reset
+// and Step from available_actions (and optionally the frame, for ACTION6),
+// publishes it in Info.Mask in the flat layout of package spaces, and
+// enforces it on Step according to its policy.
+type ActionMask struct {
+	inner
+	cfg     ActionMaskConfig
+	life    lifecycle
+	flat    []bool
+	mask    Mask
+	cells   cellState
+	sampler *spaces.Action
+}
+
+// NewActionMask wraps e with an action mask.
+func NewActionMask(e env.Env, cfg ActionMaskConfig) (*ActionMask, error) {
+	if e == nil {
+		return nil, fmt.Errorf("wrappers: action mask needs an env")
+	}
+	if cfg.Policy > MaskRemap {
+		return nil, fmt.Errorf("wrappers: unknown mask policy %d", cfg.Policy)
+	}
+	flat := make([]bool, spaces.FlatSize)
+	s := spaces.NewAction(arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action3, arc.Action4, arc.Action5, arc.Action6, arc.Action7))
+	s.Seed(cfg.Seed)
+	return &ActionMask{
+		inner:   e,
+		cfg:     cfg,
+		flat:    flat,
+		mask:    Mask{Cells: flat[spaces.FlatAction6:]},
+		sampler: s,
+	}, nil
+}
+
+// Unwrap returns the wrapped Env.
+func (w *ActionMask) Unwrap() env.Env { return w.inner }
+
+// Mask returns the current mask (a view, valid until the next call).
+func (w *ActionMask) Mask() Mask { return w.mask }
+
+// Reset resets the wrapped Env and computes the first mask.
+func (w *ActionMask) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	if err := w.life.resetErr(); err != nil {
+		return env.Obs{}, env.Info{}, err
+	}
+	obs, info, err := w.inner.Reset(ctx, opts)
+	if err != nil {
+		return obs, info, err
+	}
+	if opts.HasSeed {
+		w.sampler.Seed(uint64(opts.Seed))
+	}
+	w.life.reset()
+	w.update(&info)
+	return obs, info, nil
+}
+
+// Step enforces the mask on a, steps the wrapped Env and computes the next
+// mask.
+func (w *ActionMask) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	if err := w.life.stepErr(); err != nil {
+		return env.Step{}, err
+	}
+	if spaces.Flatten(a) >= 0 && !w.mask.Allows(a) {
+		if w.cfg.Policy == MaskReject {
+			return env.Step{}, fmt.Errorf("%w: %s is masked; allowed ids %v", arc.ErrActionNotAvailable, a, w.mask.IDs)
+		}
+		a = w.remap(a)
+	}
+	st, err := w.inner.Step(ctx, a)
+	if err != nil {
+		return st, err
+	}
+	w.life.step(&st)
+	w.update(&st.Info)
+	return st, nil
+}
+
+// Close closes the wrapped Env.
+func (w *ActionMask) Close() error {
+	w.life.close()
+	return w.inner.Close()
+}
+
+func (w *ActionMask) remap(a arc.Action) arc.Action {
+	if a.ID == arc.Action6 && w.mask.IDs.Has(arc.Action6) {
+		return w.nearest(int(a.X), int(a.Y))
+	}
+	b, ok := w.sampler.Sample(w.flat)
+	if !ok {
+		return a
+	}
+	b.Reasoning = a.Reasoning
+	return b
+}
+
+func (w *ActionMask) nearest(x, y int) arc.Action {
+	best, bestD := -1, 1<<30
+	for i, ok := range w.mask.Cells {
+		if !ok {
+			continue
+		}
+		dx, dy := i%arc.GridSize-x, i/arc.GridSize-y
+		if d := dx*dx + dy*dy; d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return arc.Click(best%arc.GridSize, best/arc.GridSize)
+}
+
+func (w *ActionMask) update(info *env.Info) {
+	ids := info.Available &^ arc.ActionSetOf(arc.Reset)
+	for i := range spaces.FlatAction6 {
+		a, _ := spaces.Unflatten(i)
+		w.flat[i] = ids.Has(a.ID)
+	}
+	cells := w.mask.Cells
+	switch {
+	case !ids.Has(arc.Action6):
+		if w.cells != cellsNone {
+			clear(cells)
+			w.cells = cellsNone
+		}
+	case w.cfg.Cells == nil:
+		if w.cells != cellsAll {
+			fill(cells, true)
+			w.cells = cellsAll
+		}
+	default:
+		w.cells = cellsAll
+		n := info.Frames.Len()
+		if n < arc.FrameCells {
+			fill(cells, true)
+			break
+		}
+		w.cfg.Cells(info.Frames.Data[n-arc.FrameCells:], cells)
+		if slices.Contains(cells, true) {
+			w.cells = cellsSome
+		} else {
+			fill(cells, true)
+		}
+	}
+	w.mask.IDs = ids
+	info.Mask = w.flat
+}
+
+func fill(b []bool, v bool) {
+	for i := range b {
+		b[i] = v
+	}
+}

@@ -1,0 +1,89 @@
+package wrappers
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+)
+
+// StickyActions is a wrapper that, with probability p, applies the previous
+// action again instead of the one asked for, as in the sticky-action
+// protocol of the Arcade Learning Environment. The first step of an episode
+// always applies the action asked for, and so does a step whose previous
+// action is no longer available. Info.Action reports what was applied. The
+// draws are seeded: by the constructor's seed, and again by every Reset
+// that carries a seed.
+type StickyActions struct {
+	inner
+	p       float64
+	life    lifecycle
+	rng     *rand.Rand
+	pcg     *rand.PCG
+	prev    arc.Action
+	hasPrev bool
+	avail   arc.ActionSet
+}
+
+// NewStickyActions wraps e with sticky actions of probability p (0..1).
+func NewStickyActions(e env.Env, p float64, seed uint64) (*StickyActions, error) {
+	if e == nil {
+		return nil, fmt.Errorf("wrappers: sticky actions needs an env")
+	}
+	if !(p >= 0 && p <= 1) {
+		return nil, fmt.Errorf("wrappers: sticky probability %g is outside 0..1", p)
+	}
+	pcg := rand.NewPCG(seed, seed^0x5851f42d4c957f2d)
+	return &StickyActions{inner: e, p: p, pcg: pcg, rng: rand.New(pcg)}, nil
+}
+
+// Unwrap returns the wrapped Env.
+func (w *StickyActions) Unwrap() env.Env { return w.inner }
+
+// Reset resets the wrapped Env and forgets the previous action.
+func (w *StickyActions) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	if err := w.life.resetErr(); err != nil {
+		return env.Obs{}, env.Info{}, err
+	}
+	obs, info, err := w.inner.Reset(ctx, opts)
+	if err != nil {
+		return obs, info, err
+	}
+	if opts.HasSeed {
+		s := uint64(opts.Seed)
+		w.pcg.Seed(s, s^0x5851f42d4c957f2d)
+	}
+	w.life.reset()
+	w.hasPrev = false
+	w.avail = info.Available
+	return obs, info, nil
+}
+
+// Step applies a, or with probability p the previous action.
+func (w *StickyActions) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	if err := w.life.stepErr(); err != nil {
+		return env.Step{}, err
+	}
+	// Draw on every step, sticky or not, so that the random stream does not
+	// depend on the actions.
+	stick := w.rng.Float64() < w.p
+	if stick && w.hasPrev && w.avail.Has(w.prev.ID) {
+		a = w.prev
+	}
+	st, err := w.inner.Step(ctx, a)
+	if err != nil {
+		return st, err
+	}
+	w.life.step(&st)
+	w.prev, w.hasPrev = a, true
+	w.avail = st.Info.Available
+	return st, nil
+}
+
+// Close closes the wrapped Env.
+func (w *StickyActions) Close() error {
+	w.life.close()
+	return w.inner.Close()
+}

@@ -1,0 +1,95 @@
+package wrappers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+)
+
+// TimeLimitConfig configures a TimeLimit; the zero value counts steps.
+type TimeLimitConfig struct {
+	// ScoreActions counts what the scorecard charges (Info.ScoreActions:
+	// every action and every level RESET of the run) instead of the
+	// episode's steps, so that resets inside an episode use up the budget
+	// too.
+	ScoreActions bool
+}
+
+// TimeLimit is a wrapper that truncates an episode once it has used max
+// steps (or max score actions): the step that reaches the limit returns
+// Truncated (unless it terminated), and Step then fails with
+// env.ErrNeedsReset until the next Reset.
+type TimeLimit struct {
+	inner
+	max   int
+	cfg   TimeLimitConfig
+	life  lifecycle
+	steps int
+}
+
+// NewTimeLimit wraps e with a limit of max steps per episode.
+func NewTimeLimit(e env.Env, max int, cfg TimeLimitConfig) (*TimeLimit, error) {
+	if e == nil {
+		return nil, fmt.Errorf("wrappers: time limit needs an env")
+	}
+	if max < 1 {
+		return nil, fmt.Errorf("wrappers: time limit of %d steps, need at least 1", max)
+	}
+	return &TimeLimit{inner: e, max: max, cfg: cfg}, nil
+}
+
+// Unwrap returns the wrapped Env.
+func (w *TimeLimit) Unwrap() env.Env { return w.inner }
+
+// Max returns the limit.
+func (w *TimeLimit) Max() int { return w.max }
+
+// Elapsed returns the steps (or score actions) counted so far in the
+// episode.
+func (w *TimeLimit) Elapsed() int { return w.steps }
+
+// Reset resets the wrapped Env and the count.
+func (w *TimeLimit) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	if err := w.life.resetErr(); err != nil {
+		return env.Obs{}, env.Info{}, err
+	}
+	obs, info, err := w.inner.Reset(ctx, opts)
+	if err != nil {
+		return obs, info, err
+	}
+	w.life.reset()
+	w.steps = 0
+	if w.cfg.ScoreActions {
+		w.steps = info.ScoreActions
+	}
+	return obs, info, nil
+}
+
+// Step steps the wrapped Env and truncates the episode at the limit.
+func (w *TimeLimit) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	if err := w.life.stepErr(); err != nil {
+		return env.Step{}, err
+	}
+	st, err := w.inner.Step(ctx, a)
+	if err != nil {
+		return st, err
+	}
+	if w.cfg.ScoreActions {
+		w.steps = st.Info.ScoreActions
+	} else {
+		w.steps++
+	}
+	if w.steps >= w.max && !st.Terminated {
+		st.Truncated = true
+	}
+	w.life.step(&st)
+	return st, nil
+}
+
+// Close closes the wrapped Env.
+func (w *TimeLimit) Close() error {
+	w.life.close()
+	return w.inner.Close()
+}

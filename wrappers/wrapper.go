@@ -1,0 +1,78 @@
+package wrappers
+
+import (
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+)
+
+// Unwrapper is implemented by every wrapper: Unwrap returns the Env it
+// wraps.
+type Unwrapper interface {
+	Unwrap() env.Env
+}
+
+// Find walks the chain of wrappers from e inwards (e first) and returns the
+// first Env that is a T, e.g. Find[*FrameStack](e) or
+// Find[*env.Game](e).
+func Find[T any](e env.Env) (T, bool) {
+	for e != nil {
+		if t, ok := e.(T); ok {
+			return t, true
+		}
+		u, ok := e.(Unwrapper)
+		if !ok {
+			break
+		}
+		e = u.Unwrap()
+	}
+	var zero T
+	return zero, false
+}
+
+// GameInfoer is implemented by Envs that know their game's metadata, such
+// as env.Game.
+type GameInfoer interface {
+	GameInfo() arc.GameInfo
+}
+
+// GameInfo returns the metadata of the game under e, found by unwrapping;
+// ok is false when no Env in the chain knows it.
+func GameInfo(e env.Env) (info arc.GameInfo, ok bool) {
+	g, ok := Find[GameInfoer](e)
+	if !ok {
+		return arc.GameInfo{}, false
+	}
+	return g.GameInfo(), true
+}
+
+// inner is the wrapped Env. Wrappers embed it under this unexported name so
+// that the methods they do not change pass through unchanged.
+type inner = env.Env
+
+// lifecycle tracks the reset/step/close order for wrappers that must answer
+// before, or instead of, the Env they wrap.
+type lifecycle struct {
+	started, done, closed bool
+}
+
+// stepErr returns the error a Step must fail with now, if any.
+func (l *lifecycle) stepErr() error {
+	switch {
+	case l.closed:
+		return env.ErrClosed
+	case !l.started || l.done:
+		return env.ErrNeedsReset
+	}
+	return nil
+}
+
+func (l *lifecycle) resetErr() error {
+	if l.closed {
+		return env.ErrClosed
+	}
+	return nil
+}
+
+func (l *lifecycle) reset()            { l.started, l.done = true, false }
+func (l *lifecycle) step(st *env.Step) { l.done = st.Done() }
+func (l *lifecycle) close()            { l.closed = true }
