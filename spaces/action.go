@@ -60,16 +60,18 @@ func NewAction(avail arc.ActionSet) *Action {
 	return &Action{Available: avail &^ arc.ActionSetOf(arc.Reset), rng: newRand(0)}
 }
 
-// Contains accepts an arc.Action or a flat index (int).
+// Contains accepts an arc.Action or a flat index (an int or any other Go
+// integer type) of an available action.
 func (s *Action) Contains(v any) bool {
-	switch x := v.(type) {
-	case arc.Action:
+	if x, ok := v.(arc.Action); ok {
 		return Flatten(x) >= 0 && s.Available.Has(x.ID)
-	case int:
-		a, ok := Unflatten(x)
-		return ok && s.Available.Has(a.ID)
 	}
-	return false
+	i, ok := asInt(v)
+	if !ok {
+		return false
+	}
+	a, ok := Unflatten(i)
+	return ok && s.Available.Has(a.ID)
 }
 
 // Shape is nil: an action is a structured scalar.
@@ -100,7 +102,8 @@ func (s *Action) Mask(dst []bool) []bool {
 // uniformly. With a non-nil flat mask (len FlatSize) only indices whose mask
 // entry is true are drawn, still id first, then cell, so that the 4096
 // ACTION6 cells do not swamp the other actions. ok is false when nothing is
-// allowed.
+// allowed, which includes a mask of the wrong length. Unlike Discrete there
+// is no fallback value: no ARC action stands for "nothing".
 func (s *Action) Sample(mask []bool) (a arc.Action, ok bool) {
 	var ids [arc.NumActionIDs]arc.ActionID
 	n := 0
@@ -157,4 +160,34 @@ func anyAllowed(id arc.ActionID, mask []bool) bool {
 		}
 	}
 	return false
+}
+
+// SampleValue implements Sampler: mask is nil, or a flat mask of length
+// FlatSize as []bool or as []int8 of 0 and 1, and the value an arc.Action.
+// When the mask allows nothing the error wraps ErrInvalidMask.
+func (s *Action) SampleValue(mask any) (any, error) {
+	var m []bool
+	switch x := mask.(type) {
+	case nil:
+	case []bool:
+		if err := checkMask(x, FlatSize); err != nil {
+			return nil, fmt.Errorf("%v: %w", s, err)
+		}
+		m = x
+	case []int8:
+		if err := checkMask(x, FlatSize); err != nil {
+			return nil, fmt.Errorf("%v: %w", s, err)
+		}
+		m = make([]bool, FlatSize)
+		for i, v := range x {
+			m[i] = v != 0
+		}
+	default:
+		return nil, fmt.Errorf("%w: %T for %v, want []bool or []int8", ErrInvalidMask, mask, s)
+	}
+	a, ok := s.Sample(m)
+	if !ok {
+		return nil, fmt.Errorf("%w: no available action is allowed by the mask of %v", ErrInvalidMask, s)
+	}
+	return a, nil
 }

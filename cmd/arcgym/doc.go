@@ -1,0 +1,19 @@
+// Arcgym is the command-line tool of arcgym: it lists the built-in games,
+// plays them in a terminal, runs baseline agents over them in parallel and
+// serves them over the ARC-AGI-3 REST API.
+//
+// Usage:
+//
+//	arcgym <command> [flags] [arguments]
+//
+// The commands are:
+//
+//	list     list the built-in games
+//	play     play a game in the terminal
+//	run      run a baseline agent over many episodes and print a summary
+//	serve    serve the built-in games over the ARC-AGI-3 REST API
+//	version  print the version
+//	help     show help for a command
+//
+// "arcgym help <command>" describes a command's flags.
+package main

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/arcgym/arcgym/arc"
+)
+
+// report is the summary of a run, printed as a table or as JSON.
+type report struct {
+	Agent      string        `json:"agent"`
+	Seed       uint64        `json:"seed"`
+	MaxSteps   int           `json:"max_steps"`
+	Procedural bool          `json:"procedural"`
+	Workers    int           `json:"workers"`
+	Games      []gameSummary `json:"games"`
+	Total      gameSummary   `json:"total"`
+	// Score is the scorecard score: the mean over games of each game's
+	// best run score.
+	Score float64 `json:"score"`
+}
+
+// gameSummary aggregates the episodes of one game (or of all, for the
+// total). Seconds and StepsPerSec are timings; everything else depends only
+// on the flags.
+type gameSummary struct {
+	Game      string `json:"game"`
+	Title     string `json:"title,omitempty"`
+	Episodes  int    `json:"episodes"`
+	Wins      int    `json:"wins"`
+	GameOvers int    `json:"game_overs"`
+	Truncated int    `json:"truncated"`
+	// Levels is the number of levels of the game; LevelsCompleted sums the
+	// levels completed over the episodes and BestLevels is the most
+	// completed in one episode.
+	Levels          int     `json:"levels"`
+	LevelsCompleted int     `json:"levels_completed"`
+	BestLevels      int     `json:"best_levels"`
+	Steps           int     `json:"steps"`
+	MeanReturn      float64 `json:"mean_return"`
+	// Score is the best run score (the game's scorecard score) and
+	// MeanScore the mean over episodes.
+	Score       float64 `json:"score"`
+	MeanScore   float64 `json:"mean_score"`
+	Seconds     float64 `json:"seconds"`
+	StepsPerSec float64 `json:"steps_per_sec"`
+}
+
+func newReport(cfg runConfig, list []arc.GameInfo, results [][]episode, wall time.Duration) *report {
+	r := &report{Agent: cfg.agent, Seed: cfg.seed, MaxSteps: cfg.maxSteps, Procedural: cfg.procedural, Workers: cfg.workers}
+	tot := &r.Total
+	tot.Game = "TOTAL"
+	var retSum, scoreSum float64
+	for i, info := range list {
+		g := gameSummary{Game: info.ID, Title: info.Title, Levels: info.Levels}
+		var gRet, gScore float64
+		for _, ep := range results[i] {
+			if !ep.done {
+				continue
+			}
+			g.Episodes++
+			switch {
+			case ep.won:
+				g.Wins++
+			case ep.gameOver:
+				g.GameOvers++
+			default:
+				g.Truncated++
+			}
+			g.LevelsCompleted += ep.levels
+			g.BestLevels = max(g.BestLevels, ep.levels)
+			g.Steps += ep.steps
+			g.Seconds += ep.seconds
+			g.Score = max(g.Score, ep.score)
+			gRet += ep.ret
+			gScore += ep.score
+		}
+		if g.Episodes > 0 {
+			g.MeanReturn = gRet / float64(g.Episodes)
+			g.MeanScore = gScore / float64(g.Episodes)
+		}
+		if g.Seconds > 0 {
+			g.StepsPerSec = float64(g.Steps) / g.Seconds
+		}
+		r.Games = append(r.Games, g)
+
+		tot.Episodes += g.Episodes
+		tot.Wins += g.Wins
+		tot.GameOvers += g.GameOvers
+		tot.Truncated += g.Truncated
+		tot.Levels += g.Levels
+		tot.LevelsCompleted += g.LevelsCompleted
+		tot.BestLevels += g.BestLevels
+		tot.Steps += g.Steps
+		retSum += gRet
+		scoreSum += gScore
+		r.Score += g.Score
+	}
+	if len(list) > 0 {
+		r.Score /= float64(len(list))
+	}
+	tot.Score = r.Score
+	if tot.Episodes > 0 {
+		tot.MeanReturn = retSum / float64(tot.Episodes)
+		tot.MeanScore = scoreSum / float64(tot.Episodes)
+	}
+	// The total's timing is wall-clock: all workers together.
+	tot.Seconds = wall.Seconds()
+	if tot.Seconds > 0 {
+		tot.StepsPerSec = float64(tot.Steps) / tot.Seconds
+	}
+	return r
+}
+
+func (r *report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func (r *report) writeTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "GAME\tEPISODES\tWINS\tOVER\tCUT\tLEVELS\tBEST\tSTEPS\tSTEPS/S\tRETURN\tSCORE\t")
+	row := func(g gameSummary, best string) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%d\t%s\t%.3f\t%.2f\t\n",
+			g.Game, g.Episodes, g.Wins, g.GameOvers, g.Truncated, g.LevelsCompleted, best,
+			g.Steps, human(g.StepsPerSec), g.MeanReturn, g.Score)
+	}
+	for _, g := range r.Games {
+		row(g, fmt.Sprintf("%d/%d", g.BestLevels, g.Levels))
+	}
+	row(r.Total, "")
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	levels := "hand-made"
+	if r.Procedural {
+		levels = "procedural"
+	}
+	_, err := fmt.Fprintf(w, "\nagent %s, seed %d, %s levels, max %d steps, %d workers, %.2fs\n"+
+		"OVER: episodes ended by GAME_OVER; CUT: truncated at max steps; LEVELS: completed, summed over episodes;\n"+
+		"BEST: most levels in one episode; STEPS/S: per worker (TOTAL: wall clock); RETURN: mean per episode;\n"+
+		"SCORE: official score of the best run (TOTAL: scorecard score, the mean over games) = %.2f\n",
+		r.Agent, r.Seed, levels, r.MaxSteps, r.Workers, r.Total.Seconds, r.Score)
+	return err
+}

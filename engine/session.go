@@ -1,0 +1,281 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/arcgym/arcgym/arc"
+)
+
+// ErrClosed is returned by Do on a closed session.
+var ErrClosed = errors.New("engine: session closed")
+
+// Session runs one game with the command semantics of the ARC REST API.
+// It satisfies games.Session. It is not safe for concurrent use.
+//
+// RESET rules: the first RESET starts the game at level one (FullReset). A
+// later RESET is a level reset (the current level rebuilt, progress kept)
+// when at least one action was taken since the level began, and a full reset
+// otherwise; after WIN it is always a full reset. Any other command before
+// the first RESET or after WIN or GAME_OVER fails with arc.ErrNotStarted and
+// yields no frames. An action outside the game's available set is accepted
+// and counted, but changes nothing.
+type Session struct {
+	game   Game
+	spec   Spec
+	info   arc.GameInfo
+	guid   string
+	levels []Level
+	// pending is the level set chosen by Seed, installed at the next full
+	// reset.
+	pending []Level
+	seed    int64
+
+	w            World
+	started      bool
+	closed       bool
+	levelActions int
+	undo         undoStack
+	out          *arc.FrameData
+	screen       arc.Frame
+}
+
+// NewSession returns a session of g playing the hand-made levels (seed 0).
+// It panics if the game's spec or levels are inconsistent: games are
+// compiled in and such an error is a programming error.
+func NewSession(g Game) *Session {
+	spec := g.Spec()
+	levels := g.Levels(0)
+	info := spec.Info
+	if info.Levels == 0 {
+		info.Levels = len(levels)
+	}
+	if len(info.BaselineActions) == 0 {
+		info.BaselineActions = Baselines(levels)
+	}
+	if err := checkLevels(levels, info.Levels); err != nil {
+		panic(fmt.Sprintf("engine: game %s: %v", info.ID, err))
+	}
+	s := &Session{game: g, spec: spec, info: info, guid: newGUID(), levels: levels}
+	if info.Available.Has(arc.Action7) && spec.StateSize > 0 {
+		depth := spec.UndoDepth
+		if depth <= 0 {
+			depth = 256
+		}
+		s.undo = newUndoStack(spec.StateSize, depth)
+	}
+	s.w.sess = s
+	s.w.NumLevels = info.Levels
+	return s
+}
+
+func checkLevels(levels []Level, want int) error {
+	if len(levels) != want || want == 0 || want > 254 {
+		return fmt.Errorf("%d levels, want %d (1..254)", len(levels), want)
+	}
+	for i := range levels {
+		if err := levels[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Info returns the game's metadata.
+func (s *Session) Info() arc.GameInfo {
+	in := s.info
+	in.Tags = slices.Clone(in.Tags)
+	in.BaselineActions = slices.Clone(in.BaselineActions)
+	return in
+}
+
+// GUID returns the session id reported in every result.
+func (s *Session) GUID() string { return s.guid }
+
+// Seed selects the level set played from the next full reset on: 0 is the
+// hand-made set, any other value a procedurally generated one. The same seed
+// and the same actions give the same frames.
+func (s *Session) Seed(seed int64) {
+	levels := s.game.Levels(seed)
+	if err := checkLevels(levels, s.info.Levels); err != nil {
+		// A generator that breaks its contract falls back to the hand-made
+		// levels rather than leaving the session unplayable.
+		levels = s.game.Levels(0)
+	}
+	s.pending = levels
+	s.seed = seed
+}
+
+// Levels returns the level set in play (a view; do not modify).
+func (s *Session) Levels() []Level { return s.levels }
+
+// Baselines returns the baseline action counts of the level set in play.
+func (s *Session) Baselines() []int { return Baselines(s.levels) }
+
+// World returns the running world (a view for inspection and tests).
+func (s *Session) World() *World { return &s.w }
+
+// Close releases the session; later commands fail with ErrClosed.
+func (s *Session) Close() error {
+	s.closed = true
+	return nil
+}
+
+// Do runs one command and writes its frames and state into out, reusing
+// out's frame buffer. It allocates nothing once the buffer has grown.
+func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.closed {
+		return ErrClosed
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	out.Frames = out.Frames[:0]
+	out.FullReset = false
+	if a.ID == arc.Reset {
+		s.out = out
+		s.reset(out)
+	} else {
+		if !s.started || s.w.State.Terminal() {
+			return fmt.Errorf("engine: %s on %s in state %s: %w", a.ID, s.info.ID, s.w.State, arc.ErrNotStarted)
+		}
+		s.out = out
+		s.act(a)
+	}
+	s.out = nil
+	out.GameID = s.info.ID
+	out.GUID = s.guid
+	out.State = s.w.State
+	out.LevelsCompleted = s.w.Completed
+	out.WinLevels = s.info.Levels
+	out.Action = a
+	out.Available = s.info.Available
+	return nil
+}
+
+func (s *Session) reset(out *arc.FrameData) {
+	if !s.started || s.w.State == arc.Win || s.levelActions == 0 {
+		if s.pending != nil {
+			s.levels, s.pending = s.pending, nil
+		}
+		s.w.Completed = 0
+		s.load(0)
+		out.FullReset = true
+		s.started = true
+	} else {
+		s.load(s.w.LevelIndex)
+	}
+	s.emit()
+}
+
+// load rebuilds level i from its pristine definition.
+func (s *Session) load(i int) {
+	lv := &s.levels[i]
+	s.w.Level = lv
+	s.w.LevelIndex = i
+	s.w.Steps = 0
+	s.w.State = arc.NotFinished
+	s.levelActions = 0
+	s.undo.clear()
+	s.w.Scene.Reset(lv.W, lv.H, s.spec.Background)
+	s.w.Camera = NewCamera(lv.W, lv.H, s.spec.Letterbox)
+	s.w.Camera.Clear(s.screen[:])
+	s.game.Load(&s.w)
+}
+
+func (s *Session) act(a arc.Action) {
+	s.levelActions++
+	if !s.info.Available.Has(a.ID) {
+		s.emit()
+		return
+	}
+	s.w.Steps++
+	var res Result
+	if s.undo.enabled() && a.ID == arc.Action7 {
+		res = Idle
+		if st := s.undo.pop(); st != nil {
+			s.game.Restore(&s.w, st)
+			res = Changed
+		}
+	} else if s.undo.enabled() {
+		i, buf := s.undo.slot()
+		st := s.game.Save(buf[:0])
+		res = s.game.Step(&s.w, a)
+		if res != Idle {
+			s.undo.push(i, len(st))
+		}
+	} else {
+		res = s.game.Step(&s.w, a)
+	}
+	if res != Solved && res != Failed && s.w.Level.Budget > 0 && s.w.Steps >= s.w.Level.Budget {
+		res = Failed
+	}
+	switch res {
+	case Failed:
+		s.w.State = arc.GameOver
+		s.emit()
+	case Solved:
+		s.w.Completed++
+		if s.w.Completed >= s.info.Levels || s.w.LevelIndex+1 >= len(s.levels) {
+			s.w.State = arc.Win
+			s.emit()
+			return
+		}
+		s.emit()
+		s.emitTransition()
+		s.load(s.w.LevelIndex + 1)
+		s.emit()
+	default:
+		s.emit()
+	}
+}
+
+// emit renders the scene's changed cells into the persistent screen and
+// appends it, with the HUD on top, to the response.
+func (s *Session) emit() {
+	r := s.w.Scene.Compose()
+	s.w.Camera.Blit(s.screen[:], s.w.Scene.Pixels(), r)
+	f := s.out.AppendFrame(s.screen[:])
+	for _, o := range s.spec.HUD {
+		o.Draw(f, &s.w)
+	}
+}
+
+// emitTransition appends a frame of the transition colour with the HUD: the
+// pause between a completed level and the next.
+func (s *Session) emitTransition() {
+	f := s.out.AppendFrame(s.screen[:])
+	for i := range f {
+		f[i] = s.spec.Transition
+	}
+	for _, o := range s.spec.HUD {
+		o.Draw(f, &s.w)
+	}
+}
+
+// Redraw renders the current state from scratch into dst (one 64x64
+// frame): the whole play area, letterbox and HUD. Do renders incrementally;
+// Redraw gives the reference picture its settled frames must equal.
+func (s *Session) Redraw(dst []uint8) {
+	s.w.Scene.Invalidate(s.w.Scene.Bounds())
+	r := s.w.Scene.Compose()
+	s.w.Camera.Clear(dst)
+	s.w.Camera.Blit(dst, s.w.Scene.Pixels(), r)
+	for _, o := range s.spec.HUD {
+		o.Draw(dst, &s.w)
+	}
+}

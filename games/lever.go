@@ -1,0 +1,630 @@
+package games
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/engine"
+)
+
+// Lever: a walled compound with red and blue gates. Red gates start closed,
+// blue gates open; pulling a lever (ACTION5 while standing on it) swaps
+// them. Walk with ACTION1..ACTION4, or click a cell (ACTION6) to walk there
+// along the shortest open path in one action. Reach the green exit within
+// the step budget.
+//
+// Map codes: '#' wall, '.' floor, 'P' start, 'X' exit, 'L' lever, 'r' red
+// gate, 'b' blue gate.
+
+const leverID = "lv05-73c8b2fe"
+
+func init() { registerGame(func() engine.Game { return newLever() }) }
+
+const walkFrames = 8
+
+type lever struct {
+	ground, player *engine.Sprite
+	cells          [64 * 64]byte
+	cols, rows     int
+	px, py         int
+	swapped        bool
+
+	// Scratch space of the click walk's breadth-first search.
+	prev  [64 * 64]int16
+	seen  [64 * 64]uint32
+	stamp uint32
+	queue [64 * 64]int16
+	path  [64 * 64]int16
+}
+
+func newLever() *lever {
+	return &lever{ground: engine.NewSprite(64, 64, 0), player: engine.NewSprite(1, 1, int8(engine.Magenta))}
+}
+
+// Spec implements engine.Game.
+func (g *lever) Spec() engine.Spec {
+	return engine.Spec{
+		Info: arc.GameInfo{
+			ID:         leverID,
+			Title:      "Lever",
+			Tags:       []string{"keyboard_click"},
+			DefaultFPS: 15,
+			ClassName:  "Lever",
+			Available:  arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action3, arc.Action4, arc.Action5, arc.Action6),
+		},
+		Background: engine.White,
+		Letterbox:  engine.Black,
+		Transition: engine.Yellow,
+		StateSize:  3,
+		HUD:        standardHUD(),
+	}
+}
+
+// open reports whether a cell can be entered with the levers as they are.
+func leverOpen(c byte, swapped bool) bool {
+	switch c {
+	case '#', 0:
+		return false
+	case 'r':
+		return swapped
+	case 'b':
+		return !swapped
+	}
+	return true
+}
+
+func (g *lever) tile(c byte) int8 {
+	switch c {
+	case '#':
+		return int8(engine.Grey)
+	case 'X':
+		return int8(engine.Green)
+	case 'L':
+		if g.swapped {
+			return int8(engine.Orange)
+		}
+		return int8(engine.Yellow)
+	case 'r':
+		if g.swapped {
+			return int8(engine.Pink)
+		}
+		return int8(engine.Red)
+	case 'b':
+		if g.swapped {
+			return int8(engine.Blue)
+		}
+		return int8(engine.LightBlue)
+	}
+	return int8(engine.White)
+}
+
+// Load implements engine.Game.
+func (g *lever) Load(w *engine.World) {
+	lv := w.Level
+	g.cols, g.rows = lv.Cols, lv.Rows
+	copy(g.cells[:], lv.Map)
+	g.px, g.py, _ = lv.Find('P')
+	g.cells[g.py*g.cols+g.px] = '.'
+	g.swapped = false
+	g.ground.MoveTo(0, 0)
+	g.ground.Resize(g.cols, g.rows, 0)
+	g.redraw(false)
+	w.Scene.Add(g.ground, 0)
+	g.player.MoveTo(g.px, g.py)
+	w.Scene.Add(g.player, 1)
+}
+
+// redraw repaints the ground; with onlyGates set, only levers and gates.
+func (g *lever) redraw(onlyGates bool) {
+	for i := range g.cols * g.rows {
+		c := g.cells[i]
+		if onlyGates && c != 'r' && c != 'b' && c != 'L' {
+			continue
+		}
+		g.ground.Set(i%g.cols, i/g.cols, g.tile(c))
+	}
+}
+
+// Step implements engine.Game.
+func (g *lever) Step(w *engine.World, a arc.Action) engine.Result {
+	switch a.ID {
+	case arc.Action5:
+		if g.cells[g.py*g.cols+g.px] != 'L' {
+			return engine.Idle
+		}
+		// The gates grind: one frame with every gate half-way.
+		for i := range g.cols * g.rows {
+			if c := g.cells[i]; c == 'r' || c == 'b' {
+				g.ground.Set(i%g.cols, i/g.cols, int8(engine.DarkGrey))
+			}
+		}
+		w.Emit()
+		g.swapped = !g.swapped
+		g.redraw(true)
+		return engine.Changed
+	case arc.Action6:
+		gx, gy, ok := w.Cell(a)
+		if !ok {
+			return engine.Idle
+		}
+		return g.walk(w, gx, gy)
+	}
+	dx, dy, ok := step(a.ID)
+	if !ok {
+		return engine.Idle
+	}
+	nx, ny := g.px+dx, g.py+dy
+	if nx < 0 || ny < 0 || nx >= g.cols || ny >= g.rows || !leverOpen(g.cells[ny*g.cols+nx], g.swapped) {
+		return engine.Idle
+	}
+	return g.moveTo(nx, ny)
+}
+
+func (g *lever) moveTo(x, y int) engine.Result {
+	g.px, g.py = x, y
+	g.player.MoveTo(x, y)
+	if g.cells[y*g.cols+x] == 'X' {
+		return engine.Solved
+	}
+	return engine.Changed
+}
+
+// walk moves the player along a shortest open path to (tx, ty), showing up
+// to walkFrames steps on the way; the walk ends early on the exit.
+func (g *lever) walk(w *engine.World, tx, ty int) engine.Result {
+	if tx >= g.cols || ty >= g.rows || (tx == g.px && ty == g.py) {
+		return engine.Idle
+	}
+	target := int16(ty*g.cols + tx)
+	if !leverOpen(g.cells[target], g.swapped) {
+		return engine.Idle
+	}
+	g.stamp++
+	if g.stamp == 0 {
+		clear(g.seen[:])
+		g.stamp = 1
+	}
+	start := int16(g.py*g.cols + g.px)
+	q := append(g.queue[:0], start)
+	g.seen[start] = g.stamp
+	found := false
+	for h := 0; h < len(q) && !found; h++ {
+		x, y := int(q[h])%g.cols, int(q[h])/g.cols
+		for _, d := range plus[1:] {
+			nx, ny := x+d[0], y+d[1]
+			if nx < 0 || ny < 0 || nx >= g.cols || ny >= g.rows {
+				continue
+			}
+			j := int16(ny*g.cols + nx)
+			if g.seen[j] == g.stamp || !leverOpen(g.cells[j], g.swapped) {
+				continue
+			}
+			g.seen[j] = g.stamp
+			g.prev[j] = q[h]
+			if j == target {
+				found = true
+				break
+			}
+			q = append(q, j)
+		}
+	}
+	if !found {
+		return engine.Idle
+	}
+	path := g.path[:0]
+	for c := target; c != start; c = g.prev[c] {
+		path = append(path, c)
+	}
+	slices.Reverse(path)
+	for i, c := range path {
+		x, y := int(c)%g.cols, int(c)/g.cols
+		if g.cells[c] == 'X' || i == len(path)-1 {
+			return g.moveTo(x, y)
+		}
+		g.player.MoveTo(x, y)
+		if (i+1)%max(1, (len(path)+walkFrames-1)/walkFrames) == 0 {
+			w.Emit()
+		}
+	}
+	return engine.Changed
+}
+
+// Save implements engine.Game.
+func (g *lever) Save(dst []byte) []byte {
+	s := byte(0)
+	if g.swapped {
+		s = 1
+	}
+	return append(dst, byte(g.px), byte(g.py), s)
+}
+
+// Restore implements engine.Game.
+func (g *lever) Restore(w *engine.World, st []byte) {
+	g.px, g.py, g.swapped = int(st[0]), int(st[1]), st[2] == 1
+	g.player.MoveTo(g.px, g.py)
+	g.redraw(true)
+}
+
+// leverSolveKeys returns a shortest keyboard-only solution (ACTION1..5) by
+// breadth-first search over position and lever state; nil if none.
+func leverSolveKeys(lv *engine.Level) []arc.Action {
+	sx, sy, ok := lv.Find('P')
+	if !ok {
+		return nil
+	}
+	n := lv.Cols * lv.Rows
+	type node struct{ c, s int }
+	prev := make([]int32, 2*n)
+	move := make([]arc.ActionID, 2*n)
+	for i := range prev {
+		prev[i] = -2
+	}
+	start := node{sy*lv.Cols + sx, 0}
+	prev[start.c] = -1
+	q := []node{start}
+	for h := 0; h < len(q); h++ {
+		u := q[h]
+		x, y := u.c%lv.Cols, u.c/lv.Cols
+		for _, d := range [5]arc.ActionID{arc.Action1, arc.Action2, arc.Action3, arc.Action4, arc.Action5} {
+			v := u
+			if d == arc.Action5 {
+				if lv.Map[u.c] != 'L' {
+					continue
+				}
+				v.s ^= 1
+			} else {
+				dx, dy, _ := step(d)
+				if !leverOpen(lv.At(x+dx, y+dy), v.s == 1) {
+					continue
+				}
+				v.c = (y+dy)*lv.Cols + x + dx
+			}
+			k := v.s*n + v.c
+			if prev[k] != -2 {
+				continue
+			}
+			prev[k] = int32(u.s*n + u.c)
+			move[k] = d
+			if lv.Map[v.c] == 'X' {
+				var path []arc.Action
+				for ; prev[k] >= 0; k = int(prev[k]) {
+					path = append(path, arc.Simple(move[k]))
+				}
+				slices.Reverse(path)
+				return path
+			}
+			q = append(q, v)
+		}
+	}
+	return nil
+}
+
+// leverSolveClicks returns a shortest solution in which every walk is one
+// click: walks between the start, levers and the exit, and lever pulls.
+func leverSolveClicks(lv *engine.Level) []arc.Action {
+	sx, sy, ok := lv.Find('P')
+	if !ok {
+		return nil
+	}
+	cam := engine.NewCamera(lv.W, lv.H, 0)
+	n := lv.Cols * lv.Rows
+	dist := make([]int32, n)
+	queue := make([]int32, 0, n)
+	type node struct{ c, s int }
+	type link struct {
+		from int
+		act  arc.Action
+	}
+	seen := map[node]link{{sy*lv.Cols + sx, 0}: {-1, arc.Action{}}}
+	nodes := []node{{sy*lv.Cols + sx, 0}}
+	for h := 0; h < len(nodes); h++ {
+		u := nodes[h]
+		var next []struct {
+			v node
+			a arc.Action
+		}
+		if lv.Map[u.c] == 'L' {
+			next = append(next, struct {
+				v node
+				a arc.Action
+			}{node{u.c, u.s ^ 1}, arc.Simple(arc.Action5)})
+		}
+		gridBFS(lv.Cols, lv.Rows, u.c%lv.Cols, u.c/lv.Cols, func(x, y int) bool {
+			// Walks stop at the exit, so it is never passed through.
+			return leverOpen(lv.At(x, y), u.s == 1)
+		}, dist, queue)
+		for c, d := range dist {
+			if d > 0 && (lv.Map[c] == 'L' || lv.Map[c] == 'X') {
+				next = append(next, struct {
+					v node
+					a arc.Action
+				}{node{c, u.s}, cam.Click(c%lv.Cols, c/lv.Cols)})
+			}
+		}
+		for _, e := range next {
+			if _, ok := seen[e.v]; ok {
+				continue
+			}
+			seen[e.v] = link{h, e.a}
+			nodes = append(nodes, e.v)
+			if lv.Map[e.v.c] == 'X' {
+				var path []arc.Action
+				for v := e.v; ; {
+					l := seen[v]
+					if l.from < 0 {
+						break
+					}
+					path = append(path, l.act)
+					v = nodes[l.from]
+				}
+				slices.Reverse(path)
+				return path
+			}
+		}
+	}
+	return nil
+}
+
+// Levels implements engine.Game.
+func (g *lever) Levels(seed int64) []engine.Level {
+	if seed == 0 {
+		return leverHand()
+	}
+	r := newRand(seed, 0x6c76)
+	out := make([]engine.Level, 5)
+	for i := range out {
+		out[i] = leverGenerate(r, i)
+	}
+	return out
+}
+
+// leverFinish fills in the solution, baseline and budget of a level.
+func leverFinish(lv *engine.Level) bool {
+	keys := leverSolveKeys(lv)
+	clicks := leverSolveClicks(lv)
+	if keys == nil || clicks == nil {
+		return false
+	}
+	lv.Solution = clicks
+	lv.Baseline = len(clicks) + 2
+	lv.Budget = len(keys) + 10
+	return true
+}
+
+// leverGenerate carves a maze, then puts gates of alternating colour along
+// the way from start to exit with a lever in each stretch before a gate, so
+// every gate needs one pull; the solvers confirm the level.
+func leverGenerate(r interface{ IntN(int) int }, level int) engine.Level {
+	for {
+		k := 6 + 2*level + r.IntN(3) // 13..29 cells a side
+		size := 2*k + 1
+		m := make([]byte, size*size)
+		for i := range m {
+			m[i] = '#'
+		}
+		carve(m, size, r)
+		dist := make([]int32, size*size)
+		queue := make([]int32, 0, size*size)
+		gridBFS(size, size, 1, 1, func(x, y int) bool { return m[y*size+x] != '#' }, dist, queue)
+		far := 0
+		for i, d := range dist {
+			if d > dist[far] {
+				far = i
+			}
+		}
+		path := mazePath(dist, size, far)
+		m[size+1] = 'P'
+		m[far] = 'X'
+		gates := 1 + min(level, 3)
+		var before []int32
+		for j := range gates {
+			idx := len(path) * (gates - j) / (gates + 1)
+			cell := path[max(1, min(len(path)-2, idx))]
+			if m[cell] != '.' {
+				continue
+			}
+			m[cell] = "rb"[j%2]
+			// The lever for this gate goes past the previous gate and before
+			// this one: reachable with this gate shut, not before the last.
+			gridBFS(size, size, 1, 1, func(x, y int) bool {
+				return m[y*size+x] != '#' && y*size+x != cell
+			}, dist, queue)
+			var cand []int
+			for i, d := range dist {
+				if d > 0 && m[i] == '.' && (before == nil || before[i] < 0) {
+					cand = append(cand, i)
+				}
+			}
+			if len(cand) > 0 {
+				m[cand[r.IntN(len(cand))]] = 'L'
+			}
+			before = slices.Clone(dist)
+		}
+		lv := engine.Level{Name: "generated", W: size, H: size, Cols: size, Rows: size, Map: m}
+		if leverFinish(&lv) {
+			return lv
+		}
+	}
+}
+
+// carve digs a perfect maze into m (size x size, all walls) over the odd
+// cells, depth first from (1, 1).
+func carve(m []byte, size int, r interface{ IntN(int) int }) {
+	stack := [][2]int{{1, 1}}
+	m[size+1] = '.'
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		var opts [4][2]int
+		n := 0
+		for _, d := range [4][2]int{{0, -2}, {0, 2}, {-2, 0}, {2, 0}} {
+			x, y := c[0]+d[0], c[1]+d[1]
+			if x > 0 && y > 0 && x < size-1 && y < size-1 && m[y*size+x] == '#' {
+				opts[n] = [2]int{x, y}
+				n++
+			}
+		}
+		if n == 0 {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		o := opts[r.IntN(n)]
+		m[(c[1]+o[1])/2*size+(c[0]+o[0])/2] = '.'
+		m[o[1]*size+o[0]] = '.'
+		stack = append(stack, o)
+	}
+}
+
+// mazePath walks back from cell far along decreasing distances and returns
+// the cells from far to the start.
+func mazePath(dist []int32, size, far int) []int {
+	path := []int{far}
+	for c := far; dist[c] > 0; {
+		x, y := c%size, c/size
+		for _, d := range [4][2]int{{0, -1}, {0, 1}, {-1, 0}, {1, 0}} {
+			nx, ny := x+d[0], y+d[1]
+			if nx < 0 || ny < 0 || nx >= size || ny >= size {
+				continue
+			}
+			if nb := ny*size + nx; dist[nb] == dist[c]-1 {
+				c = nb
+				break
+			}
+		}
+		path = append(path, c)
+	}
+	return path
+}
+
+func leverLevel(name string, rows ...string) engine.Level {
+	lv := engine.Level{Name: name}
+	lv.SetMap(rows...)
+	lv.W, lv.H = lv.Cols, lv.Rows
+	if !leverFinish(&lv) {
+		panic("games: lever level " + name + " has no solution")
+	}
+	return lv
+}
+
+var leverHand = sync.OnceValue(leverLevels)
+
+func leverLevels() []engine.Level {
+	return []engine.Level{
+		leverLevel("pull",
+			"############",
+			"#P.........#",
+			"#.########.#",
+			"#.#......#.#",
+			"#.#.####.#.#",
+			"#...#L.#.#.#",
+			"###.#..#.#.#",
+			"#.....##...#",
+			"########r###",
+			"#.#........#",
+			"#...#####.X#",
+			"############",
+		),
+		leverLevel("two gates",
+			"###################",
+			"#P#...#.....#.....#",
+			"#.#.###.#.#.#.#.###",
+			"#.#...#.#.#.#.#...#",
+			"#.#.#.#.#.#r#.###.#",
+			"#.#.#...#.#.#...#.#",
+			"#.#.#####.#.###.#.#",
+			"#.#.#...#.#.#...#.#",
+			"#.###.#.#.#.###.#.#",
+			"#...L.#...#...#.#.#",
+			"#############.#.#b#",
+			"#L........#...#.#.#",
+			"#.#####.###.###.#.#",
+			"#.....#.#...#X#.#.#",
+			"###.###.#.###.#.#.#",
+			"#...#...#...#...#.#",
+			"#.###.#####.#####.#",
+			"#...#.............#",
+			"###################",
+		),
+		leverLevel("back and forth",
+			"#####################",
+			"#P..#...#...#.......#",
+			"###.#.#.#.#.#.#####.#",
+			"#.#.#X#...#...#...#.#",
+			"#.#.#####.#####.#.#.#",
+			"#.#.#...#.#.....#.#.#",
+			"#.#.#.#.###.#####.#.#",
+			"#.#...#...#.....#..r#",
+			"#.#######.#.###.#####",
+			"#.....#.#L#...#....L#",
+			"#.###.#.#.#.#######.#",
+			"#...#...#.#.#.....#.#",
+			"#.#.#####.###.###.#.#",
+			"#.#.....#.#r..#.#.#.#",
+			"#.#####.#.#.###.#.#b#",
+			"#.#...#.#...#.....#.#",
+			"#.#.###.#####.#####.#",
+			"#.#.#...#...#.#.....#",
+			"#.#.#.###.#.#.###.#.#",
+			"#...#...L.#.......#.#",
+			"#####################",
+		),
+		leverLevel("switchyard",
+			"#########################",
+			"#P#..L....#.......#.....#",
+			"#.#.###.#.#.#.#.###.###.#",
+			"#.#.#...#.#.#.#.#...#.#.#",
+			"#.###.###.#.#.###.###.#.#",
+			"#.#...#.#.#.#.#...#...#.#",
+			"#.#.###.#.#.#.#.#####.#.#",
+			"#...#...#.#.#...L.....#.#",
+			"#######.#.###########.#.#",
+			"#...#...#...r.......#.#.#",
+			"#.#.#.#.###########.###.#",
+			"#.#...#...#L......#.....#",
+			"#.#####.###.#####.#####.#",
+			"#...#.#.#...#...b.....#.#",
+			"###.#.#.#.###.#########.#",
+			"#.b.#...#...#...........#",
+			"#.###.#####.#############",
+			"#.#X..#.....#...........#",
+			"#.###.#.#######.#######.#",
+			"#...#.#.......#...#.....#",
+			"###.#########r###.#.#####",
+			"#...#L......#.#...#...#.#",
+			"#.###.#####.#.#.#####.#.#",
+			"#.........#.....#.......#",
+			"#########################",
+		),
+		leverLevel("the compound",
+			"#############################",
+			"#P#.....#.............#.....#",
+			"#.#.#####.###########.#.###.#",
+			"#.#.....#.b.#.......#.....#.#",
+			"#.#.###.###.#.#####.#######.#",
+			"#.#...#.....#.#...#.....#...#",
+			"#.#######.#####.#.#.###.#.###",
+			"#L#.....#.....#.#...#...#.L.#",
+			"#.#.###.#####.#.#####.#####.#",
+			"#...#.#.....#...#.....#.....#",
+			"#####.#####.#####.#####.#####",
+			"#...#.....#...#X..#...#..r..#",
+			"#.#.#.###.###.#####.#.#####.#",
+			"#.#.#.#.#r..#...#...#...#...#",
+			"#.#.#.#.###.###.#.#####.#.#.#",
+			"#.#.#.#...#.#...#...#.#...#.#",
+			"###.#.#.#.#.#.###.#.#.#####.#",
+			"#...#...#.#...#.#.#.#.....#.#",
+			"#.#######.#####.#.#.###.#.#.#",
+			"#.......#...#.....#...#.#.#.#",
+			"#.#.#.#####.#####.###.###.#.#",
+			"#.#.#.#...#.....#...#.#...#.#",
+			"###.###.#.#####.#####.#.#.#.#",
+			"#...#...#.....#...#...#.#.#.#",
+			"#.###.###.#.#####.#.###.#L#.#",
+			"#.....#.#.#.#.....#.#...#.#.#",
+			"#L#####.#.###.#####.#.#####.#",
+			"#.......#.......b...#.......#",
+			"#############################",
+		),
+	}
+}
