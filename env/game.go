@@ -47,6 +47,15 @@ type Game struct {
 
 	obsSpace *spaces.Box
 	actSpace *spaces.Action
+	// reseeded is set when a seed was given; the next full reset refreshes
+	// the per-level baselines, which depend on the level set.
+	reseeded bool
+}
+
+// Baseliner is implemented by backends whose human baselines depend on the
+// level set being played (procedurally generated levels).
+type Baseliner interface {
+	Baselines() []int
 }
 
 var _ Env = (*Game)(nil)
@@ -100,7 +109,9 @@ func Make(id string, opts ...Option) (*Game, error) {
 	return g, nil
 }
 
-// GameInfo returns the game's metadata.
+// GameInfo returns the game's metadata. After a seeded full reset of a
+// backend with procedural levels, BaselineActions are those of the levels
+// being played.
 func (g *Game) GameInfo() arc.GameInfo { return g.info }
 
 // Backend returns the backend the Game drives.
@@ -119,6 +130,7 @@ func (g *Game) ActionSpace() spaces.Space { return g.actSpace }
 func (g *Game) seed(seed int64) {
 	if s, ok := g.b.(Seeder); ok {
 		s.Seed(seed)
+		g.reseeded = true
 	}
 	g.actSpace.Seed(uint64(seed))
 	g.obsSpace.Seed(uint64(seed))
@@ -165,6 +177,12 @@ func (g *Game) Reset(ctx context.Context, opts ResetOptions) (Obs, Info, error) 
 		fullNext = true
 	}
 	g.cur.FullReset = full
+	if full && g.reseeded {
+		if bl, ok := g.b.(Baseliner); ok {
+			g.info.BaselineActions = append(g.info.BaselineActions[:0:0], bl.Baselines()...)
+		}
+		g.reseeded = false
+	}
 	g.done = false
 	g.epSteps = 0
 	g.gameOvers = 0
