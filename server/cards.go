@@ -1,0 +1,235 @@
+package server
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/arcgym/arcgym/scorecard"
+	"github.com/arcgym/arcgym/wire"
+)
+
+// card is an open scorecard: its record, its owner and its sessions.
+type card struct {
+	sc  *scorecard.Card
+	key string
+	// lastActive is the UnixNano time of the last command or scorecard
+	// request, read by the idle sweeper.
+	lastActive atomic.Int64
+
+	mu       sync.Mutex
+	closed   bool
+	sessions []*session
+	// started holds the games with a session under this card; a
+	// competition card may start each game once.
+	started map[string]bool
+}
+
+func (c *card) touch() { c.lastActive.Store(time.Now().UnixNano()) }
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	const hex = "0123456789abcdef"
+	j := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j], out[j+1] = hex[c>>4], hex[c&0xf]
+		j += 2
+	}
+	return string(out[:])
+}
+
+// findCard returns the open card id owned by key, or nil.
+func (s *Server) findCard(id, key string) *card {
+	s.mu.Lock()
+	c := s.cards[id]
+	s.mu.Unlock()
+	if c == nil || c.key != key {
+		return nil
+	}
+	return c
+}
+
+func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *apiError {
+	buf := getBuf()
+	defer putBuf(buf)
+	body, aerr := s.readBody(r, buf)
+	if aerr != nil {
+		return aerr
+	}
+	var req wire.OpenScorecardRequest
+	if aerr := decodeObject(body, &req); aerr != nil {
+		return aerr
+	}
+	var opaque []byte
+	if len(req.Opaque) > 0 && !bytes.Equal(req.Opaque, []byte("null")) {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, req.Opaque); err != nil {
+			return validationf("opaque is not valid JSON: %v", err)
+		}
+		if compact.Len() > wire.MaxOpaqueBytes {
+			return validationf("opaque is %d bytes, limit %d", compact.Len(), wire.MaxOpaqueBytes)
+		}
+		opaque = compact.Bytes()
+	}
+	competition := s.cfg.Competition
+	switch strings.TrimSpace(string(req.CompetitionMode)) {
+	case "", "null", "false":
+	case "true":
+		competition = true
+	default:
+		return validationf("competition_mode must be a boolean, got %s", req.CompetitionMode)
+	}
+	tags := slices.Clone(req.Tags)
+	if !slices.Contains(tags, "agent") && !slices.Contains(tags, "human") {
+		tags = append(tags, "agent")
+	}
+
+	id := newUUID()
+	c := &card{
+		sc: scorecard.New(scorecard.Meta{
+			ID: id, SourceURL: req.SourceURL, Tags: tags, Opaque: opaque, Competition: competition,
+		}),
+		key:     key,
+		started: make(map[string]bool),
+	}
+	c.touch()
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return errShuttingDown
+	case s.cfg.Competition && s.competitionOpened:
+		s.mu.Unlock()
+		return errorf(http.StatusConflict, wire.CodeServer, "cannot open multiple scorecards in competition mode")
+	}
+	s.competitionOpened = true
+	s.cards[id] = c
+	s.mu.Unlock()
+	return writeJSON(w, wire.OpenScorecardResponse{CardID: id})
+}
+
+var errShuttingDown = errorf(http.StatusServiceUnavailable, wire.CodeServer, "server is shutting down")
+
+func (s *Server) closeCardRoute(w http.ResponseWriter, r *http.Request, key string) *apiError {
+	buf := getBuf()
+	defer putBuf(buf)
+	body, aerr := s.readBody(r, buf)
+	if aerr != nil {
+		return aerr
+	}
+	var req wire.CloseScorecardRequest
+	if aerr := decodeObject(body, &req); aerr != nil {
+		return aerr
+	}
+	if req.CardID == "" {
+		return validationf("missing `card_id` in request body")
+	}
+	c := s.findCard(req.CardID, key)
+	if c == nil {
+		return errorf(http.StatusNotFound, wire.CodeValidation, "scorecard %s not found", req.CardID)
+	}
+	sum, ok := s.closeCard(c)
+	if !ok {
+		return errorf(http.StatusNotFound, wire.CodeValidation, "scorecard %s not found", req.CardID)
+	}
+	return writeJSON(w, sum)
+}
+
+// closeCard closes c once: it drops the card, ends its sessions (waiting
+// for any command in flight on them), adds the never-started games of a
+// competition card, and returns the final summary. ok is false when the
+// card was closed already.
+func (s *Server) closeCard(c *card) (sum wire.Scorecard, ok bool) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return wire.Scorecard{}, false
+	}
+	c.closed = true
+	sessions := c.sessions
+	c.sessions = nil
+	c.mu.Unlock()
+
+	s.mu.Lock()
+	delete(s.cards, c.sc.ID())
+	s.mu.Unlock()
+	for _, sess := range sessions {
+		s.sessions.del(sess.guid)
+		if err := sess.close(); err != nil {
+			s.cfg.Logger.Error("closing session", "guid", sess.guid, "game", sess.game.info.ID, "err", err)
+		}
+	}
+	if c.sc.Competition() {
+		for _, g := range s.games {
+			if !c.sc.Played(g.info.ID) {
+				c.sc.StartRun(&g.info, newUUID())
+			}
+		}
+	}
+	sum = c.sc.Summary()
+	if s.cfg.OnCardClose != nil {
+		s.cfg.OnCardClose(sum)
+	}
+	return sum, true
+}
+
+func (s *Server) getCard(w http.ResponseWriter, r *http.Request, key string) *apiError {
+	rest := strings.TrimPrefix(r.URL.Path, "/api/scorecard/")
+	id, gameID, perGame := strings.Cut(rest, "/")
+	c := s.findCard(id, key)
+	if c == nil {
+		return errorf(http.StatusNotFound, wire.CodeServer, "card_id `%s` not found", id)
+	}
+	if c.sc.Competition() {
+		return errorf(http.StatusForbidden, wire.CodeServer, "cannot get scorecard that is in competition mode")
+	}
+	c.touch()
+	if !perGame {
+		return writeJSON(w, c.sc.Summary())
+	}
+	// A base id names the same game as everywhere else on this server.
+	if e := s.lookupGame(gameID); e != nil {
+		gameID = e.info.ID
+	}
+	return writeJSON(w, c.sc.GameAggregate(gameID))
+}
+
+// writeJSON answers 200 with v encoded by encoding/json (the small,
+// infrequent bodies).
+func writeJSON(w http.ResponseWriter, v any) *apiError {
+	buf := getBuf()
+	defer putBuf(buf)
+	b := bytes.NewBuffer((*buf)[:0])
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return errorf(http.StatusInternalServerError, wire.CodeServer, "encoding response: %v", err)
+	}
+	out := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	writeBody(w, http.StatusOK, hdrJSON, out)
+	*buf = b.Bytes()[:0]
+	return nil
+}
+
+func errGameNotFound(gameID string) *apiError {
+	return errorf(http.StatusBadRequest, wire.CodeServer, "game %s not found", gameID)
+}
+
+func errSessionNotFound(gameID, guid string) *apiError {
+	return errorf(http.StatusBadRequest, wire.CodeServer, "game %s has no session %s (unknown guid, or its scorecard was closed)", gameID, guid)
+}

@@ -1,0 +1,163 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcgym/arcgym/wire"
+)
+
+// waitGoroutines waits until at most n goroutines run, and fails with a
+// dump if they do not wind down.
+func waitGoroutines(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			buf = buf[:runtime.Stack(buf, true)]
+			t.Fatalf("%d goroutines left, want at most %d:\n%s", runtime.NumGoroutine(), n, buf)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func postJSON(t *testing.T, hc *http.Client, url, body string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, bytes.NewBufferString(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// TestGracefulShutdown cancels Serve while a command is in flight: the
+// command completes, Serve returns nil, and nothing is left running.
+func TestGracefulShutdown(t *testing.T) {
+	before := runtime.NumGoroutine()
+	cat := newTestCatalog()
+	cat.gate = make(chan struct{})
+	cat.entered = make(chan struct{}, 1)
+	closed := make(chan wire.Scorecard, 1)
+	srv, err := New(Config{Games: cat, OnCardClose: func(s wire.Scorecard) { closed <- s }})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+
+	tr := &http.Transport{}
+	hc := &http.Client{Transport: tr}
+	base := "http://" + ln.Addr().String()
+	status, body, err := postJSON(t, hc, base+"/api/scorecard/open", `{}`)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
+	card, err := wire.DecodeOpenScorecard(body)
+	require.NoError(t, err)
+	status, body, err = postJSON(t, hc, base+"/api/cmd/RESET", fmt.Sprintf(`{"game_id":%q,"card_id":%q}`, ttInfo.ID, card))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status, string(body))
+	var fd struct{ GUID string }
+	require.NoError(t, json.Unmarshal(body, &fd))
+	guid := fd.GUID
+
+	type result struct {
+		status int
+		err    error
+	}
+	inflight := make(chan result, 1)
+	go func() {
+		status, _, err := postJSON(t, hc, base+"/api/cmd/ACTION5", fmt.Sprintf(`{"game_id":%q,"guid":%q}`, ttInfo.ID, guid))
+		inflight <- result{status, err}
+	}()
+	<-cat.entered
+	cancel()
+	// The listener closes; Serve keeps waiting for the request in flight.
+	require.Eventually(t, func() bool {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), 100*time.Millisecond)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	}, 5*time.Second, 10*time.Millisecond)
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned before draining: %v", err)
+	default:
+	}
+	close(cat.gate)
+	r := <-inflight
+	require.NoError(t, r.err)
+	assert.Equal(t, http.StatusOK, r.status, "the request in flight completes")
+	require.NoError(t, <-served)
+
+	require.NoError(t, srv.Close())
+	s := <-closed
+	assert.Equal(t, card, s.CardID, "Close closes the open cards")
+	assert.Equal(t, 1, s.TotalActions)
+	tr.CloseIdleConnections()
+	waitGoroutines(t, before)
+}
+
+func TestCloseRefusesRequests(t *testing.T) {
+	srv, ts := newTestServer(t, Config{})
+	c := newClient(t, ts, "")
+	card := c.open(nil)
+	p := c.start(ttInfo.ID, card)
+	require.NoError(t, srv.Close())
+	for _, r := range []reply{
+		c.post("/api/scorecard/open", map[string]any{}),
+		c.post("/api/cmd/ACTION1", map[string]any{"game_id": ttInfo.ID, "guid": p.guid}),
+		c.get("/api/scorecard/" + card),
+	} {
+		status, _ := errorOf(t, r)
+		assert.Equal(t, http.StatusServiceUnavailable, status)
+	}
+}
+
+func TestListenAndServe(t *testing.T) {
+	before := runtime.NumGoroutine()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- ListenAndServe(ctx, addr, Config{Games: newTestCatalog(), IdleTimeout: time.Minute}) }()
+	tr := &http.Transport{}
+	hc := &http.Client{Transport: tr}
+	require.Eventually(t, func() bool {
+		resp, err := hc.Get("http://" + addr + "/api/healthcheck")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 5*time.Second, 10*time.Millisecond)
+	cancel()
+	require.NoError(t, <-done)
+	tr.CloseIdleConnections()
+	waitGoroutines(t, before)
+
+	err = ListenAndServe(t.Context(), "256.0.0.1:bad", Config{Games: newTestCatalog()})
+	assert.ErrorContains(t, err, "listen")
+	err = ListenAndServe(t.Context(), addr, Config{Games: newTestCatalog(), MaxBodyBytes: 1})
+	assert.ErrorContains(t, err, "MaxBodyBytes")
+}

@@ -1,0 +1,362 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/wire"
+)
+
+// Server serves a catalog of local games over the ARC-AGI-3 REST API. It is
+// an http.Handler; Close stops its background work and releases every
+// session. It is safe for concurrent use.
+type Server struct {
+	cfg Config
+
+	games    []*gameEntry
+	byID     map[string]*gameEntry
+	listJSON []byte
+	keys     map[string]bool
+
+	// sessions maps a guid to its session: commands look sessions up
+	// without any server-wide lock.
+	sessions sessionTable
+
+	mu                sync.Mutex
+	cards             map[string]*card
+	competitionOpened bool
+	closed            bool
+
+	// down is set by Close; later requests get 503.
+	down    atomic.Bool
+	stop    chan struct{}
+	sweeper sync.WaitGroup
+	once    sync.Once
+}
+
+// gameEntry is one game of the catalog with its pre-encoded metadata.
+type gameEntry struct {
+	info     arc.GameInfo
+	infoJSON []byte
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New returns a server for cfg. It validates cfg, reads the catalog and,
+// unless the idle timeout is disabled, starts the goroutine that closes idle
+// scorecards; Close stops it.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	list := cfg.Games.List()
+	if len(list) == 0 {
+		return nil, errNoGames
+	}
+	s := &Server{
+		cfg:   cfg,
+		byID:  make(map[string]*gameEntry, len(list)),
+		cards: make(map[string]*card),
+		stop:  make(chan struct{}),
+	}
+	infos := make([]wire.GameInfo, 0, len(list))
+	for _, info := range list {
+		if err := arc.ValidateGameID(info.ID); err != nil {
+			return nil, fmt.Errorf("server: catalog: %w", err)
+		}
+		if _, dup := s.byID[info.ID]; dup {
+			return nil, fmt.Errorf("server: catalog lists %s twice", info.ID)
+		}
+		w := wireInfo(&info)
+		infos = append(infos, w)
+		// The single-game route also carries the baselines, as the hosted
+		// service does, so that clients can score runs themselves.
+		w.BaselineActions = slices.Clone(info.BaselineActions)
+		raw, err := json.Marshal(w)
+		if err != nil {
+			return nil, fmt.Errorf("server: encode game %s: %w", info.ID, err)
+		}
+		e := &gameEntry{info: info, infoJSON: raw}
+		s.games = append(s.games, e)
+		s.byID[info.ID] = e
+	}
+	raw, err := json.Marshal(infos)
+	if err != nil {
+		return nil, fmt.Errorf("server: encode game list: %w", err)
+	}
+	s.listJSON = raw
+	if len(cfg.APIKeys) > 0 {
+		s.keys = make(map[string]bool, len(cfg.APIKeys))
+		for _, k := range cfg.APIKeys {
+			s.keys[k] = true
+		}
+	}
+	if cfg.IdleTimeout > 0 {
+		s.sweeper.Add(1)
+		go s.sweep()
+	}
+	return s, nil
+}
+
+func wireInfo(info *arc.GameInfo) wire.GameInfo {
+	tags := slices.Clone(info.Tags)
+	if tags == nil {
+		tags = []string{}
+	}
+	return wire.GameInfo{
+		ClassName:  info.ClassName,
+		DefaultFPS: info.DefaultFPS,
+		GameID:     info.ID,
+		Tags:       tags,
+		Title:      info.Title,
+	}
+}
+
+// lookupGame finds a game by versioned id or by base id; with several
+// versions of one base, the last in id order wins.
+func (s *Server) lookupGame(id string) *gameEntry {
+	if e, ok := s.byID[id]; ok {
+		return e
+	}
+	var found *gameEntry
+	for _, e := range s.games {
+		if arc.MatchGameID(e.info.ID, id) {
+			found = e
+		}
+	}
+	return found
+}
+
+// Close closes every open scorecard (reporting each to OnCardClose),
+// releases every session and stops the idle sweeper. It waits for the
+// sweeper to exit. Requests arriving later fail with 503.
+func (s *Server) Close() error {
+	s.once.Do(func() {
+		s.down.Store(true)
+		close(s.stop)
+		s.sweeper.Wait()
+		s.mu.Lock()
+		s.closed = true
+		cards := make([]*card, 0, len(s.cards))
+		for _, c := range s.cards {
+			cards = append(cards, c)
+		}
+		s.mu.Unlock()
+		for _, c := range cards {
+			s.closeCard(c)
+		}
+	})
+	return nil
+}
+
+// sweep closes idle scorecards until Close.
+func (s *Server) sweep() {
+	defer s.sweeper.Done()
+	every := min(max(s.cfg.IdleTimeout/4, time.Millisecond), time.Minute)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-t.C:
+			for _, c := range s.idleCards(now) {
+				s.closeCard(c)
+			}
+		}
+	}
+}
+
+func (s *Server) idleCards(now time.Time) []*card {
+	limit := now.Add(-s.cfg.IdleTimeout).UnixNano()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var idle []*card
+	for _, c := range s.cards {
+		if c.lastActive.Load() < limit {
+			idle = append(idle, c)
+		}
+	}
+	return idle
+}
+
+// ServeHTTP routes a request of the REST API. Every answer but the
+// healthcheck is JSON, errors included.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	rest, ok := strings.CutPrefix(path, "/api/")
+	if !ok {
+		writeError(w, errorf(http.StatusNotFound, wire.CodeServer, "no route %s %s", r.Method, path))
+		return
+	}
+	switch {
+	case rest == "healthcheck":
+		if get(w, r) {
+			writeBody(w, http.StatusOK, hdrText, []byte("okay"))
+		}
+		return
+	case strings.HasPrefix(rest, "cmd/"):
+		id, err := arc.ParseActionID(rest[len("cmd/"):])
+		if err != nil || rest[len("cmd/"):] != id.String() {
+			writeError(w, errorf(http.StatusNotFound, wire.CodeServer, "no route %s %s; commands are RESET and ACTION1..ACTION7", r.Method, path))
+			return
+		}
+		if post(w, r) {
+			s.command(w, r, id)
+		}
+		return
+	}
+	var route func(w http.ResponseWriter, r *http.Request, key string) *apiError
+	isPost := false
+	switch {
+	case rest == "games":
+		route = s.listGames
+	case strings.HasPrefix(rest, "games/") && !strings.Contains(rest[len("games/"):], "/") && len(rest) > len("games/"):
+		route = s.gameInfo
+	case rest == "scorecard/open":
+		route, isPost = s.openCard, true
+	case rest == "scorecard/close":
+		route, isPost = s.closeCardRoute, true
+	case strings.HasPrefix(rest, "scorecard/") && validCardPath(rest[len("scorecard/"):]):
+		route = s.getCard
+	default:
+		writeError(w, errorf(http.StatusNotFound, wire.CodeServer, "no route %s %s", r.Method, path))
+		return
+	}
+	if isPost && !post(w, r) || !isPost && !get(w, r) {
+		return
+	}
+	if s.down.Load() {
+		writeError(w, errShuttingDown)
+		return
+	}
+	key, aerr := s.apiKey(r)
+	if aerr == nil {
+		aerr = route(w, r, key)
+	}
+	if aerr != nil {
+		writeError(w, aerr)
+	}
+}
+
+// validCardPath accepts "<card_id>" and "<card_id>/<game_id>".
+func validCardPath(p string) bool {
+	card, game, two := strings.Cut(p, "/")
+	return card != "" && (!two || game != "" && !strings.Contains(game, "/"))
+}
+
+func get(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	writeError(w, errorf(http.StatusMethodNotAllowed, wire.CodeValidation, "method %s not allowed on %s; use GET", r.Method, r.URL.Path))
+	return false
+}
+
+func post(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodPost {
+		return true
+	}
+	w.Header().Set("Allow", "POST")
+	writeError(w, errorf(http.StatusMethodNotAllowed, wire.CodeValidation, "method %s not allowed on %s; use POST", r.Method, r.URL.Path))
+	return false
+}
+
+// apiKey returns the key a request acts under.
+func (s *Server) apiKey(r *http.Request) (string, *apiError) {
+	vals := r.Header["X-Api-Key"]
+	key := ""
+	if len(vals) > 0 {
+		key = vals[0]
+	}
+	if s.keys == nil {
+		if key == "" {
+			key = DefaultAPIKey
+		}
+		return key, nil
+	}
+	if key == "" {
+		return "", errorf(http.StatusUnauthorized, wire.CodeValidation, "missing X-API-Key header")
+	}
+	if !s.keys[key] {
+		return "", errorf(http.StatusUnauthorized, wire.CodeValidation, "invalid API key")
+	}
+	return key, nil
+}
+
+func (s *Server) listGames(w http.ResponseWriter, _ *http.Request, _ string) *apiError {
+	writeBody(w, http.StatusOK, hdrJSON, s.listJSON)
+	return nil
+}
+
+func (s *Server) gameInfo(w http.ResponseWriter, r *http.Request, _ string) *apiError {
+	id := strings.TrimPrefix(r.URL.Path, "/api/games/")
+	e := s.lookupGame(id)
+	if e == nil {
+		return errorf(http.StatusNotFound, wire.CodeServer, "game %s not found", id)
+	}
+	writeBody(w, http.StatusOK, hdrJSON, e.infoJSON)
+	return nil
+}
+
+// ListenAndServe serves the games of cfg on addr until ctx is cancelled,
+// then shuts down gracefully: it stops accepting connections, waits up to
+// ShutdownTimeout for requests in flight, and closes the server.
+func ListenAndServe(ctx context.Context, addr string, cfg Config) error {
+	srv, err := New(cfg)
+	if err != nil {
+		return err
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("server: listen on %s: %w", addr, err)
+	}
+	err = srv.Serve(ctx, ln)
+	return errors.Join(err, srv.Close())
+}
+
+// ShutdownTimeout bounds how long Serve waits for requests in flight once
+// its context is cancelled.
+const ShutdownTimeout = 10 * time.Second
+
+// Serve serves HTTP on ln until ctx is cancelled, then drains requests in
+// flight (up to ShutdownTimeout) and returns nil. It does not Close the
+// server. Connections are kept alive between requests.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	if err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}
