@@ -1,0 +1,431 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/wire"
+)
+
+// Client talks to an ARC-AGI-3 REST service. It is safe for concurrent use
+// by many sessions; it keeps one cookie jar (the hosted service pins game
+// sessions to a backend by cookie) and a pool of keep-alive connections.
+type Client struct {
+	base        string // scheme://host[/prefix], no trailing slash
+	apiKey      string
+	hc          *http.Client
+	ownsConns   bool
+	retry       retryPolicy
+	maxResponse int64
+	userAgent   string
+}
+
+// New returns a Client. The base URL and API key come from the options,
+// else from ARC_BASE_URL and ARC_API_KEY, else the base URL is
+// DefaultBaseURL and no key is sent.
+func New(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return newClient(&cfg)
+}
+
+func newClient(cfg *config) (*Client, error) {
+	base := cfg.baseURL
+	if !cfg.hasBaseURL {
+		base = os.Getenv(EnvBaseURL)
+	}
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("remote: base URL %q: %w", base, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("remote: base URL %q: want http(s)://host[:port]", base)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("remote: base URL %q: must not have a query or fragment", base)
+	}
+	key := cfg.apiKey
+	if !cfg.hasAPIKey {
+		key = os.Getenv(EnvAPIKey)
+	}
+	if strings.ContainsAny(key, "\r\n") {
+		return nil, errors.New("remote: API key holds a line break")
+	}
+	if cfg.retry.maxAttempts < 1 {
+		return nil, fmt.Errorf("remote: max attempts %d, want at least 1", cfg.retry.maxAttempts)
+	}
+	if cfg.retry.base < 0 || cfg.retry.max < cfg.retry.base || cfg.retry.maxRetryAfter < 0 {
+		return nil, fmt.Errorf("remote: backoff %v..%v (retry-after cap %v) is not a valid range",
+			cfg.retry.base, cfg.retry.max, cfg.retry.maxRetryAfter)
+	}
+	if cfg.maxResponse < 1024 {
+		return nil, fmt.Errorf("remote: max response size %d bytes is too small", cfg.maxResponse)
+	}
+	c := &Client{
+		base:        strings.TrimSuffix(u.String(), "/"),
+		apiKey:      key,
+		retry:       cfg.retry,
+		maxResponse: cfg.maxResponse,
+		userAgent:   cfg.userAgent,
+	}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, fmt.Errorf("remote: cookie jar: %w", err)
+	}
+	if cfg.httpClient != nil {
+		hc := *cfg.httpClient
+		if hc.Jar == nil {
+			hc.Jar = jar
+		}
+		c.hc = &hc
+	} else {
+		c.hc = &http.Client{Transport: newTransport(), Jar: jar}
+		c.ownsConns = true
+	}
+	return c, nil
+}
+
+// newTransport returns a transport tuned for many small requests to one
+// host over kept-alive connections.
+func newTransport() *http.Transport {
+	d := &net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   15 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// BaseURL returns the service URL the Client talks to.
+func (c *Client) BaseURL() string { return c.base }
+
+// Close releases the Client's idle connections. The Client stays usable.
+func (c *Client) Close() error {
+	if c.ownsConns {
+		c.hc.CloseIdleConnections()
+	}
+	return nil
+}
+
+// bufPool recycles response and request buffers.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuf() *bytes.Buffer { b := bufPool.Get().(*bytes.Buffer); b.Reset(); return b }
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 4<<20 {
+		bufPool.Put(b)
+	}
+}
+
+// call sends one request, with retries where they are safe, and returns
+// the body of a 2xx response in a pooled buffer the caller must put back.
+func (c *Client) call(ctx context.Context, method, path string, body []byte) (*bytes.Buffer, error) {
+	route := method + " " + path
+	idempotent := method == http.MethodGet
+	var last error
+	for attempt := 1; ; attempt++ {
+		buf, resp, err := c.send(ctx, method, path, body)
+		var wait time.Duration
+		retry := false
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, &TransportError{Route: route, Err: context.Cause(ctx), MaybeApplied: !idempotent && !notSent(err), Attempts: attempt}
+		case err != nil:
+			sent := !notSent(err)
+			te := &TransportError{Route: route, Err: err, MaybeApplied: sent && !idempotent, Attempts: attempt}
+			last = te
+			retry = !sent || idempotent && transient(err)
+			wait = c.retry.backoff(attempt)
+		case resp.StatusCode >= 200 && resp.StatusCode < 300:
+			return buf, nil
+		default:
+			ae := newAPIError(route, resp, buf.Bytes(), time.Now())
+			ae.Attempts = attempt
+			putBuf(buf)
+			last = ae
+			retry = retryStatus(ae.Status, idempotent)
+			wait = c.retry.backoff(attempt)
+			if ae.RetryAfter > 0 {
+				wait = min(ae.RetryAfter, c.retry.maxRetryAfter)
+			}
+		}
+		if !retry || attempt >= c.retry.maxAttempts || !fitsDeadline(ctx, wait) {
+			return nil, last
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, &TransportError{Route: route, Err: fmt.Errorf("waiting to retry: %w (last error: %v)", err, last), Attempts: attempt}
+		}
+	}
+}
+
+// send makes one attempt. It reads the whole body (up to the size limit)
+// and closes it so that the connection can be reused.
+func (c *Client) send(ctx context.Context, method, path string, body []byte) (*bytes.Buffer, *http.Response, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return nil, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.apiKey != "" {
+		req.Header.Set("X-API-Key", c.apiKey)
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	buf := getBuf()
+	if resp.ContentLength > 0 && resp.ContentLength <= c.maxResponse {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxResponse+1))
+	if err != nil {
+		putBuf(buf)
+		return nil, nil, fmt.Errorf("reading %d %s response after %d bytes: %w", resp.StatusCode, http.StatusText(resp.StatusCode), n, err)
+	}
+	if n > c.maxResponse {
+		putBuf(buf)
+		return nil, nil, fmt.Errorf("%d response is larger than %d bytes", resp.StatusCode, c.maxResponse)
+	}
+	return buf, resp, nil
+}
+
+// getJSON sends a GET and decodes the 2xx body with dec.
+func getJSON[T any](ctx context.Context, c *Client, path string, dec func([]byte) (T, error)) (T, error) {
+	return postJSON(ctx, c, http.MethodGet, path, nil, dec)
+}
+
+func postJSON[T any](ctx context.Context, c *Client, method, path string, body []byte, dec func([]byte) (T, error)) (T, error) {
+	var zero T
+	buf, err := c.call(ctx, method, path, body)
+	if err != nil {
+		return zero, err
+	}
+	defer putBuf(buf)
+	v, err := dec(buf.Bytes())
+	if err != nil {
+		return zero, fmt.Errorf("remote: %s %s: %w", method, path, err)
+	}
+	return v, nil
+}
+
+// Healthcheck checks that the service answers GET /api/healthcheck (a
+// route of the reference server only).
+func (c *Client) Healthcheck(ctx context.Context) error {
+	_, err := getJSON(ctx, c, "/api/healthcheck", func([]byte) (struct{}, error) { return struct{}{}, nil })
+	return err
+}
+
+// Games lists the games the service offers.
+func (c *Client) Games(ctx context.Context) ([]wire.GameInfo, error) {
+	return getJSON(ctx, c, "/api/games", wire.DecodeGames)
+}
+
+// Game returns the metadata of one game, by versioned or base id. An
+// unknown game is an error matching both ErrNotFound and
+// arc.ErrUnknownGame.
+func (c *Client) Game(ctx context.Context, gameID string) (wire.GameInfo, error) {
+	if gameID == "" {
+		return wire.GameInfo{}, fmt.Errorf("%w: empty game id", arc.ErrUnknownGame)
+	}
+	g, err := getJSON(ctx, c, "/api/games/"+url.PathEscape(gameID), wire.DecodeGameInfo)
+	if errors.Is(err, ErrNotFound) {
+		return g, fmt.Errorf("%w %q: %w", arc.ErrUnknownGame, gameID, err)
+	}
+	return g, err
+}
+
+// AnonKey asks the hosted service for an anonymous API key
+// (GET /api/games/anonkey).
+func (c *Client) AnonKey(ctx context.Context) (string, error) {
+	return getJSON(ctx, c, "/api/games/anonkey", wire.DecodeAnonKey)
+}
+
+// OpenOptions are the optional fields of a new scorecard.
+type OpenOptions struct {
+	// SourceURL links the scorecard to the agent's code.
+	SourceURL string
+	// Tags label the scorecard.
+	Tags []string
+	// Opaque is any JSON value stored with the scorecard, at most 16 KiB
+	// once compacted.
+	Opaque json.RawMessage
+	// CompetitionMode opens a competition scorecard (one instance per
+	// game, no full resets, not readable until closed).
+	CompetitionMode bool
+}
+
+// OpenScorecard opens a scorecard and returns its card id.
+func (c *Client) OpenScorecard(ctx context.Context, o OpenOptions) (string, error) {
+	req := wire.OpenScorecardRequest{SourceURL: o.SourceURL, Tags: o.Tags}
+	if len(o.Opaque) > 0 {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, o.Opaque); err != nil {
+			return "", fmt.Errorf("remote: scorecard opaque value is not JSON: %w", err)
+		}
+		if compact.Len() > wire.MaxOpaqueBytes {
+			return "", fmt.Errorf("remote: scorecard opaque value is %d bytes, limit %d", compact.Len(), wire.MaxOpaqueBytes)
+		}
+		req.Opaque = compact.Bytes()
+	}
+	if o.CompetitionMode {
+		req.CompetitionMode = json.RawMessage("true")
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return "", fmt.Errorf("remote: encode scorecard request: %w", err)
+	}
+	return postJSON(ctx, c, http.MethodPost, "/api/scorecard/open", body, wire.DecodeOpenScorecard)
+}
+
+// GetScorecard returns the current summary of a scorecard.
+func (c *Client) GetScorecard(ctx context.Context, cardID string) (*wire.Scorecard, error) {
+	if cardID == "" {
+		return nil, errors.New("remote: empty card id")
+	}
+	return getJSON(ctx, c, "/api/scorecard/"+url.PathEscape(cardID), wire.DecodeScorecard)
+}
+
+// GetScorecardGame returns a scorecard's entry for one game (use the full
+// versioned id): the older aggregate shape from the reference server, a
+// summary from the hosted service.
+func (c *Client) GetScorecardGame(ctx context.Context, cardID, gameID string) (wire.ScorecardGame, error) {
+	if cardID == "" || gameID == "" {
+		return wire.ScorecardGame{}, fmt.Errorf("remote: card id %q and game id %q must not be empty", cardID, gameID)
+	}
+	return getJSON(ctx, c, "/api/scorecard/"+url.PathEscape(cardID)+"/"+url.PathEscape(gameID), wire.DecodeScorecardGame)
+}
+
+// CloseScorecard closes a scorecard and returns its final summary. The
+// scorecard's game sessions end with it.
+func (c *Client) CloseScorecard(ctx context.Context, cardID string) (*wire.Scorecard, error) {
+	if cardID == "" {
+		return nil, errors.New("remote: empty card id")
+	}
+	body := wire.AppendString([]byte(`{"card_id":`), cardID)
+	body = append(body, '}')
+	return postJSON(ctx, c, http.MethodPost, "/api/scorecard/close", body, wire.DecodeScorecard)
+}
+
+// Reset sends RESET and decodes the frame object into out, reusing its
+// buffers. Without a guid it starts a new session attributed to cardID;
+// with the guid of a session it resets that session (a level reset when an
+// action was taken in the current level, a full reset otherwise).
+func (c *Client) Reset(ctx context.Context, gameID, cardID, guid string, out *arc.FrameData) error {
+	if gameID == "" {
+		return fmt.Errorf("%w: RESET without a game id", arc.ErrInvalidAction)
+	}
+	if cardID == "" && guid == "" {
+		return fmt.Errorf("%w: RESET needs a card id or a session guid", arc.ErrInvalidAction)
+	}
+	return c.command(ctx, gameID, cardID, guid, arc.Action{ID: arc.Reset}, out)
+}
+
+// Action sends ACTION1..ACTION7 to the session guid and decodes the frame
+// object into out, reusing its buffers. gameID must be the full versioned
+// id. The action is checked before anything is sent: a known id, ACTION6
+// coordinates within 0..63, a reasoning value that is JSON of at most
+// arc.MaxReasoningBytes.
+func (c *Client) Action(ctx context.Context, gameID, guid string, a arc.Action, out *arc.FrameData) error {
+	if a.ID == arc.Reset {
+		return fmt.Errorf("%w: use Reset for RESET", arc.ErrInvalidAction)
+	}
+	if gameID == "" || guid == "" {
+		return fmt.Errorf("%w: %s needs a game id and a session guid (game %q, guid %q)", arc.ErrInvalidAction, a, gameID, guid)
+	}
+	return c.command(ctx, gameID, "", guid, a, out)
+}
+
+func (c *Client) command(ctx context.Context, gameID, cardID, guid string, a arc.Action, out *arc.FrameData) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if len(a.Reasoning) > 0 && !json.Valid(a.Reasoning) {
+		return fmt.Errorf("%w: reasoning is not valid JSON", arc.ErrInvalidAction)
+	}
+	if out == nil {
+		return errors.New("remote: nil output FrameData")
+	}
+	req := getBuf()
+	defer putBuf(req)
+	req.Write(appendCommand(req.AvailableBuffer(), gameID, cardID, guid, a))
+	path := "/api/cmd/" + a.ID.String()
+	buf, err := c.call(ctx, http.MethodPost, path, req.Bytes())
+	if err != nil {
+		return err
+	}
+	defer putBuf(buf)
+	if err := wire.DecodeFrame(buf.Bytes(), out); err != nil {
+		return fmt.Errorf("remote: POST %s: %w", path, err)
+	}
+	return nil
+}
+
+// appendCommand writes the JSON body of a command.
+func appendCommand(dst []byte, gameID, cardID, guid string, a arc.Action) []byte {
+	dst = append(dst, `{"game_id":`...)
+	dst = wire.AppendString(dst, gameID)
+	if cardID != "" {
+		dst = append(dst, `,"card_id":`...)
+		dst = wire.AppendString(dst, cardID)
+	}
+	if guid != "" {
+		dst = append(dst, `,"guid":`...)
+		dst = wire.AppendString(dst, guid)
+	}
+	if a.ID == arc.Action6 {
+		dst = append(dst, `,"x":`...)
+		dst = appendSmall(dst, a.X)
+		dst = append(dst, `,"y":`...)
+		dst = appendSmall(dst, a.Y)
+	}
+	if len(a.Reasoning) > 0 {
+		dst = append(dst, `,"reasoning":`...)
+		dst = append(dst, a.Reasoning...)
+	}
+	return append(dst, '}')
+}
+
+func appendSmall(dst []byte, v uint8) []byte {
+	if v >= 100 {
+		dst = append(dst, '0'+v/100)
+	}
+	if v >= 10 {
+		dst = append(dst, '0'+v/10%10)
+	}
+	return append(dst, '0'+v%10)
+}
