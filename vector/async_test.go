@@ -1,0 +1,350 @@
+package vector
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/spaces"
+)
+
+// latencies gives sub-environment i the latency lat[i].
+func latencies(lat ...time.Duration) Factory {
+	return fakes(func(i int) envtest.FakeConfig { return envtest.FakeConfig{Latency: lat[i]} })
+}
+
+func newAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
+	t.Helper()
+	checkNoLeak(t)
+	a, err := NewAsync(n, f, cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, a.Close()) })
+	return a
+}
+
+func TestRecvOrderOfCompletion(t *testing.T) {
+	ms := time.Millisecond
+	a := newAsync(t, 4, latencies(150*ms, 0, 100*ms, 50*ms), Config{BatchSize: 2})
+	assert.Equal(t, 2, a.Metadata().BatchSize)
+	require.NoError(t, a.SendReset(t.Context(), nil, env.WithSeed(20)))
+	assert.Equal(t, 4, a.InFlight())
+
+	b, err := a.Recv(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 3}, b.EnvIDs, "the fastest come first")
+	assert.Equal(t, []int{2, arc.GridSize, arc.GridSize}, b.Obs.Shape)
+	for r, id := range b.EnvIDs {
+		assert.Equal(t, newReference(t, envtest.FakeConfig{}, 20+int64(id)).grid(), row(b.Obs, r), "row %d holds env %d", r, id)
+		assert.True(t, b.First[r])
+	}
+
+	b, err = a.Recv(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []int{2, 0}, b.EnvIDs)
+	assert.Equal(t, 0, a.InFlight())
+}
+
+func TestSlowEnvDoesNotStallBatches(t *testing.T) {
+	lat := []time.Duration{5 * time.Second}
+	for range 7 {
+		lat = append(lat, 2*time.Millisecond)
+	}
+	a := newAsync(t, 8, latencies(lat...), Config{BatchSize: 4})
+	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+	start := time.Now()
+	seen := 0
+	for range 10 {
+		b, err := a.Recv(t.Context())
+		require.NoError(t, err)
+		require.NoError(t, b.Err())
+		require.NotContains(t, b.EnvIDs, 0, "the slow env is still running")
+		seen += b.Len()
+		require.NoError(t, a.Send(t.Context(), b.EnvIDs, repeat(arc.Click(5, 5), b.Len())))
+	}
+	assert.Less(t, time.Since(start), time.Second, "10 batches of fast envs while the slow one runs")
+	assert.Equal(t, 40, seen)
+}
+
+func TestSendRecvMisuse(t *testing.T) {
+	a := newAsync(t, 3, sameFakes(envtest.FakeConfig{Latency: 20 * time.Millisecond}), Config{BatchSize: 2})
+	ctx := t.Context()
+	_, err := a.Recv(ctx)
+	assert.ErrorIs(t, err, ErrNotEnough, "nothing in flight")
+
+	require.NoError(t, a.SendReset(ctx, []int{0}, env.ResetOptions{}))
+	_, err = a.Recv(ctx)
+	assert.ErrorIs(t, err, ErrNotEnough, "one in flight, batch of two")
+	assert.ErrorIs(t, a.SendReset(ctx, []int{0}, env.ResetOptions{}), ErrBusy, "already in flight")
+	assert.ErrorIs(t, a.SendReset(ctx, []int{1, 1}, env.ResetOptions{}), ErrBusy, "twice in one call")
+	assert.Error(t, a.SendReset(ctx, []int{3}, env.ResetOptions{}), "out of range")
+	assert.Equal(t, 1, a.InFlight(), "failed sends leave nothing behind")
+	assert.Error(t, a.Send(ctx, []int{1}, nil), "ids and actions differ in length")
+	_, err = a.Step(ctx, repeat(arc.Simple(arc.Action3), 3))
+	assert.ErrorIs(t, err, ErrBusy, "Step needs every env idle")
+	_, err = a.Reset(ctx, env.ResetOptions{})
+	assert.ErrorIs(t, err, ErrBusy)
+	assert.ErrorIs(t, a.Replace(0, nil), ErrBusy)
+
+	require.NoError(t, a.SendReset(ctx, []int{2}, env.ResetOptions{}))
+	b, err := a.Recv(ctx)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []int{0, 2}, b.EnvIDs)
+}
+
+func TestRecvContextKeepsFinished(t *testing.T) {
+	ms := time.Millisecond
+	a := newAsync(t, 2, latencies(0, 80*ms), Config{})
+	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+	ctx, cancel := context.WithTimeout(t.Context(), 30*ms)
+	defer cancel()
+	_, err := a.Recv(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	b, err := a.Recv(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1}, b.EnvIDs, "env 0, finished during the cancelled Recv, is not lost")
+}
+
+func TestDeadline(t *testing.T) {
+	ms := time.Millisecond
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			checkNoLeak(t)
+			v := newVec(t, k, 3, latencies(0, 500*ms, 0), Config{Timeout: 40 * ms})
+			start := time.Now()
+			b, err := v.Reset(t.Context(), env.ResetOptions{})
+			require.NoError(t, err)
+			assert.Less(t, time.Since(start), 400*ms, "the slow env was cut off")
+			assert.NoError(t, b.Errs[0])
+			assert.NoError(t, b.Errs[2])
+			require.Error(t, b.Errs[1])
+			assert.ErrorIs(t, b.Errs[1], ErrDeadline)
+			assert.ErrorIs(t, b.Errs[1], context.DeadlineExceeded)
+			var ee *EnvError
+			require.ErrorAs(t, b.Errs[1], &ee)
+			assert.Equal(t, 1, ee.Env)
+			assert.Equal(t, "reset", ee.Op)
+			assert.Equal(t, 40*ms, v.Metadata().Timeout)
+		})
+	}
+}
+
+func TestAsyncDeadlineOnRecv(t *testing.T) {
+	ms := time.Millisecond
+	a := newAsync(t, 2, latencies(0, 300*ms), Config{Timeout: 30 * ms})
+	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+	b, err := a.Recv(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1}, b.EnvIDs)
+	assert.NoError(t, b.Errs[0])
+	assert.ErrorIs(t, b.Errs[1], ErrDeadline)
+}
+
+// A failing sub-environment reports its error in its row and leaves the
+// others running; replacing it brings it back.
+func TestErrorIsolationAndRemake(t *testing.T) {
+	boom := errors.New("connection reset")
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			var made atomic.Int32
+			f := func(i int) (env.Env, error) {
+				cfg := envtest.FakeConfig{}
+				if i == 1 && made.Add(1) == 1 {
+					// The first env 1 fails from its third command on.
+					cfg.Fail = func(n int, _ arc.Action) error {
+						if n >= 3 {
+							return boom
+						}
+						return nil
+					}
+				}
+				return env.New(envtest.NewFake(cfg))
+			}
+			v := newVec(t, k, 3, f, Config{})
+			_, err := v.Reset(t.Context(), env.WithSeed(1))
+			require.NoError(t, err)
+			acts := repeat(arc.Click(7, 7), 3)
+			b, err := v.Step(t.Context(), acts)
+			require.NoError(t, err)
+			require.NoError(t, b.Err())
+
+			b, err = v.Step(t.Context(), acts)
+			require.NoError(t, err, "a failed env does not fail the call")
+			assert.True(t, b.Failed())
+			assert.NoError(t, b.Errs[0])
+			assert.NoError(t, b.Errs[2])
+			assert.ErrorIs(t, b.Errs[1], boom)
+			assert.ErrorIs(t, b.Err(), boom)
+			assert.Zero(t, b.Rewards[1])
+
+			b, err = v.Step(t.Context(), acts)
+			require.NoError(t, err)
+			assert.ErrorIs(t, b.Errs[1], boom, "still failing")
+			assert.NoError(t, b.Errs[0])
+
+			switch v := v.(type) {
+			case *Sync:
+				require.NoError(t, v.Remake(1))
+			case *Async:
+				require.NoError(t, v.Remake(1))
+			}
+			b, err = v.Step(t.Context(), acts)
+			require.NoError(t, err)
+			require.NoError(t, b.Err())
+			assert.Equal(t, []bool{false, true, false}, b.First, "the new env is reset by the next step")
+		})
+	}
+}
+
+func TestReplaceChecksShape(t *testing.T) {
+	v, err := NewSync(2, sameFakes(envtest.FakeConfig{}), Config{})
+	require.NoError(t, err)
+	defer v.Close()
+	assert.Error(t, v.Replace(2, nil))
+	assert.Error(t, v.Replace(0, nil))
+	g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	require.NoError(t, err)
+	assert.ErrorIs(t, v.Replace(0, shapeEnv{g}), ErrShape)
+	require.NoError(t, v.Replace(1, g))
+	assert.Same(t, g, v.Sub(1))
+}
+
+// shapeEnv claims an observation shape other than the Game's.
+type shapeEnv struct{ env.Env }
+
+func (shapeEnv) ObservationSpace() spaces.Space { return spaces.NewBox(0, 15, "uint8", 32, 32) }
+
+func TestDeterministicWithSeeds(t *testing.T) {
+	run := func(k kind, seed int64) [][]uint8 {
+		v := newVec(t, k, 4, sameFakes(envtest.FakeConfig{Budget: 5}), Config{Autoreset: NextStep})
+		b, err := v.Reset(t.Context(), env.WithSeed(seed))
+		require.NoError(t, err)
+		var out [][]uint8
+		out = append(out, slices.Clone(b.Obs.Data))
+		acts := make([]arc.Action, 4)
+		for s := range 12 {
+			for i := range acts {
+				acts[i] = arc.Click((s*5+i*3)%64, (s*11+i)%64)
+				if (s+i)%4 == 0 {
+					acts[i] = arc.Simple(arc.Action3)
+				}
+			}
+			b, err := v.Step(t.Context(), acts)
+			require.NoError(t, err)
+			require.NoError(t, b.Err())
+			out = append(out, slices.Clone(b.Obs.Data))
+		}
+		return out
+	}
+	want := run(kinds[0], 42)
+	for _, k := range kinds {
+		assert.Equal(t, want, run(k, 42), "%s repeats the sync run", k.name)
+	}
+	assert.NotEqual(t, want, run(kinds[0], 43), "another seed gives other frames")
+}
+
+func TestCloseCancelsAndStopsWorkers(t *testing.T) {
+	checkNoLeak(t)
+	a, err := NewAsync(4, sameFakes(envtest.FakeConfig{Latency: 10 * time.Second}), Config{})
+	require.NoError(t, err)
+	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+	time.Sleep(10 * time.Millisecond)
+	start := time.Now()
+	require.NoError(t, a.Close())
+	assert.Less(t, time.Since(start), 2*time.Second, "Close cancels running commands")
+	require.NoError(t, a.Close(), "Close twice")
+	_, err = a.Recv(t.Context())
+	assert.ErrorIs(t, err, env.ErrClosed)
+	assert.ErrorIs(t, a.Send(t.Context(), nil, repeat(arc.Simple(arc.Action3), 4)), env.ErrClosed)
+	_, err = a.Step(t.Context(), repeat(arc.Simple(arc.Action3), 4))
+	assert.ErrorIs(t, err, env.ErrClosed)
+}
+
+func TestCloseWhileRecvWaits(t *testing.T) {
+	checkNoLeak(t)
+	a, err := NewAsync(2, sameFakes(envtest.FakeConfig{Latency: 10 * time.Second}), Config{})
+	require.NoError(t, err)
+	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+	errc := make(chan error, 1)
+	go func() {
+		_, err := a.Recv(t.Context())
+		errc <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	require.NoError(t, a.Close())
+	assert.ErrorIs(t, <-errc, env.ErrClosed)
+}
+
+func TestStepContextCancelled(t *testing.T) {
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			checkNoLeak(t)
+			v := newVec(t, k, 2, sameFakes(envtest.FakeConfig{}), Config{})
+			_, err := v.Reset(t.Context(), env.ResetOptions{})
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			b, err := v.Step(ctx, repeat(arc.Simple(arc.Action3), 2))
+			assert.ErrorIs(t, err, context.Canceled)
+			require.NotNil(t, b)
+			assert.ErrorIs(t, b.Errs[0], context.Canceled)
+			b, err = v.Step(t.Context(), repeat(arc.Simple(arc.Action3), 2))
+			require.NoError(t, err)
+			assert.NoError(t, b.Err(), "a new context works again")
+		})
+	}
+}
+
+func TestRecvBatchesCopyRows(t *testing.T) {
+	f := func(int) (env.Env, error) {
+		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 1}))
+		if err != nil {
+			return nil, err
+		}
+		return newFloatEnv(g), nil
+	}
+	a := newAsync(t, 4, f, Config{BatchSize: 2, Autoreset: SameStep})
+	require.NoError(t, a.SendReset(t.Context(), nil, env.WithSeed(5)))
+	for range 2 {
+		b, err := a.Recv(t.Context())
+		require.NoError(t, err)
+		require.NoError(t, b.Err())
+		assert.Equal(t, []int{2, arc.GridSize, arc.GridSize}, b.Float.Shape)
+		acts := []arc.Action{arc.Simple(arc.Action1), arc.Click(1, 1)}
+		require.NoError(t, a.Send(t.Context(), b.EnvIDs, acts))
+	}
+	finals := 0
+	for range 2 {
+		b, err := a.Recv(t.Context())
+		require.NoError(t, err)
+		require.NoError(t, b.Err())
+		for r := range b.Len() {
+			for i, c := range row(b.Obs, r) {
+				require.InDelta(t, float32(c)/15, b.Float.Data[r*arc.FrameCells+i], 1e-6)
+			}
+			frames := b.Infos[r].Frames
+			require.Equal(t, []int{len(frames.Data) / arc.FrameCells, 64, 64}, frames.Shape)
+			require.Equal(t, row(b.Obs, r), frames.Data[len(frames.Data)-arc.FrameCells:], "the last frame is the observation")
+			if !b.HasFinal[r] {
+				continue
+			}
+			ff := b.FinalInfos[r].Frames.Data
+			require.Equal(t, row(b.FinalObs, r), ff[len(ff)-arc.FrameCells:])
+			finals++
+			assert.Equal(t, arc.Win, b.FinalInfos[r].State)
+			assert.Equal(t, arc.NotFinished, b.Infos[r].State)
+			for i, c := range row(b.FinalObs, r) {
+				require.InDelta(t, float32(c)/15, b.FinalFloat.Data[r*arc.FrameCells+i], 1e-6)
+			}
+		}
+	}
+	assert.Equal(t, 2, finals, "the two ACTION1 rows won and were reset")
+}

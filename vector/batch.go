@@ -1,0 +1,262 @@
+package vector
+
+import (
+	"errors"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/spaces"
+	"github.com/arcgym/arcgym/tensor"
+)
+
+// Batch holds the results of one call on a vector env, one row per
+// sub-environment, in buffers that the vector env allocates once and reuses:
+// the observations of all rows are one contiguous tensor. A Batch and
+// everything it points to stay valid until the next call on the vector env.
+//
+// Rows are in sub-environment order for Reset, ResetMask and Step, and in
+// order of completion for Async.Recv; EnvIDs names the sub-environment of
+// each row.
+type Batch struct {
+	// EnvIDs[r] is the sub-environment of row r.
+	EnvIDs []int
+	// Obs holds the grids, shape (rows, obs shape...), e.g. (rows, 64, 64)
+	// or (rows, k, 64, 64) over frame-stacking sub-environments.
+	Obs tensor.U8
+	// Float holds the float observations, shape (rows, float shape...),
+	// when the sub-environments fill Obs.Float; it is empty otherwise.
+	Float tensor.F32
+	// Rewards, Terminated and Truncated are the step results of each row.
+	Rewards    []float64
+	Terminated []bool
+	Truncated  []bool
+	// First marks rows whose observation starts an episode: every row after
+	// Reset, and rows that were autoreset.
+	First []bool
+	// Infos holds a copy of each row's info; its Frames, Mask and Episode
+	// point into buffers of the Batch.
+	Infos []env.Info
+	// Errs holds each row's failure (an *EnvError) or nil. The other fields
+	// of a failed row are unspecified; the other rows are valid.
+	Errs []error
+
+	// HasFinal marks rows whose episode ended and was reset in the same
+	// step (SameStep mode only; nil in the other modes). For those rows
+	// FinalObs, FinalFloat and FinalInfos hold the ending step's
+	// observation and info; elsewhere they are unspecified.
+	HasFinal   []bool
+	FinalObs   tensor.U8
+	FinalFloat tensor.F32
+	FinalInfos []env.Info
+}
+
+// Len returns the number of rows.
+func (b *Batch) Len() int { return len(b.EnvIDs) }
+
+// Done reports whether the episode of row r ended in this step.
+func (b *Batch) Done(r int) bool { return b.Terminated[r] || b.Truncated[r] }
+
+// Failed reports whether any row failed.
+func (b *Batch) Failed() bool {
+	for _, err := range b.Errs {
+		if err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Err joins the errors of the failed rows; it is nil when none failed.
+func (b *Batch) Err() error {
+	if !b.Failed() {
+		return nil
+	}
+	return errors.Join(b.Errs...)
+}
+
+// Masks writes the flat action masks of all rows into dst, row after row
+// (rows x spaces.FlatSize), reusing dst's storage, and returns it. A row uses
+// Info.Mask when an action-masking wrapper filled it and the available
+// actions of Info.Available otherwise.
+func (b *Batch) Masks(dst []bool) []bool {
+	n := len(b.EnvIDs) * spaces.FlatSize
+	if cap(dst) < n {
+		dst = make([]bool, n)
+	}
+	dst = dst[:n]
+	for r := range b.EnvIDs {
+		row := dst[r*spaces.FlatSize : (r+1)*spaces.FlatSize]
+		info := &b.Infos[r]
+		if len(info.Mask) == spaces.FlatSize {
+			copy(row, info.Mask)
+			continue
+		}
+		AvailableMask(row, info.Available)
+	}
+	return dst
+}
+
+// AvailableMask writes the flat mask of the actions in avail into dst, which
+// must have length spaces.FlatSize.
+func AvailableMask(dst []bool, avail arc.ActionSet) {
+	for id := arc.Action1; id <= arc.Action7; id++ {
+		if id != arc.Action6 {
+			dst[spaces.Flatten(arc.Action{ID: id})] = avail.Has(id)
+		}
+	}
+	click := avail.Has(arc.Action6)
+	cells := dst[spaces.FlatAction6:spaces.FlatSize]
+	for i := range cells {
+		cells[i] = click
+	}
+}
+
+// infoBuf owns the memory an info copy points into.
+type infoBuf struct {
+	frames []uint8
+	shape  []int
+	mask   []bool
+	ep     env.EpisodeStats
+}
+
+// copyInfo makes dst a copy of src that points into b, not into the
+// sub-environment's buffers. When src's frames are just the observation
+// srcObs (one frame, the same memory), as for a plain Game's single-frame
+// steps, they become a view of dstObs, the observation's copy in the batch,
+// and are not copied twice.
+func (b *infoBuf) copyInfo(dst, src *env.Info, srcObs, dstObs []uint8) {
+	*dst = *src
+	b.shape = append(b.shape[:0], src.Frames.Shape...)
+	frames := src.Frames.Data
+	if len(frames) > 0 && len(frames) == len(srcObs) && &frames[0] == &srcObs[0] {
+		dst.Frames = tensor.U8{Shape: b.shape, Data: dstObs}
+	} else {
+		b.frames = append(b.frames[:0], frames...)
+		dst.Frames = tensor.U8{Shape: b.shape, Data: b.frames}
+	}
+	if src.Mask != nil {
+		b.mask = append(b.mask[:0], src.Mask...)
+		dst.Mask = b.mask
+	}
+	if src.Episode != nil {
+		b.ep = *src.Episode
+		dst.Episode = &b.ep
+	}
+}
+
+// rows holds the per-row storage of a Batch of up to cap rows.
+type rows struct {
+	b      Batch
+	infos  []infoBuf
+	finals []infoBuf
+	// obsShape and floatShape are (rows, single shape...) for the views.
+	obsShape, floatShape []int
+	obsSize, floatSize   int
+	obsData, finalData   []uint8
+	floatData, finalF    []float32
+}
+
+func newRows(n int, single []int, sameStep bool) *rows {
+	size := tensor.Size(single)
+	r := &rows{
+		infos:    make([]infoBuf, n),
+		obsShape: append([]int{n}, single...),
+		obsSize:  size,
+		obsData:  make([]uint8, n*size),
+	}
+	r.b = Batch{
+		EnvIDs:     make([]int, n),
+		Rewards:    make([]float64, n),
+		Terminated: make([]bool, n),
+		Truncated:  make([]bool, n),
+		First:      make([]bool, n),
+		Infos:      make([]env.Info, n),
+		Errs:       make([]error, n),
+	}
+	r.b.Obs = tensor.U8{Shape: r.obsShape, Data: r.obsData}
+	if sameStep {
+		r.finals = make([]infoBuf, n)
+		r.finalData = make([]uint8, n*size)
+		r.b.HasFinal = make([]bool, n)
+		r.b.FinalInfos = make([]env.Info, n)
+		r.b.FinalObs = tensor.U8{Shape: r.obsShape, Data: r.finalData}
+	}
+	return r
+}
+
+// setFloat allocates the float storage for single-row shape shape.
+func (r *rows) setFloat(shape []int) {
+	n := len(r.b.EnvIDs)
+	r.floatSize = tensor.Size(shape)
+	r.floatShape = append([]int{n}, shape...)
+	r.floatData = make([]float32, n*r.floatSize)
+	r.b.Float = tensor.F32{Shape: r.floatShape, Data: r.floatData}
+	if r.b.HasFinal != nil {
+		r.finalF = make([]float32, n*r.floatSize)
+		r.b.FinalFloat = tensor.F32{Shape: r.floatShape, Data: r.finalF}
+	}
+}
+
+// view narrows the batch to its first k rows; the shapes are the Batch's
+// own, so the change costs no allocation.
+func (r *rows) view(k int) *Batch {
+	b := &r.b
+	r.obsShape[0] = k
+	full := cap(b.EnvIDs)
+	b.EnvIDs = b.EnvIDs[:k:full]
+	b.Rewards = b.Rewards[:k:full]
+	b.Terminated = b.Terminated[:k:full]
+	b.Truncated = b.Truncated[:k:full]
+	b.First = b.First[:k:full]
+	b.Infos = b.Infos[:k:full]
+	b.Errs = b.Errs[:k:full]
+	b.Obs.Data = r.obsData[:k*r.obsSize]
+	if r.floatShape != nil {
+		r.floatShape[0] = k
+		b.Float.Data = r.floatData[:k*r.floatSize]
+	}
+	if b.HasFinal != nil {
+		b.HasFinal = b.HasFinal[:k:full]
+		b.FinalInfos = b.FinalInfos[:k:full]
+		b.FinalObs.Data = r.finalData[:k*r.obsSize]
+		if r.floatShape != nil {
+			b.FinalFloat.Data = r.finalF[:k*r.floatSize]
+		}
+	}
+	return b
+}
+
+// copyRow copies row i of src into row r, deep-copying the infos.
+func (r *rows) copyRow(k int, src *rows, i int) {
+	d, s := &r.b, &src.b
+	d.EnvIDs[k] = s.EnvIDs[i]
+	copy(r.obsData[k*r.obsSize:(k+1)*r.obsSize], src.obsData[i*src.obsSize:(i+1)*src.obsSize])
+	if src.floatData != nil {
+		if r.floatData == nil {
+			r.setFloat(src.floatShape[1:])
+		}
+		copy(r.floatData[k*r.floatSize:(k+1)*r.floatSize], src.floatData[i*src.floatSize:(i+1)*src.floatSize])
+	}
+	srcObs := src.obsData[i*src.obsSize : (i+1)*src.obsSize]
+	dstObs := r.obsData[k*r.obsSize : (k+1)*r.obsSize]
+	d.Rewards[k] = s.Rewards[i]
+	d.Terminated[k] = s.Terminated[i]
+	d.Truncated[k] = s.Truncated[i]
+	d.First[k] = s.First[i]
+	d.Errs[k] = s.Errs[i]
+	r.infos[k].copyInfo(&d.Infos[k], &s.Infos[i], srcObs, dstObs)
+	if d.HasFinal == nil {
+		return
+	}
+	d.HasFinal[k] = s.HasFinal[i]
+	if !s.HasFinal[i] {
+		return
+	}
+	srcObs = src.finalData[i*src.obsSize : (i+1)*src.obsSize]
+	dstObs = r.finalData[k*r.obsSize : (k+1)*r.obsSize]
+	copy(dstObs, srcObs)
+	if src.finalF != nil {
+		copy(r.finalF[k*r.floatSize:(k+1)*r.floatSize], src.finalF[i*src.floatSize:(i+1)*src.floatSize])
+	}
+	r.finals[k].copyInfo(&d.FinalInfos[k], &s.FinalInfos[i], srcObs, dstObs)
+}

@@ -1,0 +1,158 @@
+package vector
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/spaces"
+)
+
+func TestMasks(t *testing.T) {
+	keys := arc.ActionSetOf(arc.Action1, arc.Action3)
+	clicks := arc.ActionSetOf(arc.Action6, arc.Action7)
+	f := fakes(func(i int) envtest.FakeConfig {
+		if i == 0 {
+			return envtest.FakeConfig{Available: keys}
+		}
+		return envtest.FakeConfig{Available: clicks}
+	})
+	v := newVec(t, kinds[0], 3, f, Config{})
+	b, err := v.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	// Row 2 carries a wrapper's mask allowing one cell only.
+	custom := make([]bool, spaces.FlatSize)
+	custom[spaces.Flatten(arc.Click(9, 4))] = true
+	b.Infos[2].Mask = custom
+
+	masks := b.Masks(nil)
+	require.Len(t, masks, 3*spaces.FlatSize)
+	for r, tt := range []struct {
+		allowed func(arc.Action) bool
+	}{
+		{func(a arc.Action) bool { return keys.Has(a.ID) }},
+		{func(a arc.Action) bool { return clicks.Has(a.ID) }},
+		{func(a arc.Action) bool { return a.ID == arc.Action6 && a.X == 9 && a.Y == 4 }},
+	} {
+		for i := range spaces.FlatSize {
+			a, _ := spaces.Unflatten(i)
+			require.Equal(t, tt.allowed(a), masks[r*spaces.FlatSize+i], "row %d flat %d (%v)", r, i, a)
+		}
+	}
+	again := b.Masks(masks)
+	assert.Same(t, &masks[0], &again[0], "the buffer is reused")
+	assert.Zero(t, testing.AllocsPerRun(10, func() { masks = b.Masks(masks) }))
+}
+
+func TestBatchErr(t *testing.T) {
+	b := &Batch{Errs: []error{nil, nil}}
+	assert.False(t, b.Failed())
+	assert.NoError(t, b.Err())
+	boom := errors.New("boom")
+	b.Errs[1] = &EnvError{Env: 1, Op: "step", Err: boom}
+	assert.True(t, b.Failed())
+	assert.ErrorIs(t, b.Err(), boom)
+	assert.EqualError(t, b.Errs[1], "vector: env 1 step: boom")
+}
+
+func TestUnflatten(t *testing.T) {
+	got, err := Unflatten(nil, []int{0, 4, 5, spaces.Flatten(arc.Click(3, 60))})
+	require.NoError(t, err)
+	assert.Equal(t, []arc.Action{arc.Simple(arc.Action1), arc.Simple(arc.Action5), arc.Simple(arc.Action7), arc.Click(3, 60)}, got)
+	_, err = Unflatten(got, []int{1, spaces.FlatSize})
+	assert.ErrorIs(t, err, arc.ErrInvalidAction)
+	_, err = Unflatten(got, []int{-1})
+	assert.ErrorIs(t, err, arc.ErrInvalidAction)
+	flat := []int{1, 2, 3, 4}
+	assert.Zero(t, testing.AllocsPerRun(10, func() { got, _ = Unflatten(got, flat) }))
+}
+
+func TestConfigValidation(t *testing.T) {
+	f := sameFakes(envtest.FakeConfig{})
+	tests := []struct {
+		name string
+		n    int
+		f    Factory
+		cfg  Config
+	}{
+		{"no envs", 0, f, Config{}},
+		{"nil factory", 2, nil, Config{}},
+		{"unknown mode", 2, f, Config{Autoreset: 7}},
+		{"negative workers", 2, f, Config{Workers: -1}},
+		{"batch too big", 2, f, Config{BatchSize: 3}},
+		{"negative timeout", 2, f, Config{Timeout: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewSync(tt.n, tt.f, tt.cfg)
+			assert.Error(t, err)
+			_, err = NewAsync(tt.n, tt.f, tt.cfg)
+			assert.Error(t, err)
+		})
+	}
+}
+
+func TestFactoryFailureClosesMadeEnvs(t *testing.T) {
+	checkNoLeak(t)
+	var made []*envtest.Fake
+	boom := errors.New("no server")
+	f := func(i int) (env.Env, error) {
+		if i == 2 {
+			return nil, boom
+		}
+		fk := envtest.NewFake(envtest.FakeConfig{})
+		made = append(made, fk)
+		return env.New(fk)
+	}
+	_, err := NewSync(4, f, Config{})
+	require.ErrorIs(t, err, boom)
+	assert.ErrorContains(t, err, "env 2")
+	require.Len(t, made, 3)
+	for _, fk := range made {
+		assert.Error(t, fk.Do(t.Context(), arc.Simple(arc.Reset), new(arc.FrameData)), "closed")
+	}
+	_, err = NewSync(2, func(int) (env.Env, error) { return nil, nil }, Config{})
+	assert.Error(t, err)
+}
+
+func TestMetadata(t *testing.T) {
+	s := newVec(t, kinds[0], 3, sameFakes(envtest.FakeConfig{}), Config{Autoreset: SameStep})
+	assert.Equal(t, Metadata{Autoreset: SameStep, NumEnvs: 3, BatchSize: 3, ObsShape: []int{64, 64}}, s.Metadata())
+	a := newVec(t, kinds[1], 3, sameFakes(envtest.FakeConfig{}), Config{Workers: 2, BatchSize: 1})
+	assert.Equal(t, Metadata{NumEnvs: 3, BatchSize: 1, Workers: 2, ObsShape: []int{64, 64}}, a.Metadata())
+	assert.Equal(t, []int{64, 64}, s.(*Sync).SingleObservationSpace().Shape())
+	assert.True(t, s.(*Sync).SingleActionSpace().Contains(arc.Click(1, 1)))
+	assert.True(t, a.(*Async).SingleActionSpace().Contains(arc.Simple(arc.Action1)))
+	assert.Equal(t, []int{64, 64}, a.(*Async).SingleObservationSpace().Shape())
+}
+
+func TestWrongLengths(t *testing.T) {
+	for _, k := range kinds {
+		v := newVec(t, k, 2, sameFakes(envtest.FakeConfig{}), Config{})
+		_, err := v.Step(t.Context(), repeat(arc.Simple(arc.Action1), 3))
+		assert.Error(t, err, k.name)
+		_, err = v.ResetMask(t.Context(), []bool{true}, env.ResetOptions{})
+		assert.Error(t, err, k.name)
+		require.NoError(t, v.Close())
+		_, err = v.Reset(t.Context(), env.ResetOptions{})
+		assert.ErrorIs(t, err, env.ErrClosed, k.name)
+	}
+}
+
+func TestNilContext(t *testing.T) {
+	for _, k := range kinds {
+		v := newVec(t, k, 2, sameFakes(envtest.FakeConfig{}), Config{})
+		_, err := v.Reset(nil, env.ResetOptions{})
+		assert.Error(t, err, k.name)
+		_, err = v.Step(nil, repeat(arc.Simple(arc.Action3), 2))
+		assert.Error(t, err, k.name)
+		if a, ok := v.(*Async); ok {
+			assert.Error(t, a.Send(nil, nil, repeat(arc.Simple(arc.Action3), 2)))
+		}
+	}
+}

@@ -1,0 +1,83 @@
+// Package vector runs many environments as one: a vector env steps N
+// sub-environments (any env.Env: local games, remote games, wrapped ones,
+// mixed freely) and returns their results batched, Gymnasium's VectorEnv
+// with EnvPool's asynchronous interface.
+//
+// # Sync and Async
+//
+// Sync steps the sub-environments one after the other on the caller's
+// goroutine. Async runs them on worker goroutines: CPU-bound local games
+// spread over cores, and remote games, whose steps mostly wait on the
+// network, overlap their waits (64 remote games at 20 ms per step make about
+// 3200 steps per second instead of 50). Both are made from a Factory, called
+// once per sub-environment:
+//
+//	v, err := vector.NewAsync(64, vector.Remote(ctx, "ls20", urls), vector.Config{})
+//	b, err := v.Reset(ctx, env.WithSeed(1)) // sub-environment i gets seed 1+i
+//	for {
+//		b, err = v.Step(ctx, policy(b.Obs))
+//		...
+//	}
+//
+// # Batches
+//
+// Every call returns a *Batch, one row per sub-environment: the grids of all
+// rows in one contiguous tensor (rows x frames x 64 x 64 as bytes), the float
+// observations likewise when the sub-environments fill Obs.Float (an
+// encoding wrapper), rewards, terminated and truncated flags, a First flag
+// for rows that start an episode, and per-row infos. A sub-environment's own
+// results are only valid until its next call, so the vector env copies them
+// into buffers it allocates once; the Batch stays valid until the next call
+// on the vector env and the steady state allocates nothing.
+//
+// # Autoreset
+//
+// Config.Autoreset selects what happens when an episode ends, with
+// Gymnasium's three modes (Metadata reports the mode in use):
+//
+//   - NextStep (the default): the ending step returns the final observation
+//     with terminated or truncated set; the next step of that
+//     sub-environment ignores its action and resets it, returning the first
+//     observation with reward 0, both flags false and First set. Training
+//     code skips the transition into a First row.
+//   - SameStep: the ending step resets at once; its row carries the step's
+//     reward and flags but the new episode's first observation and reset
+//     info, while the final observation and info go to FinalObs,
+//     FinalFloat and FinalInfos, flagged by HasFinal.
+//   - Disabled: nothing is reset; the caller calls ResetMask with the ended
+//     rows, and stepping an ended sub-environment fails in its row with
+//     env.ErrNeedsReset.
+//
+// # Failures and deadlines
+//
+// A failing sub-environment does not fail the call: its row's Errs entry
+// holds an *EnvError (sub-environment index, operation and cause) and the
+// other rows are valid; Batch.Err joins the failures. Config.Timeout puts a
+// deadline on every command of every sub-environment, so a hung remote game
+// shows up as ErrDeadline in its row. A failed sub-environment can be reset
+// (ResetMask), replaced (Replace) or rebuilt by the factory (Remake).
+//
+// # Asynchronous batches
+//
+// Async also offers EnvPool's interface: Send queues actions for some
+// sub-environments and returns at once, Recv returns the first
+// Config.BatchSize sub-environments to finish, in order of completion, with
+// Batch.EnvIDs naming them. With a batch smaller than the number of
+// sub-environments, slow ones never hold up the learner:
+//
+//	a.SendReset(ctx, nil, env.ResetOptions{})
+//	for {
+//		b, err := a.Recv(ctx)
+//		...
+//		a.Send(ctx, b.EnvIDs, policy(b.Obs))
+//	}
+//
+// # Helpers
+//
+// Batch.Masks writes the flat action masks of all rows (rows x
+// spaces.FlatSize), from an action-masking wrapper's Info.Mask or from the
+// available actions. FrameStack stacks observations batch-wise, for Step and
+// Recv batches alike. Unflatten turns flat action indices into actions.
+// Make, Remote, RoundRobin and Mix build factories of local games, remote
+// games spread over several servers, and mixes of both.
+package vector

@@ -1,0 +1,108 @@
+package vector_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/spaces"
+	"github.com/arcgym/arcgym/vector"
+)
+
+// fakeGames makes sub-environments over the scripted test game: ACTION1
+// completes a level (of two), anything else paints.
+func fakeGames(latency func(i int) time.Duration) vector.Factory {
+	return func(i int) (env.Env, error) {
+		return env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Latency: latency(i)}))
+	}
+}
+
+func noLatency(int) time.Duration { return 0 }
+
+// Stepping three games together in SameStep mode: the game that wins is
+// reset within the step, its last observation kept aside.
+func ExampleNewSync() {
+	ctx := context.Background()
+	v, err := vector.NewSync(3, fakeGames(noLatency), vector.Config{Autoreset: vector.SameStep})
+	if err != nil {
+		panic(err)
+	}
+	defer v.Close()
+
+	b, _ := v.Reset(ctx, env.WithSeed(1))
+	fmt.Println("obs", b.Obs.Shape, "first", b.First)
+	paint := arc.Click(3, 4)
+	level := arc.Simple(arc.Action1)
+	for _, actions := range [][]arc.Action{
+		{level, paint, paint},
+		{level, paint, level},
+	} {
+		b, err = v.Step(ctx, actions)
+		if err != nil || b.Failed() {
+			panic(fmt.Sprint(err, b.Err()))
+		}
+		fmt.Println("reward", b.Rewards, "terminated", b.Terminated, "final", b.HasFinal)
+	}
+	fmt.Println("final state", b.FinalInfos[0].State, "row state", b.Infos[0].State)
+	// Output:
+	// obs [3 64 64] first [true true true]
+	// reward [1 0 0] terminated [false false false] final [false false false]
+	// reward [1 0 1] terminated [true false false] final [true false false]
+	// final state WIN row state NOT_FINISHED
+}
+
+// EnvPool-style stepping: Recv returns the first sub-environments to
+// finish, so a slow one does not hold up the batch.
+func ExampleAsync_Recv() {
+	ctx := context.Background()
+	// Sub-environment 0 answers in 500 ms, 1 at once, 2 in 40 ms.
+	slowFirst := func(i int) time.Duration {
+		return [...]time.Duration{500 * time.Millisecond, 0, 40 * time.Millisecond}[i]
+	}
+	a, err := vector.NewAsync(3, fakeGames(slowFirst), vector.Config{BatchSize: 2})
+	if err != nil {
+		panic(err)
+	}
+	defer a.Close()
+
+	if err := a.SendReset(ctx, nil, env.ResetOptions{}); err != nil {
+		panic(err)
+	}
+	for range 3 {
+		b, err := a.Recv(ctx)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println("envs", b.EnvIDs, "first", b.First)
+		actions := []arc.Action{arc.Click(1, 1), arc.Click(2, 2)}
+		if err := a.Send(ctx, b.EnvIDs, actions); err != nil {
+			panic(err)
+		}
+	}
+	// Output:
+	// envs [1 2] first [true true]
+	// envs [1 2] first [false false]
+	// envs [1 2] first [false false]
+}
+
+// Flat action indices, as a policy over spaces.FlatSize logits produces
+// them, become actions; masks come batched.
+func ExampleUnflatten() {
+	v, err := vector.NewSync(2, fakeGames(noLatency), vector.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer v.Close()
+	b, _ := v.Reset(context.Background(), env.ResetOptions{})
+	masks := b.Masks(nil)
+	fmt.Println("mask", len(masks), "=", b.Len(), "x", spaces.FlatSize)
+
+	actions, err := vector.Unflatten(nil, []int{0, spaces.Flatten(arc.Click(10, 20))})
+	fmt.Println(actions, err)
+	// Output:
+	// mask 8204 = 2 x 4102
+	// [ACTION1 ACTION6(10,20)] <nil>
+}

@@ -1,0 +1,113 @@
+package vector
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/arcgym/arcgym/tensor"
+)
+
+// FrameStack stacks the last k observations of every sub-environment of a
+// vector env, batch-wise: Update takes each Batch and returns the stacks of
+// its rows, shape (rows, k, obs shape...), oldest first. A row that starts
+// an episode fills its whole stack with its first observation, as
+// Gymnasium's frame stacking pads at reset.
+//
+// It works with every autoreset mode and with Async.Recv batches, whose rows
+// come in any order. Stacking in each sub-environment with a wrapper gives
+// the same observations; FrameStack keeps the sub-environments plain and
+// the stacking on the learner's side. Its buffers are allocated once.
+type FrameStack struct {
+	k, n, size int
+	ring       []uint8 // n stacks of k observations
+	head       []int   // per sub-environment, the slot of the oldest
+	started    []bool
+	shape      []int
+	out, final []uint8
+}
+
+// NewFrameStack returns a FrameStack of depth k for numEnvs
+// sub-environments with observations of shape obsShape.
+func NewFrameStack(numEnvs, k int, obsShape []int) (*FrameStack, error) {
+	size := tensor.Size(obsShape)
+	if numEnvs <= 0 || k <= 0 || len(obsShape) == 0 || size <= 0 {
+		return nil, fmt.Errorf("vector: frame stack of depth %d over %d envs of shape %v", k, numEnvs, obsShape)
+	}
+	return &FrameStack{
+		k: k, n: numEnvs, size: size,
+		ring:    make([]uint8, numEnvs*k*size),
+		head:    make([]int, numEnvs),
+		started: make([]bool, numEnvs),
+		shape:   append([]int{numEnvs, k}, obsShape...),
+		out:     make([]uint8, numEnvs*k*size),
+		final:   make([]uint8, numEnvs*k*size),
+	}, nil
+}
+
+// Update pushes the observations of b into the stacks and returns the
+// stacked observations of b's rows and, for rows with HasFinal, the stacks
+// ending at the final observation (unspecified for the other rows). Failed
+// rows push nothing and return their stack unchanged. Both tensors are
+// valid until the next Update.
+func (f *FrameStack) Update(b *Batch) (obs, final tensor.U8, err error) {
+	rows := b.Len()
+	if len(b.Obs.Data) != rows*f.size {
+		return obs, final, fmt.Errorf("%w: frame stack of %d-cell observations got batch shape %v", ErrShape, f.size, b.Obs.Shape)
+	}
+	for r, i := range b.EnvIDs {
+		if i < 0 || i >= f.n {
+			return obs, final, fmt.Errorf("vector: frame stack of %d envs got env id %d", f.n, i)
+		}
+		if b.Errs[r] != nil {
+			f.write(f.out, r, i)
+			continue
+		}
+		if b.HasFinal != nil && b.HasFinal[r] {
+			f.push(i, b.FinalObs.Data[r*f.size:(r+1)*f.size])
+			f.write(f.final, r, i)
+		}
+		o := b.Obs.Data[r*f.size : (r+1)*f.size]
+		if b.First[r] || !f.started[i] {
+			f.fill(i, o)
+		} else {
+			f.push(i, o)
+		}
+		f.write(f.out, r, i)
+	}
+	f.shape[0] = rows
+	n := rows * f.k * f.size
+	return tensor.U8{Shape: f.shape, Data: f.out[:n]}, tensor.U8{Shape: f.shape, Data: f.final[:n]}, nil
+}
+
+// Shape returns the shape of a full batch of stacks, (numEnvs, k, obs...).
+func (f *FrameStack) Shape() []int {
+	s := slices.Clone(f.shape)
+	s[0] = f.n
+	return s
+}
+
+func (f *FrameStack) stack(i int) []uint8 { return f.ring[i*f.k*f.size : (i+1)*f.k*f.size] }
+
+func (f *FrameStack) push(i int, o []uint8) {
+	h := f.head[i]
+	copy(f.stack(i)[h*f.size:(h+1)*f.size], o)
+	f.head[i] = (h + 1) % f.k
+}
+
+func (f *FrameStack) fill(i int, o []uint8) {
+	st := f.stack(i)
+	for j := range f.k {
+		copy(st[j*f.size:(j+1)*f.size], o)
+	}
+	f.head[i] = 0
+	f.started[i] = true
+}
+
+// write copies the stack of sub-environment i, oldest first, into row r.
+func (f *FrameStack) write(dst []uint8, r, i int) {
+	st := f.stack(i)
+	row := dst[r*f.k*f.size : (r+1)*f.k*f.size]
+	h := f.head[i] * f.size
+	n := copy(row, st[h:])
+	copy(row[n:], st[:h])
+}
