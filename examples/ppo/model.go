@@ -1,0 +1,248 @@
+//go:build gotch
+
+package main
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"unsafe"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/nn"
+	"github.com/sugarme/gotch/ts"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/encoding"
+)
+
+// NumMoves is the number of policy outputs: the payload-free actions at
+// flat indices 0..5 (ACTION1..ACTION5, ACTION7). The example plays keyboard
+// games; click games need an ACTION6 head over the cells.
+const NumMoves = 6
+
+// Policy is the actor-critic network: two convolutions over the one-hot
+// encoded frame stack, a hidden layer, and a policy and a value head.
+type Policy struct {
+	vs           *nn.VarStore
+	c1, c2       *nn.Conv2D
+	fc, pi, v    *nn.Linear
+	params       []*param
+	inChannels   int
+	hiddenWidth  int
+	flattenWidth int
+}
+
+// param is one trainable tensor with a Go view of its memory and the Adam
+// moments kept on the Go side, so that the whole optimiser state is plain
+// data for checkpoints.
+type param struct {
+	name  string
+	t     ts.Tensor
+	data  []float32
+	grad  []float32
+	m, v  []float32
+	fanIn int
+	gain  float64
+}
+
+// NewPolicy builds the network for stacks of stack frames and initialises
+// it from seed with Go's generator, so that a run is reproducible.
+func NewPolicy(stack int, seed uint64) (*Policy, error) {
+	vs := nn.NewVarStore(gotch.CPU)
+	root := vs.Root()
+	in := encoding.Colors * stack
+	p := &Policy{vs: vs, inChannels: in, hiddenWidth: 128}
+	// 64x64 -> 16x16 (4x4 patches) -> 7x7.
+	p.c1 = nn.NewConv2D(root.Sub("c1"), int64(in), 16, 4, nn.NewConv2DConfig(nn.WithStride2D(4)))
+	p.c2 = nn.NewConv2D(root.Sub("c2"), 16, 32, 3, nn.NewConv2DConfig(nn.WithStride2D(2)))
+	p.flattenWidth = 32 * 7 * 7
+	p.fc = nn.NewLinear(root.Sub("fc"), int64(p.flattenWidth), int64(p.hiddenWidth), nn.DefaultLinearConfig())
+	p.pi = nn.NewLinear(root.Sub("pi"), int64(p.hiddenWidth), NumMoves, nn.DefaultLinearConfig())
+	p.v = nn.NewLinear(root.Sub("v"), int64(p.hiddenWidth), 1, nn.DefaultLinearConfig())
+
+	fanIn := map[string]int{"c1": in * 16, "c2": 16 * 9, "fc": p.flattenWidth, "pi": p.hiddenWidth, "v": p.hiddenWidth}
+	// A small policy head starts near the uniform policy.
+	gain := map[string]float64{"c1": 1, "c2": 1, "fc": 1, "pi": 0.01, "v": 1}
+	vars := vs.Variables()
+	names := make([]string, 0, len(vars))
+	for n := range vars {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		t := vars[n]
+		ptr, err := t.DataPtr()
+		if err != nil {
+			return nil, fmt.Errorf("ppo: parameter %s: %w", n, err)
+		}
+		size := int(t.Numel())
+		layer := n[:indexDot(n)]
+		p.params = append(p.params, &param{
+			name: n, t: t,
+			data:  unsafe.Slice((*float32)(ptr), size),
+			grad:  make([]float32, size),
+			m:     make([]float32, size),
+			v:     make([]float32, size),
+			fanIn: fanIn[layer], gain: gain[layer],
+		})
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x70706f))
+	for _, q := range p.params {
+		bound := q.gain / math.Sqrt(float64(max(q.fanIn, 1)))
+		for i := range q.data {
+			q.data[i] = float32((2*rng.Float64() - 1) * bound)
+		}
+	}
+	return p, nil
+}
+
+func indexDot(s string) int {
+	for i := range len(s) {
+		if s[i] == '.' {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// NumParams returns the number of trainable numbers.
+func (p *Policy) NumParams() int {
+	n := 0
+	for _, q := range p.params {
+		n += len(q.data)
+	}
+	return n
+}
+
+// Forward returns the move logits (batch, NumMoves) and the values (batch)
+// of a batch of encoded stacks (batch, 16*stack, 64, 64). The caller drops
+// both.
+func (p *Policy) Forward(x *ts.Tensor) (logits, value *ts.Tensor) {
+	h := p.c1.Forward(x)
+	h.MustRelu_()
+	h2 := p.c2.Forward(h)
+	h.MustDrop()
+	h2.MustRelu_()
+	f := h2.MustFlatten(1, -1, true)
+	h3 := p.fc.Forward(f)
+	f.MustDrop()
+	h3.MustRelu_()
+	logits = p.pi.Forward(h3)
+	v := p.v.Forward(h3)
+	h3.MustDrop()
+	value = v.MustSqueezeDim(1, true)
+	return logits, value
+}
+
+// ZeroGrad clears the gradients of every parameter.
+func (p *Policy) ZeroGrad() {
+	for _, q := range p.params {
+		q.t.ZeroGrad()
+	}
+}
+
+// Adam is the optimiser's settings and step count.
+type Adam struct {
+	LR, Beta1, Beta2, Eps float64
+	// MaxNorm clips the global gradient norm (0: no clipping).
+	MaxNorm float64
+	Steps   int
+}
+
+// Step reads the gradients out of libtorch, clips their global norm and
+// applies one Adam step to the parameters in place. It returns the norm
+// before clipping.
+func (p *Policy) Step(opt *Adam) (float64, error) {
+	var sq float64
+	for _, q := range p.params {
+		g, err := q.t.Grad(false)
+		if err != nil {
+			return 0, fmt.Errorf("ppo: gradient of %s: %w", q.name, err)
+		}
+		if !g.MustDefined() {
+			clear(q.grad)
+			continue
+		}
+		ptr, err := g.DataPtr()
+		if err != nil {
+			g.MustDrop()
+			return 0, err
+		}
+		copy(q.grad, unsafe.Slice((*float32)(ptr), len(q.grad)))
+		g.MustDrop()
+		for _, x := range q.grad {
+			sq += float64(x) * float64(x)
+		}
+	}
+	norm := math.Sqrt(sq)
+	scale := 1.0
+	if opt.MaxNorm > 0 && norm > opt.MaxNorm {
+		scale = opt.MaxNorm / norm
+	}
+	opt.Steps++
+	b1, b2 := opt.Beta1, opt.Beta2
+	c1 := 1 - math.Pow(b1, float64(opt.Steps))
+	c2 := 1 - math.Pow(b2, float64(opt.Steps))
+	for _, q := range p.params {
+		for i, g32 := range q.grad {
+			g := float64(g32) * scale
+			m := b1*float64(q.m[i]) + (1-b1)*g
+			v := b2*float64(q.v[i]) + (1-b2)*g*g
+			q.m[i], q.v[i] = float32(m), float32(v)
+			q.data[i] -= float32(opt.LR * (m / c1) / (math.Sqrt(v/c2) + opt.Eps))
+		}
+	}
+	return norm, nil
+}
+
+// Weights is the plain-data form of the network and optimiser state.
+type Weights struct {
+	Names   []string
+	Data    [][]float32
+	M, V    [][]float32
+	Adam    Adam
+	Channel int
+}
+
+// Snapshot copies the parameters and the Adam moments out.
+func (p *Policy) Snapshot(opt Adam) Weights {
+	w := Weights{Adam: opt, Channel: p.inChannels}
+	for _, q := range p.params {
+		w.Names = append(w.Names, q.name)
+		w.Data = append(w.Data, slices.Clone(q.data))
+		w.M = append(w.M, slices.Clone(q.m))
+		w.V = append(w.V, slices.Clone(q.v))
+	}
+	return w
+}
+
+// Restore copies a snapshot back in; the shapes must match.
+func (p *Policy) Restore(w *Weights) error {
+	if len(w.Names) != len(p.params) || w.Channel != p.inChannels {
+		return fmt.Errorf("ppo: checkpoint has %d tensors over %d channels, network %d over %d", len(w.Names), w.Channel, len(p.params), p.inChannels)
+	}
+	for i, q := range p.params {
+		if w.Names[i] != q.name || len(w.Data[i]) != len(q.data) {
+			return fmt.Errorf("ppo: checkpoint tensor %s (%d numbers) does not fit %s (%d)", w.Names[i], len(w.Data[i]), q.name, len(q.data))
+		}
+	}
+	for i, q := range p.params {
+		copy(q.data, w.Data[i])
+		copy(q.m, w.M[i])
+		copy(q.v, w.V[i])
+	}
+	return nil
+}
+
+// Close releases the network's tensors.
+func (p *Policy) Close() {
+	for _, q := range p.params {
+		q.t.MustDrop()
+	}
+	p.params = nil
+}
+
+// frameCells is the size of one frame.
+const frameCells = arc.FrameCells

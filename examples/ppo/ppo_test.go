@@ -1,0 +1,96 @@
+//go:build gotch
+
+package main
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcgym/arcgym/examples/internal/train"
+)
+
+// The learning test runs the example's default training: 60 updates, about
+// three minutes of 2-core CPU.
+const (
+	trainUpdates = 60
+	trainLR      = 5e-4
+)
+
+// TestPPOBeatsRandom trains and checks the evaluation return on held-out
+// seeds against the random policy and the untrained network.
+func TestPPOBeatsRandom(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Updates = trainUpdates
+	cfg.LR = trainLR
+	cfg.EvalEvery = cfg.Updates
+	cfg.Plot = filepath.Join(t.TempDir(), "ppo.png")
+	res, err := Train(t.Context(), cfg)
+	require.NoError(t, err)
+	t.Logf("untrained %v", res.Initial)
+	t.Logf("learner   %v", res.Learner)
+	t.Logf("random    %v", res.Random)
+	t.Logf("%d steps in %v", res.Steps, res.Elapsed)
+	assert.Greater(t, res.Learner.MeanReturn, res.Random.MeanReturn+0.05)
+	assert.Greater(t, res.Learner.MeanReturn, res.Initial.MeanReturn+0.05)
+
+	f, err := os.Open(cfg.Plot)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = png.Decode(f)
+	assert.NoError(t, err)
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ppo.ckpt")
+	cfg := DefaultConfig()
+	cfg.Updates, cfg.Rollout, cfg.EvalEvery, cfg.EvalEpisodes = 2, 16, 1, 3
+	cfg.Checkpoint = path
+	first, err := Train(t.Context(), cfg)
+	require.NoError(t, err)
+
+	var st State
+	require.NoError(t, train.Load(path, checkpointKind, checkpointVersion, &st))
+	assert.Equal(t, first.Weights, st.Weights, "the checkpoint holds the final weights and Adam state")
+	assert.Equal(t, 2, st.Updates)
+	assert.Equal(t, 2*cfg.Envs*cfg.Rollout, st.Steps)
+	assert.Equal(t, 2*cfg.Minibatches*cfg.Epochs, st.Weights.Adam.Steps)
+
+	p, err := NewPolicy(cfg.Stack, 99)
+	require.NoError(t, err)
+	defer p.Close()
+	require.NoError(t, p.Restore(&st.Weights))
+	assert.Equal(t, st.Weights, p.Snapshot(st.Weights.Adam))
+
+	cfg.Updates, cfg.Resume = 3, true
+	resumed, err := Train(t.Context(), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, 3, resumed.Updates)
+	assert.Equal(t, 3*cfg.Envs*cfg.Rollout, resumed.Steps)
+	assert.NotEqual(t, first.Weights.Data, resumed.Weights.Data)
+	// The curve goes on from the checkpoint's points.
+	assert.Len(t, resumed.Curve.Get("random policy (same seeds)").X, 4)
+
+	cfg.Seed = 2
+	_, err = Train(t.Context(), cfg)
+	assert.ErrorIs(t, err, train.ErrCheckpoint)
+}
+
+func TestSameSeedSameWeights(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Updates, cfg.Rollout, cfg.EvalEvery, cfg.EvalEpisodes = 1, 16, 1, 2
+	a, err := Train(t.Context(), cfg)
+	require.NoError(t, err)
+	b, err := Train(t.Context(), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, a.Weights, b.Weights)
+}
+
+func TestRejectsClickGames(t *testing.T) {
+	_, err := Train(t.Context(), Config{Game: "tl03"})
+	assert.Error(t, err)
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/examples/internal/train"
+	"github.com/arcgym/arcgym/games"
+	"github.com/arcgym/arcgym/remote"
+	"github.com/arcgym/arcgym/scorecard"
+	"github.com/arcgym/arcgym/wire"
+)
+
+// Run plays cfg.Episodes random games of each game cfg names and writes
+// the scorecard to w.
+func Run(ctx context.Context, cfg Config, w io.Writer) error {
+	if cfg.Episodes <= 0 {
+		cfg.Episodes = 5
+	}
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = 1000
+	}
+	ids, err := gameIDs(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	card := scorecard.New(scorecard.Meta{ID: "local", Tags: []string{"random"}})
+	agent := train.NewRandom(cfg.Seed)
+	var served []*wire.Scorecard
+	for _, id := range ids {
+		g, err := makeGame(ctx, &cfg, id)
+		if err != nil {
+			return err
+		}
+		err = play(ctx, &cfg, g, agent, card)
+		err = errors.Join(err, g.Close())
+		if err != nil {
+			return err
+		}
+		if s, ok := g.Backend().(*remote.Session); ok && s.Scorecard() != nil {
+			served = append(served, s.Scorecard())
+		}
+	}
+	where := "local games"
+	if cfg.Remote != "" {
+		where = cfg.Remote
+	}
+	fmt.Fprintf(w, "random policy (seed %d), %d episodes per game, %s\n\n", cfg.Seed, cfg.Episodes, where)
+	printCard(w, card.Summary())
+	for _, s := range served {
+		fmt.Fprintf(w, "\nscorecard %s as the service scored it: score %.2f, levels %d/%d, actions %d\n",
+			s.CardID, s.Score, s.TotalLevelsCompleted, s.TotalLevels, s.TotalActions)
+	}
+	return nil
+}
+
+// gameIDs lists the games to play.
+func gameIDs(ctx context.Context, cfg *Config) ([]string, error) {
+	if cfg.Game != "" {
+		return []string{cfg.Game}, nil
+	}
+	if cfg.Remote == "" {
+		var ids []string
+		for _, info := range games.List() {
+			ids = append(ids, info.ID)
+		}
+		if len(ids) == 0 {
+			return nil, errors.New("no built-in games are registered")
+		}
+		return ids, nil
+	}
+	c, err := remote.New(clientOptions(cfg)...)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	list, err := c.Games(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("%s lists no games", cfg.Remote)
+	}
+	return []string{list[0].GameID}, nil
+}
+
+func clientOptions(cfg *Config) []remote.Option {
+	opts := []remote.Option{remote.WithBaseURL(cfg.Remote)}
+	if cfg.APIKey != "" {
+		opts = append(opts, remote.WithAPIKey(cfg.APIKey))
+	}
+	return opts
+}
+
+// makeGame returns the environment of one game, local or remote.
+func makeGame(ctx context.Context, cfg *Config, id string) (*env.Game, error) {
+	if cfg.Remote == "" {
+		return env.Make(id)
+	}
+	opts := append(clientOptions(cfg), remote.WithScorecard(remote.OpenOptions{Tags: []string{"random"}}))
+	return remote.Make(ctx, id, opts...)
+}
+
+// play runs the episodes of one game and records every command's result on
+// the card.
+func play(ctx context.Context, cfg *Config, g *env.Game, agent train.Agent, card *scorecard.Card) error {
+	info := g.GameInfo()
+	for ep := range cfg.Episodes {
+		obs, inf, err := g.Reset(ctx, env.ResetOptions{})
+		if err != nil {
+			return fmt.Errorf("%s: reset: %w", info.ID, err)
+		}
+		card.Record(&info, g.Last().GUID, g.Last())
+		agent.Begin(obs, &inf)
+		ret, steps := 0.0, 0
+		for steps < cfg.MaxSteps {
+			st, err := g.Step(ctx, agent.Act(obs, &inf))
+			if err != nil {
+				return fmt.Errorf("%s: step %d: %w", info.ID, steps, err)
+			}
+			card.Record(&info, g.Last().GUID, g.Last())
+			steps++
+			ret += st.Reward
+			obs, inf = st.Obs, st.Info
+			if st.Done() {
+				break
+			}
+		}
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, "%s episode %d: %s after %d steps, levels %d/%d, return %.0f\n",
+				info.ID, ep+1, inf.State, steps, inf.LevelsCompleted, inf.WinLevels, ret)
+		}
+	}
+	return nil
+}
+
+// printCard writes a scorecard summary as a table.
+func printCard(w io.Writer, s wire.Scorecard) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "game\truns\twins\tbest levels\tactions\tbest score\tlevel scores (best run)\t")
+	for _, e := range s.Environments {
+		wins := 0
+		best := 0
+		for i, r := range e.Runs {
+			if r.State == arc.Win.String() {
+				wins++
+			}
+			if r.Score > e.Runs[best].Score {
+				best = i
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d/%d\t%d\t%.2f\t%s\t\n", e.ID, len(e.Runs), wins,
+			e.LevelsCompleted, e.LevelCount, e.Actions, e.Score, levelScores(e.Runs[best].LevelScores))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nscore %.2f  levels %d/%d  games won %d/%d  actions %d\n",
+		s.Score, s.TotalLevelsCompleted, s.TotalLevels, s.TotalEnvironmentsCompleted, s.TotalEnvironments, s.TotalActions)
+}
+
+func levelScores(ss []float64) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = fmt.Sprintf("%.0f", s)
+	}
+	return strings.Join(parts, " ")
+}
