@@ -131,7 +131,7 @@ func TestFrameDataValidate(t *testing.T) {
 		return fd
 	}
 	tests := []struct {
-		name  string
+		name   string
 		mutate func(fd *arc.FrameData)
 	}{
 		{"partial frame", func(fd *arc.FrameData) { fd.Frames = fd.Frames[:100] }},
