@@ -29,10 +29,12 @@ type Session struct {
 	info   arc.GameInfo
 	guid   string
 	levels []Level
-	// pending is the level set chosen by Seed, installed at the next full
-	// reset.
-	pending []Level
-	seed    int64
+	// seed is the seed of levels. Seed records next, the seed of the set to
+	// install at the next full reset; the set is only built then, and not at
+	// all when it is the one in play.
+	seed   int64
+	next   int64
+	reseed bool
 
 	w            World
 	started      bool
@@ -105,16 +107,25 @@ func (s *Session) GUID() string { return s.guid }
 
 // Seed selects the level set played from the next full reset on: 0 is the
 // hand-made set, any other value a procedurally generated one. The same seed
-// and the same actions give the same frames.
+// and the same actions give the same frames. The set is built at that
+// reset, and reused when it is the set already in play, so reseeding every
+// episode with the same seed costs nothing.
 func (s *Session) Seed(seed int64) {
-	levels := s.game.Levels(seed)
+	s.next = seed
+	s.reseed = seed != s.seed
+}
+
+// install builds the level set chosen by Seed.
+func (s *Session) install() {
+	levels := s.game.Levels(s.next)
 	if err := checkLevels(levels, s.info.Levels); err != nil {
 		// A generator that breaks its contract falls back to the hand-made
 		// levels rather than leaving the session unplayable.
 		levels = s.game.Levels(0)
 	}
-	s.pending = levels
-	s.seed = seed
+	s.levels = levels
+	s.seed = s.next
+	s.reseed = false
 }
 
 // Levels returns the level set in play (a view; do not modify).
@@ -169,8 +180,8 @@ func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) erro
 
 func (s *Session) reset(out *arc.FrameData) {
 	if !s.started || s.w.State == arc.Win || s.levelActions == 0 {
-		if s.pending != nil {
-			s.levels, s.pending = s.pending, nil
+		if s.reseed {
+			s.install()
 		}
 		s.w.Completed = 0
 		s.load(0)
@@ -213,7 +224,10 @@ func (s *Session) act(a arc.Action) {
 		}
 	} else if s.undo.enabled() {
 		i, buf := s.undo.slot()
-		st := s.game.Save(buf[:0])
+		st := s.game.Save(buf)
+		if len(st) > cap(buf) {
+			panic(fmt.Sprintf("engine: game %s saved %d bytes of state, Spec.StateSize is %d", s.info.ID, len(st), cap(buf)))
+		}
 		res = s.game.Step(&s.w, a)
 		if res != Idle {
 			s.undo.push(i, len(st))
@@ -271,10 +285,15 @@ func (s *Session) emitTransition() {
 // frame): the whole play area, letterbox and HUD. Do renders incrementally;
 // Redraw gives the reference picture its settled frames must equal.
 func (s *Session) Redraw(dst []uint8) {
-	s.w.Scene.Invalidate(s.w.Scene.Bounds())
-	r := s.w.Scene.Compose()
+	sc := &s.w.Scene
+	// Cells changed since the last frame are still owed to the persistent
+	// screen: keep them marked for the next command's frame.
+	pending := sc.dirty
+	sc.Invalidate(sc.Bounds())
+	r := sc.Compose()
+	sc.dirty = pending
 	s.w.Camera.Clear(dst)
-	s.w.Camera.Blit(dst, s.w.Scene.Pixels(), r)
+	s.w.Camera.Blit(dst, sc.Pixels(), r)
 	for _, o := range s.spec.HUD {
 		o.Draw(dst, &s.w)
 	}

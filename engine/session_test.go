@@ -19,6 +19,11 @@ import (
 // ACTION7 is undo; ACTION6 is not offered.
 type walker struct {
 	walls, player, goal *engine.Sprite
+	// depth is Spec.UndoDepth; generated counts the calls of Levels;
+	// oversave makes Save write more than Spec.StateSize.
+	depth     int
+	generated int
+	oversave  bool
 }
 
 func newWalker() *walker {
@@ -41,6 +46,7 @@ func (g *walker) Spec() engine.Spec {
 		Letterbox:  engine.Black,
 		Transition: engine.Yellow,
 		StateSize:  2,
+		UndoDepth:  g.depth,
 		HUD: []engine.Overlay{
 			engine.BudgetBar{Row: 63, Full: engine.Blue, Empty: engine.Red},
 			engine.LevelPips{Row: 0, Done: engine.Green, Current: engine.Yellow, Todo: engine.Grey},
@@ -56,6 +62,7 @@ func walkerLevel(budget int, rows ...string) engine.Level {
 }
 
 func (g *walker) Levels(seed int64) []engine.Level {
+	g.generated++
 	levels := []engine.Level{
 		walkerLevel(0,
 			"P...G",
@@ -136,6 +143,9 @@ func (g *walker) Step(w *engine.World, a arc.Action) engine.Result {
 }
 
 func (g *walker) Save(dst []byte) []byte {
+	if g.oversave {
+		dst = append(dst, 0, 0, 0)
+	}
 	return append(dst, byte(g.player.X()), byte(g.player.Y()))
 }
 
@@ -337,4 +347,73 @@ func TestDoAllocatesNothing(t *testing.T) {
 		i++
 	})
 	assert.Zero(t, allocs)
+}
+
+func TestUndoHistoryKeptOnIdleAction(t *testing.T) {
+	g := newWalker()
+	g.depth = 2
+	s := engine.NewSession(g)
+	start := run(t, s, reset).Clone()
+	// Two moves fill the two-deep history; a bump into the top edge changes
+	// nothing and must not push the first state out.
+	run(t, s, right, right, up)
+	fd := run(t, s, undo, undo)
+	assert.Equal(t, 0, s.World().Scene.Sprites()[2].X(), "back at the start")
+	play := 63 * arc.GridSize
+	assert.True(t, bytes.Equal(start.Last()[:play], fd.Last()[:play]))
+
+	// A full history drops its oldest state to make room.
+	run(t, s, right, right, right, undo, undo, undo)
+	assert.Equal(t, 1, s.World().Scene.Sprites()[2].X(), "two undos kept of three moves")
+}
+
+func TestSaveBeyondStateSizePanics(t *testing.T) {
+	g := newWalker()
+	g.oversave = true
+	s := engine.NewSession(g)
+	var out arc.FrameData
+	require.NoError(t, s.Do(t.Context(), reset, &out))
+	assert.PanicsWithValue(t, "engine: game wk00-00000001 saved 5 bytes of state, Spec.StateSize is 2", func() {
+		_ = s.Do(t.Context(), right, &out)
+	})
+}
+
+func TestRedrawKeepsPendingChanges(t *testing.T) {
+	s := engine.NewSession(newWalker())
+	run(t, s, reset)
+	// A change made between commands (here through the inspection view) is
+	// drawn by the next command even when Redraw ran in between.
+	s.World().Scene.Sprites()[1].SetHidden(true)
+	var ref arc.Frame
+	s.Redraw(ref[:])
+	fd := run(t, s, up)
+	assert.True(t, bytes.Equal(ref[:63*arc.GridSize], fd.Last()[:63*arc.GridSize]))
+}
+
+func TestSeedBuildsLevelsOnceAtFullReset(t *testing.T) {
+	g := newWalker()
+	s := engine.NewSession(g)
+	require.Equal(t, 1, g.generated, "the hand-made set")
+	run(t, s, reset)
+	s.Seed(0)
+	run(t, s, reset)
+	assert.Equal(t, 1, g.generated, "seed 0 is the set in play")
+
+	s.Seed(4)
+	s.Seed(5)
+	assert.Equal(t, 1, g.generated, "nothing is built before the reset")
+	run(t, s, right, reset)
+	assert.Equal(t, 1, g.generated, "a level reset keeps the set")
+	run(t, s, reset)
+	assert.Equal(t, 2, g.generated, "only the last seed is built")
+	for range 3 {
+		s.Seed(5)
+		run(t, s, right, reset, reset)
+	}
+	assert.Equal(t, 2, g.generated, "reseeding with the seed in play reuses its levels")
+	want := run(t, engine.NewSession(newWalker()), reset).Clone()
+	s.Seed(0)
+	fd := run(t, s, reset)
+	assert.Equal(t, 3, g.generated)
+	assert.True(t, bytes.Equal(want.Last(), fd.Last()), "back to the hand-made levels")
 }

@@ -97,3 +97,31 @@ func BenchmarkFrameCopyBaseline(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 }
+
+// BenchmarkReseed is a training loop's episode start: a new seed and a full
+// reset, which builds that seed's level set.
+func BenchmarkReseed(b *testing.B) {
+	for _, info := range List() {
+		b.Run(info.ID, func(b *testing.B) {
+			s, err := New(info.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			var out arc.FrameData
+			seed := int64(1)
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Seed(seed)
+				seed++
+				if err := s.Do(ctx, arc.Simple(arc.Reset), &out); err != nil {
+					b.Fatal(err)
+				}
+				if !out.FullReset {
+					b.Fatal("not a full reset")
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "episodes/s")
+		})
+	}
+}

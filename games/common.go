@@ -35,10 +35,12 @@ func step(id arc.ActionID) (dx, dy int, ok bool) {
 // dirs are the four direction actions in ACTION1..ACTION4 order.
 var dirs = [4]arc.ActionID{arc.Action1, arc.Action2, arc.Action3, arc.Action4}
 
-// newRand returns the generator of a game's procedural levels for seed; salt
-// keeps games with the same seed apart.
-func newRand(seed int64, salt uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(uint64(seed), salt))
+// levelRand returns the generator of level i of a game's procedural level
+// set for seed; salt keeps games with the same seed apart. Every level has
+// its own stream, so a level does not depend on how much randomness the
+// levels before it used.
+func levelRand(seed int64, salt uint64, i int) *rand.Rand {
+	return rand.New(rand.NewPCG(uint64(seed), salt<<16|uint64(i)))
 }
 
 // standardHUD is the HUD of the built-in games: level pips on the top row
@@ -106,6 +108,49 @@ func gridBFS(cols, rows, sx, sy int, pass func(x, y int) bool, dist []int32, que
 			}
 			dist[n] = dist[c] + 1
 			queue = append(queue, n)
+		}
+	}
+}
+
+// keySet is a set of uint64 keys by open addressing, for the breadth-first
+// searches of level generators: reset keeps the table, so a generator that
+// searches many candidate layouts allocates once.
+type keySet struct {
+	slots []uint64 // key+1; 0 is an empty slot
+	n     int
+}
+
+func (k *keySet) reset() {
+	clear(k.slots)
+	k.n = 0
+}
+
+// add inserts key and reports whether it was not in the set yet. Keys must
+// be below 2^64-1.
+func (k *keySet) add(key uint64) bool {
+	if 2*(k.n+1) > len(k.slots) {
+		k.grow()
+	}
+	mask := uint64(len(k.slots) - 1)
+	for i := (key * 0x9e3779b97f4a7c15 >> 20) & mask; ; i = (i + 1) & mask {
+		switch k.slots[i] {
+		case 0:
+			k.slots[i] = key + 1
+			k.n++
+			return true
+		case key + 1:
+			return false
+		}
+	}
+}
+
+func (k *keySet) grow() {
+	old := k.slots
+	k.slots = make([]uint64, max(2*len(old), 1024))
+	k.n = 0
+	for _, v := range old {
+		if v != 0 {
+			k.add(v - 1)
 		}
 	}
 }

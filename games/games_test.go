@@ -117,7 +117,7 @@ func TestProceduralLevelsAreValid(t *testing.T) {
 		g := newGame()
 		id := g.Spec().Info.ID
 		sizes := map[[2]int]bool{}
-		for seed := range int64(20) {
+		for seed := range int64(300) {
 			levels := g.Levels(seed)
 			require.Len(t, levels, 5, "%s seed %d", id, seed)
 			for i := range levels {
@@ -125,7 +125,10 @@ func TestProceduralLevelsAreValid(t *testing.T) {
 				require.NoError(t, lv.Validate(), "%s seed %d level %d", id, seed, i)
 				require.NotEmpty(t, lv.Solution, "%s seed %d level %d", id, seed, i)
 				assert.Less(t, len(lv.Solution), lv.Budget, "%s seed %d level %d: the solution fits the budget", id, seed, i)
-				assert.Positive(t, lv.Baseline)
+				// A human baseline cannot beat a shortest solution, and is
+				// not many times longer than a good one.
+				assert.GreaterOrEqual(t, lv.Baseline, len(lv.Solution), "%s seed %d level %d", id, seed, i)
+				assert.LessOrEqual(t, lv.Baseline, 2*len(lv.Solution)+2, "%s seed %d level %d", id, seed, i)
 				sizes[[2]int{lv.W, lv.H}] = true
 			}
 		}
@@ -292,20 +295,34 @@ func TestDoAllocatesNothing(t *testing.T) {
 		}
 		allocs := testing.AllocsPerRun(2000, func() { _ = p.step(ctx) })
 		assert.Zero(t, allocs, info.ID)
-		// Level transitions and procedural levels allocate nothing either.
-		p.s.Seed(5)
-		require.NoError(t, p.s.Do(ctx, arc.Simple(arc.Reset), &p.out))
-		require.NoError(t, p.s.Do(ctx, arc.Simple(arc.Reset), &p.out))
-		sol := p.s.(*engine.Session).Levels()[0].Solution
-		require.NoError(t, p.s.Do(ctx, arc.Simple(arc.Reset), &p.out))
-		allocs = testing.AllocsPerRun(1, func() {
-			_ = p.s.Do(ctx, arc.Simple(arc.Reset), &p.out)
-			_ = p.s.Do(ctx, arc.Simple(arc.Reset), &p.out)
-			for _, a := range sol {
-				_ = p.s.Do(ctx, a, &p.out)
+		// Level transitions, WIN, undo and resets allocate nothing either, on
+		// hand-made and on generated levels.
+		for _, seed := range []int64{0, 5} {
+			p.s.Seed(seed)
+			require.NoError(t, p.s.Do(ctx, arc.Simple(arc.Reset), &p.out))
+			require.NoError(t, p.s.Do(ctx, arc.Simple(arc.Reset), &p.out))
+			levels := p.s.(*engine.Session).Levels()
+			var sols [][]arc.Action
+			for _, lv := range levels {
+				sols = append(sols, lv.Solution)
 			}
-		})
-		assert.Equal(t, 1, p.out.LevelsCompleted, info.ID)
-		assert.Zero(t, allocs, "%s: solving a level", info.ID)
+			allocs = testing.AllocsPerRun(1, func() {
+				_ = p.s.Do(ctx, arc.Simple(arc.Reset), &p.out)
+				_ = p.s.Do(ctx, arc.Simple(arc.Reset), &p.out)
+				for _, sol := range sols {
+					for _, a := range sol {
+						_ = p.s.Do(ctx, a, &p.out)
+					}
+				}
+			})
+			assert.Equal(t, arc.Win, p.out.State, "%s seed %d", info.ID, seed)
+			assert.Zero(t, allocs, "%s seed %d: solving every level", info.ID, seed)
+			allocs = testing.AllocsPerRun(1, func() {
+				_ = p.s.Do(ctx, arc.Simple(arc.Reset), &p.out)
+				_ = p.s.Do(ctx, arc.Simple(arc.Action7), &p.out)
+				_ = p.s.Do(ctx, arc.Simple(arc.Reset), &p.out)
+			})
+			assert.Zero(t, allocs, "%s seed %d: reset after WIN, undo or an unavailable action, level reset", info.ID, seed)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package games
 
 import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 
@@ -22,7 +25,8 @@ const glacierID = "gl02-a47c0e19"
 
 func init() { registerGame(func() engine.Game { return newGlacier() }) }
 
-const maxCrates = 8
+// maxCrates is the most crates a level may hold.
+const maxCrates = 4
 
 type glacier struct {
 	floor, player *engine.Sprite
@@ -153,7 +157,7 @@ func crateAt(st *glacierState, x, y int) int {
 func glacierSlide(ground []byte, cols, rows int, st *glacierState, dx, dy int) glacierMove {
 	m := glacierMove{px: st.px, py: st.py, crate: -1}
 	free := func(x, y int) bool {
-		return x >= 0 && y >= 0 && x < cols && y < rows && ground[y*cols+x] != '#'
+		return uint(x) < uint(cols) && uint(y) < uint(rows) && ground[y*cols+x] != '#'
 	}
 	for {
 		nx, ny := m.px+dx, m.py+dy
@@ -241,57 +245,148 @@ func (g *glacier) Restore(w *engine.World, b []byte) {
 	g.place()
 }
 
-// glacierSolve finds a shortest solution by breadth-first search over
-// player and crate positions, visiting at most limit states; nil if none.
-func glacierSolve(lv *engine.Level, limit int) []arc.Action {
-	ground := make([]byte, len(lv.Map))
-	start := glacierParse(lv, ground)
-	key := func(st *glacierState) string {
-		b := []byte{byte(st.px), byte(st.py)}
-		cs := make([]int, st.n)
-		for i := range st.n {
-			cs[i] = st.cy[i]*64 + st.cx[i]
-		}
-		slices.Sort(cs)
-		for _, c := range cs {
-			b = append(b, byte(c>>8), byte(c))
-		}
-		return string(b)
+// glacierSearch is a breadth-first search over glacier states (player and
+// crate positions) with storage reused from search to search, so that
+// generating levels costs little more than the moves it tries.
+type glacierSearch struct {
+	ground     []byte
+	cols, rows int
+	crates     int
+	nodes      []glacierNode
+	seen       keySet
+	// rest[c] is the first node (in breadth-first order) whose player rests
+	// on cell c, or -1.
+	rest []int32
+}
+
+// glacierNode is a state reached by the search, packed by glacierKey.
+type glacierNode struct {
+	key   uint64
+	prev  int32
+	depth int16
+	move  arc.ActionID
+}
+
+// glacierKey packs a state into 64 bits: the sorted crate cells (crates are
+// interchangeable) and the player's cell, 12 bits each, the player lowest.
+func glacierKey(st *glacierState, cols int) uint64 {
+	var cs [maxCrates]uint64
+	for i := range st.n {
+		cs[i] = uint64(st.cy[i]*cols + st.cx[i])
 	}
-	type node struct {
-		st   glacierState
-		prev int
-		move arc.ActionID
+	slices.Sort(cs[:st.n])
+	var k uint64
+	for _, c := range cs[:st.n] {
+		k = k<<12 | c
 	}
-	nodes := []node{{st: start, prev: -1}}
-	seen := map[string]bool{key(&start): true}
-	for h := 0; h < len(nodes) && len(nodes) < limit; h++ {
+	return k<<12 | uint64(st.py*cols+st.px)
+}
+
+// unpack is the inverse of glacierKey.
+func (s *glacierSearch) unpack(k uint64) glacierState {
+	st := glacierState{n: s.crates}
+	c := int(k & 0xfff)
+	st.px, st.py = c%s.cols, c/s.cols
+	for i := s.crates - 1; i >= 0; i-- {
+		k >>= 12
+		c := int(k & 0xfff)
+		st.cx[i], st.cy[i] = c%s.cols, c/s.cols
+	}
+	return st
+}
+
+// reset prepares a search of lv and returns its start state.
+func (s *glacierSearch) reset(lv *engine.Level) glacierState {
+	n := len(lv.Map)
+	if cap(s.ground) < n {
+		s.ground = make([]byte, n, 64*64)
+		s.rest = make([]int32, n, 64*64)
+	}
+	s.ground, s.rest = s.ground[:n], s.rest[:n]
+	for i := range s.rest {
+		s.rest[i] = -1
+	}
+	s.cols, s.rows = lv.Cols, lv.Rows
+	s.seen.reset()
+	s.nodes = s.nodes[:0]
+	st := glacierParse(lv, s.ground)
+	s.crates = st.n
+	return st
+}
+
+// run searches breadth first from start, visiting at most limit states. It
+// returns the first node whose player comes to rest on the exit, or -1;
+// with no exit in the ground it explores up to limit and fills rest.
+func (s *glacierSearch) run(start glacierState, limit int) int {
+	k := glacierKey(&start, s.cols)
+	s.nodes = append(s.nodes, glacierNode{key: k, prev: -1})
+	s.seen.add(k)
+	s.rest[start.py*s.cols+start.px] = 0
+	for h := 0; h < len(s.nodes) && len(s.nodes) < limit; h++ {
+		from := s.unpack(s.nodes[h].key)
 		for _, d := range dirs {
 			dx, dy, _ := step(d)
-			st := nodes[h].st
-			m := glacierSlide(ground, lv.Cols, lv.Rows, &st, dx, dy)
+			m := glacierSlide(s.ground, s.cols, s.rows, &from, dx, dy)
 			if m.steps == 0 && m.crate < 0 {
 				continue
 			}
+			st := from
 			st.px, st.py = m.px, m.py
 			if m.crate >= 0 {
 				st.cx[m.crate], st.cy[m.crate] = m.cx, m.cy
 			}
-			if m.exit {
-				path := []arc.Action{arc.Simple(d)}
-				for k := h; nodes[k].prev >= 0; k = nodes[k].prev {
-					path = append(path, arc.Simple(nodes[k].move))
-				}
-				slices.Reverse(path)
-				return path
+			k := glacierKey(&st, s.cols)
+			if !s.seen.add(k) {
+				continue
 			}
-			if k := key(&st); !seen[k] {
-				seen[k] = true
-				nodes = append(nodes, node{st: st, prev: h, move: d})
+			i := len(s.nodes)
+			s.nodes = append(s.nodes, glacierNode{key: k, prev: int32(h), depth: s.nodes[h].depth + 1, move: d})
+			if m.exit {
+				return i
+			}
+			if c := st.py*s.cols + st.px; s.rest[c] < 0 {
+				s.rest[c] = int32(i)
 			}
 		}
 	}
+	return -1
+}
+
+// path returns the moves that lead from the start to node i.
+func (s *glacierSearch) path(i int) []arc.Action {
+	out := make([]arc.Action, s.nodes[i].depth)
+	for k := i; s.nodes[k].prev >= 0; k = int(s.nodes[k].prev) {
+		out[s.nodes[k].depth-1] = arc.Simple(s.nodes[k].move)
+	}
+	return out
+}
+
+// glacierSolve finds a shortest solution by breadth-first search over
+// player and crate positions, visiting at most limit states; nil if none.
+func glacierSolve(lv *engine.Level, limit int) []arc.Action {
+	var s glacierSearch
+	if i := s.run(s.reset(lv), limit); i >= 0 {
+		return s.path(i)
+	}
 	return nil
+}
+
+// glacierReplay reports whether moves complete lv on their last move and
+// not before.
+func glacierReplay(lv *engine.Level, ground []byte, moves []arc.Action) bool {
+	st := glacierParse(lv, ground)
+	for i, a := range moves {
+		dx, dy, _ := step(a.ID)
+		m := glacierSlide(ground, lv.Cols, lv.Rows, &st, dx, dy)
+		st.px, st.py = m.px, m.py
+		if m.crate >= 0 {
+			st.cx[m.crate], st.cy[m.crate] = m.cx, m.cy
+		}
+		if m.exit {
+			return i == len(moves)-1
+		}
+	}
+	return false
 }
 
 // Levels implements engine.Game.
@@ -300,19 +395,27 @@ func (g *glacier) Levels(seed int64) []engine.Level {
 	if seed == 0 {
 		return hand
 	}
-	r := newRand(seed, 0x676c)
+	var s glacierSearch
 	out := make([]engine.Level, len(hand))
 	for i := range out {
-		out[i] = glacierGenerate(r, i, &hand[i])
+		out[i] = glacierGenerate(&s, levelRand(seed, 0x676c, i), i, &hand[i])
 	}
 	return out
 }
 
-// glacierGenerate scatters walls, rough patches and crates in a walled room
-// and keeps the first layout whose shortest solution is long enough; after
-// too many tries it falls back to the hand-made level.
-func glacierGenerate(r interface{ IntN(int) int }, level int, fallback *engine.Level) engine.Level {
-	for range 300 {
+// glacierExplore bounds the states explored per generated layout.
+const glacierExplore = 300
+
+// glacierGenerate scatters walls, rough patches and crates in a walled
+// room, explores the moves from the start without an exit and puts the exit
+// on a cell where the player first comes to rest after enough moves: the
+// moves that lead there are the level's solution, replayed with the exit in
+// place to make sure. After too many tries it falls back to the hand-made
+// level.
+func glacierGenerate(s *glacierSearch, r *rand.Rand, level int, fallback *engine.Level) engine.Level {
+	minLen := 3 + level
+	var cand []int
+	for range 200 {
 		w := 8 + r.IntN(3) + level
 		h := 8 + r.IntN(3) + level
 		m := make([]byte, w*h)
@@ -339,19 +442,35 @@ func glacierGenerate(r interface{ IntN(int) int }, level int, fallback *engine.L
 			}
 		}
 		put('P')
-		put('X')
 		for range min(level, 3) {
 			put('o')
 		}
 		lv := engine.Level{Name: "generated", W: w, H: h, Cols: w, Rows: h, Map: m}
-		sol := glacierSolve(&lv, 20000)
-		if len(sol) < 3+level {
-			continue
+		s.run(s.reset(&lv), glacierExplore)
+		cand = cand[:0]
+		for c, n := range s.rest {
+			if n >= 0 && m[c] == '.' && int(s.nodes[n].depth) >= minLen {
+				cand = append(cand, c)
+			}
 		}
-		lv.Solution = sol
-		lv.Baseline = len(sol) + 2
-		lv.Budget = 2*len(sol) + 8
-		return lv
+		// A few candidates in random order: a crate that would have slid
+		// across the exit can spoil one.
+		for range min(len(cand), 3) {
+			j := r.IntN(len(cand))
+			c := cand[j]
+			cand[j] = cand[len(cand)-1]
+			cand = cand[:len(cand)-1]
+			sol := s.path(int(s.rest[c]))
+			m[c] = 'X'
+			if !glacierReplay(&lv, s.ground, sol) {
+				m[c] = '.'
+				continue
+			}
+			lv.Solution = sol
+			lv.Baseline = len(sol) + 2
+			lv.Budget = 2*len(sol) + 8
+			return lv
+		}
 	}
 	return *fallback
 }
@@ -360,6 +479,9 @@ func glacierLevel(name string, budget, baseline int, rows ...string) engine.Leve
 	lv := engine.Level{Name: name, Budget: budget, Baseline: baseline}
 	lv.SetMap(rows...)
 	lv.W, lv.H = lv.Cols, lv.Rows
+	if n := bytes.Count(lv.Map, []byte("o")) + bytes.Count(lv.Map, []byte("O")); n > maxCrates {
+		panic(fmt.Sprintf("games: glacier level %q has %d crates, at most %d fit", name, n, maxCrates))
+	}
 	lv.Solution = glacierSolve(&lv, 1<<20)
 	return lv
 }

@@ -201,10 +201,9 @@ func (g *keyway) Levels(seed int64) []engine.Level {
 	if seed == 0 {
 		return keywayHand()
 	}
-	r := newRand(seed, 0x6b77)
 	out := make([]engine.Level, 5)
 	for i := range out {
-		out[i] = keywayGenerate(r, i)
+		out[i] = keywayGenerate(levelRand(seed, 0x6b77, i), i)
 	}
 	return out
 }

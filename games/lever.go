@@ -254,47 +254,48 @@ func leverSolveKeys(lv *engine.Level) []arc.Action {
 		return nil
 	}
 	n := lv.Cols * lv.Rows
-	type node struct{ c, s int }
+	// A state is s*n + cell, with s = 1 once the gates are swapped.
 	prev := make([]int32, 2*n)
 	move := make([]arc.ActionID, 2*n)
 	for i := range prev {
 		prev[i] = -2
 	}
-	start := node{sy*lv.Cols + sx, 0}
-	prev[start.c] = -1
-	q := []node{start}
+	start := int32(sy*lv.Cols + sx)
+	prev[start] = -1
+	q := make([]int32, 1, 2*n)
+	q[0] = start
 	for h := 0; h < len(q); h++ {
-		u := q[h]
-		x, y := u.c%lv.Cols, u.c/lv.Cols
+		u := int(q[h])
+		sw, c := u/n, u%n
+		x, y := c%lv.Cols, c/lv.Cols
 		for _, d := range [5]arc.ActionID{arc.Action1, arc.Action2, arc.Action3, arc.Action4, arc.Action5} {
 			v := u
 			if d == arc.Action5 {
-				if lv.Map[u.c] != 'L' {
+				if lv.Map[c] != 'L' {
 					continue
 				}
-				v.s ^= 1
+				v = (1-sw)*n + c
 			} else {
 				dx, dy, _ := step(d)
-				if !leverOpen(lv.At(x+dx, y+dy), v.s == 1) {
+				if !leverOpen(lv.At(x+dx, y+dy), sw == 1) {
 					continue
 				}
-				v.c = (y+dy)*lv.Cols + x + dx
+				v = sw*n + (y+dy)*lv.Cols + x + dx
 			}
-			k := v.s*n + v.c
-			if prev[k] != -2 {
+			if prev[v] != -2 {
 				continue
 			}
-			prev[k] = int32(u.s*n + u.c)
-			move[k] = d
-			if lv.Map[v.c] == 'X' {
+			prev[v] = int32(u)
+			move[v] = d
+			if lv.Map[v%n] == 'X' {
 				var path []arc.Action
-				for ; prev[k] >= 0; k = int(prev[k]) {
+				for k := v; prev[k] >= 0; k = int(prev[k]) {
 					path = append(path, arc.Simple(move[k]))
 				}
 				slices.Reverse(path)
 				return path
 			}
-			q = append(q, v)
+			q = append(q, int32(v))
 		}
 	}
 	return nil
@@ -302,6 +303,10 @@ func leverSolveKeys(lv *engine.Level) []arc.Action {
 
 // leverSolveClicks returns a shortest solution in which every walk is one
 // click: walks between the start, levers and the exit, and lever pulls.
+//
+// With the gates in one position a click reaches exactly the cells of the
+// walker's open region, so the search labels the regions of both gate
+// positions once and then moves between the start, the levers and the exit.
 func leverSolveClicks(lv *engine.Level) []arc.Action {
 	sx, sy, ok := lv.Find('P')
 	if !ok {
@@ -309,58 +314,76 @@ func leverSolveClicks(lv *engine.Level) []arc.Action {
 	}
 	cam := engine.NewCamera(lv.W, lv.H, 0)
 	n := lv.Cols * lv.Rows
-	dist := make([]int32, n)
+	var region [2][]int32
 	queue := make([]int32, 0, n)
-	type node struct{ c, s int }
-	type link struct {
-		from int
-		act  arc.Action
-	}
-	seen := map[node]link{{sy*lv.Cols + sx, 0}: {-1, arc.Action{}}}
-	nodes := []node{{sy*lv.Cols + sx, 0}}
-	for h := 0; h < len(nodes); h++ {
-		u := nodes[h]
-		var next []struct {
-			v node
-			a arc.Action
+	for sw := range 2 {
+		r := make([]int32, n)
+		for i := range r {
+			r[i] = -1
 		}
-		if lv.Map[u.c] == 'L' {
-			next = append(next, struct {
-				v node
-				a arc.Action
-			}{node{u.c, u.s ^ 1}, arc.Simple(arc.Action5)})
-		}
-		gridBFS(lv.Cols, lv.Rows, u.c%lv.Cols, u.c/lv.Cols, func(x, y int) bool {
-			// Walks stop at the exit, so it is never passed through.
-			return leverOpen(lv.At(x, y), u.s == 1)
-		}, dist, queue)
-		for c, d := range dist {
-			if d > 0 && (lv.Map[c] == 'L' || lv.Map[c] == 'X') {
-				next = append(next, struct {
-					v node
-					a arc.Action
-				}{node{c, u.s}, cam.Click(c%lv.Cols, c/lv.Cols)})
-			}
-		}
-		for _, e := range next {
-			if _, ok := seen[e.v]; ok {
+		for i := range r {
+			if r[i] >= 0 || !leverOpen(lv.Map[i], sw == 1) {
 				continue
 			}
-			seen[e.v] = link{h, e.a}
-			nodes = append(nodes, e.v)
-			if lv.Map[e.v.c] == 'X' {
-				var path []arc.Action
-				for v := e.v; ; {
-					l := seen[v]
-					if l.from < 0 {
-						break
+			r[i] = int32(i)
+			queue = append(queue[:0], int32(i))
+			for h := 0; h < len(queue); h++ {
+				c := int(queue[h])
+				x, y := c%lv.Cols, c/lv.Cols
+				for _, d := range plus[1:] {
+					if j := (y+d[1])*lv.Cols + x + d[0]; leverOpen(lv.At(x+d[0], y+d[1]), sw == 1) && r[j] < 0 {
+						r[j] = int32(i)
+						queue = append(queue, int32(j))
 					}
-					path = append(path, l.act)
-					v = nodes[l.from]
 				}
-				slices.Reverse(path)
-				return path
 			}
+		}
+		region[sw] = r
+	}
+	// The places a plan stops at: the start, then levers and the exit in
+	// cell order. A node is 2*place + gate position.
+	places := []int{sy*lv.Cols + sx}
+	for c, m := range lv.Map {
+		if m == 'L' || m == 'X' {
+			places = append(places, c)
+		}
+	}
+	prev := make([]int, 2*len(places))
+	act := make([]arc.Action, 2*len(places))
+	for i := range prev {
+		prev[i] = -2
+	}
+	prev[0] = -1
+	q := []int{0}
+	for h := 0; h < len(q); h++ {
+		u := q[h]
+		p, sw := u/2, u%2
+		c := places[p]
+		visit := func(v int, a arc.Action) bool {
+			if prev[v] != -2 {
+				return false
+			}
+			prev[v], act[v] = u, a
+			q = append(q, v)
+			return lv.Map[places[v/2]] == 'X'
+		}
+		var done int = -1
+		if lv.Map[c] == 'L' && visit(2*p+1-sw, arc.Simple(arc.Action5)) {
+			done = 2*p + 1 - sw
+		}
+		for t := 1; t < len(places) && done < 0; t++ {
+			tc := places[t]
+			if tc != c && region[sw][tc] >= 0 && region[sw][tc] == region[sw][c] && visit(2*t+sw, cam.Click(tc%lv.Cols, tc/lv.Cols)) {
+				done = 2*t + sw
+			}
+		}
+		if done >= 0 {
+			var path []arc.Action
+			for v := done; prev[v] >= 0; v = prev[v] {
+				path = append(path, act[v])
+			}
+			slices.Reverse(path)
+			return path
 		}
 	}
 	return nil
@@ -371,10 +394,9 @@ func (g *lever) Levels(seed int64) []engine.Level {
 	if seed == 0 {
 		return leverHand()
 	}
-	r := newRand(seed, 0x6c76)
 	out := make([]engine.Level, 5)
 	for i := range out {
-		out[i] = leverGenerate(r, i)
+		out[i] = leverGenerate(levelRand(seed, 0x6c76, i), i)
 	}
 	return out
 }
@@ -392,9 +414,17 @@ func leverFinish(lv *engine.Level) bool {
 	return true
 }
 
-// leverGenerate carves a maze, then puts gates of alternating colour along
-// the way from start to exit with a lever in each stretch before a gate, so
-// every gate needs one pull; the solvers confirm the level.
+// leverGenerate carves a perfect maze, puts the exit on the cell farthest
+// from the start and gates of alternating colour along the way, with the
+// lever of each gate in the stretch of maze between the previous gate and
+// this one, so every gate needs one pull.
+//
+// A perfect maze is a tree, which makes the solution known by construction:
+// walk to each lever in turn and pull it, then walk to the exit. That is a
+// shortest click solution (every gate needs a pull at its own lever, and
+// reaching a lever or the exit takes at least one action), and the
+// keyboard walk along the tree's unique paths is a shortest keyboard
+// solution, which sets the budget.
 func leverGenerate(r interface{ IntN(int) int }, level int) engine.Level {
 	for {
 		k := 6 + 2*level + r.IntN(3) // 13..29 cells a side
@@ -414,38 +444,107 @@ func leverGenerate(r interface{ IntN(int) int }, level int) engine.Level {
 			}
 		}
 		path := mazePath(dist, size, far)
-		m[size+1] = 'P'
+		start := size + 1
+		m[start] = 'P'
 		m[far] = 'X'
+		// seg[c] counts the gates between the start and cell c.
+		seg := make([]int8, size*size)
 		gates := 1 + min(level, 3)
-		var before []int32
+		stops := []int{start}
+		var cand []int
 		for j := range gates {
+			// A gate goes in a corridor near its share of the way: at a
+			// junction, a lever in the side branch would lie behind the
+			// gate that its pull closes.
 			idx := len(path) * (gates - j) / (gates + 1)
-			cell := path[max(1, min(len(path)-2, idx))]
-			if m[cell] != '.' {
-				continue
+			cell := -1
+			for _, o := range [...]int{0, 1, -1, 2, -2} {
+				if i := idx + o; i >= 1 && i <= len(path)-2 && m[path[i]] == '.' && openSides(m, size, path[i]) == 2 {
+					cell = path[i]
+					break
+				}
+			}
+			if cell < 0 {
+				break
 			}
 			m[cell] = "rb"[j%2]
-			// The lever for this gate goes past the previous gate and before
-			// this one: reachable with this gate shut, not before the last.
-			gridBFS(size, size, 1, 1, func(x, y int) bool {
-				return m[y*size+x] != '#' && y*size+x != cell
-			}, dist, queue)
-			var cand []int
-			for i, d := range dist {
-				if d > 0 && m[i] == '.' && (before == nil || before[i] < 0) {
+			// The cells beyond the gate are its subtree: the cells reached
+			// from it going away from the start.
+			queue = append(queue[:0], int32(cell))
+			for h := 0; h < len(queue); h++ {
+				c := int(queue[h])
+				seg[c] = int8(j + 1)
+				for _, d := range plus[1:] {
+					if nb := c + d[1]*size + d[0]; m[nb] != '#' && dist[nb] == dist[c]+1 {
+						queue = append(queue, int32(nb))
+					}
+				}
+			}
+			cand = cand[:0]
+			for i, c := range m {
+				if c == '.' && seg[i] == int8(j) {
 					cand = append(cand, i)
 				}
 			}
-			if len(cand) > 0 {
-				m[cand[r.IntN(len(cand))]] = 'L'
+			if len(cand) == 0 {
+				break
 			}
-			before = slices.Clone(dist)
+			lever := cand[r.IntN(len(cand))]
+			m[lever] = 'L'
+			stops = append(stops, lever)
 		}
+		if len(stops) != gates+1 {
+			continue
+		}
+		stops = append(stops, far)
 		lv := engine.Level{Name: "generated", W: size, H: size, Cols: size, Rows: size, Map: m}
-		if leverFinish(&lv) {
-			return lv
+		cam := engine.NewCamera(lv.W, lv.H, 0)
+		walk := 0
+		for i, c := range stops[1:] {
+			walk += treeDist(dist, size, stops[i], c)
+			lv.Solution = append(lv.Solution, cam.Click(c%size, c/size))
+			if i < gates {
+				lv.Solution = append(lv.Solution, arc.Simple(arc.Action5))
+			}
+		}
+		lv.Baseline = len(lv.Solution) + 2
+		lv.Budget = walk + gates + 10
+		return lv
+	}
+}
+
+// openSides counts the neighbours of cell c that are not walls.
+func openSides(m []byte, size, c int) int {
+	n := 0
+	for _, d := range plus[1:] {
+		if m[c+d[1]*size+d[0]] != '#' {
+			n++
 		}
 	}
+	return n
+}
+
+// treeDist returns the length of the path between cells a and b of a
+// perfect maze of the given size, whose cells carry their distance from the
+// root in dist: up from the deeper one until the paths meet.
+func treeDist(dist []int32, size, a, b int) int {
+	up := func(c int) int {
+		for _, d := range plus[1:] {
+			if nb := c + d[1]*size + d[0]; dist[nb] == dist[c]-1 {
+				return nb
+			}
+		}
+		return c
+	}
+	n := 0
+	for a != b {
+		if dist[a] < dist[b] {
+			a, b = b, a
+		}
+		a = up(a)
+		n++
+	}
+	return n
 }
 
 // carve digs a perfect maze into m (size x size, all walls) over the odd

@@ -71,7 +71,7 @@ func TestKeywayScripted(t *testing.T) {
 }
 
 func TestKeywayProcedural(t *testing.T) {
-	for seed := range int64(40) {
+	for seed := range int64(100) {
 		playLevels(t, keywayID, seed+1, recorded)
 	}
 }
@@ -87,7 +87,7 @@ func TestGlacierScripted(t *testing.T) {
 }
 
 func TestGlacierProcedural(t *testing.T) {
-	for seed := range int64(15) {
+	for seed := range int64(100) {
 		playLevels(t, glacierID, seed+1, recorded)
 	}
 }
@@ -115,7 +115,7 @@ func TestTrilightsScripted(t *testing.T) {
 }
 
 func TestTrilightsProcedural(t *testing.T) {
-	for seed := range int64(40) {
+	for seed := range int64(100) {
 		playLevels(t, trilightsID, seed+1, recorded)
 	}
 }
@@ -138,7 +138,7 @@ func TestSpillScripted(t *testing.T) {
 }
 
 func TestSpillProcedural(t *testing.T) {
-	for seed := range int64(40) {
+	for seed := range int64(100) {
 		playLevels(t, spillID, seed+1, recorded)
 	}
 }
@@ -172,7 +172,7 @@ func TestLeverScripted(t *testing.T) {
 }
 
 func TestLeverProcedural(t *testing.T) {
-	for seed := range int64(25) {
+	for seed := range int64(100) {
 		playLevels(t, leverID, seed+1, recorded)
 	}
 }
@@ -186,6 +186,35 @@ func TestLeverKeyboardSolutions(t *testing.T) {
 			k := leverSolveKeys(&lv)
 			require.NotNil(t, k, "seed %d level %d", seed, i)
 			assert.Less(t, len(k), lv.Budget, "seed %d level %d", seed, i)
+		}
+	}
+}
+
+// TestLeverGeneratedSolutionsAreShortest checks the generator's claim that
+// its levels are solved by construction: the recorded click solution is as
+// short as the click search finds, and the budget leaves ten actions over
+// the shortest keyboard solution.
+func TestLeverGeneratedSolutionsAreShortest(t *testing.T) {
+	g := newLever()
+	for seed := range int64(200) {
+		for i, lv := range g.Levels(seed + 1) {
+			assert.Len(t, lv.Solution, len(leverSolveClicks(&lv)), "seed %d level %d", seed+1, i)
+			assert.Equal(t, len(leverSolveKeys(&lv))+10, lv.Budget, "seed %d level %d", seed+1, i)
+		}
+	}
+}
+
+// TestGlacierGeneratedLevelsAreNotTrivial checks that no shortcut makes a
+// generated level shorter than its place in the set asks for.
+func TestGlacierGeneratedLevelsAreNotTrivial(t *testing.T) {
+	g := newGlacier()
+	for seed := range int64(200) {
+		for i, lv := range g.Levels(seed + 1) {
+			require.Equal(t, "generated", lv.Name, "seed %d level %d fell back to the hand-made level", seed+1, i)
+			best := glacierSolve(&lv, 1<<20)
+			require.NotNil(t, best, "seed %d level %d", seed+1, i)
+			assert.GreaterOrEqual(t, len(best), 3+i, "seed %d level %d", seed+1, i)
+			assert.LessOrEqual(t, len(best), len(lv.Solution), "seed %d level %d", seed+1, i)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package games
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/arcgym/arcgym/arc"
@@ -175,32 +176,109 @@ func (g *spill) Restore(w *engine.World, st []byte) {
 
 // spillGreedy plays lv by always picking the colour that leaves the largest
 // corner region (lowest colour on ties) and returns the swatch clicks.
+//
+// Cells outside the corner region keep their colours, so it plays on the
+// board's same-colour components: picking colour c absorbs every component
+// of colour c that touches the region, and the choice only needs the
+// components on the region's border.
 func spillGreedy(lv *engine.Level) []arc.Action {
-	g := newSpill()
-	g.n, g.k = lv.Cols, spillColours(lv.Map)
+	n, k := lv.Cols, spillColours(lv.Map)
+	cells := lv.Map[:n*n]
 	cam := engine.NewCamera(lv.W, lv.H, 0)
-	copy(g.cells[:], lv.Map)
-	var out []arc.Action
-	for len(out) < 4*g.n*g.n {
-		if len(g.region(g.cells[0])) == g.n*g.n {
-			return out
+
+	// Label the components.
+	comp := make([]int16, len(cells))
+	for i := range comp {
+		comp[i] = -1
+	}
+	var size []int
+	var colour []byte
+	queue := make([]int, 0, len(cells))
+	for i := range cells {
+		if comp[i] >= 0 {
+			continue
 		}
-		base := g.cells
-		best, bestN := -1, -1
-		for c := range g.k {
-			if byte('0'+c) == base[0] {
+		id := int16(len(size))
+		comp[i] = id
+		queue = append(queue[:0], i)
+		for h := 0; h < len(queue); h++ {
+			x, y := queue[h]%n, queue[h]/n
+			for _, d := range plus[1:] {
+				nx, ny := x+d[0], y+d[1]
+				if j := ny*n + nx; uint(nx) < uint(n) && uint(ny) < uint(n) && comp[j] < 0 && cells[j] == cells[i] {
+					comp[j] = id
+					queue = append(queue, j)
+				}
+			}
+		}
+		size = append(size, len(queue))
+		colour = append(colour, cells[i])
+	}
+	// Neighbouring components, each pair once per side.
+	adj := make([][]int16, len(size))
+	for i := range cells {
+		x, y := i%n, i/n
+		for _, d := range [2][2]int{{1, 0}, {0, 1}} {
+			nx, ny := x+d[0], y+d[1]
+			if nx >= n || ny >= n {
 				continue
 			}
-			g.cells = base
-			if n := g.flood(byte('0'+c), false); n > bestN {
-				best, bestN = c, n
+			a, b := comp[i], comp[ny*n+nx]
+			if a != b && !slices.Contains(adj[a], b) {
+				adj[a] = append(adj[a], b)
+				adj[b] = append(adj[b], a)
 			}
 		}
-		g.cells = base
-		g.flood(byte('0'+best), false)
-		out = append(out, cam.Click(2*best, g.n+1))
 	}
-	return nil
+
+	in := make([]bool, len(size))     // absorbed into the region
+	border := make([]bool, len(size)) // touching the region, not in it
+	var edge []int16
+	absorb := func(c int16) {
+		in[c] = true
+		for _, o := range adj[c] {
+			if !in[o] && !border[o] {
+				border[o] = true
+				edge = append(edge, o)
+			}
+		}
+	}
+	region, cur := size[0], colour[0]
+	absorb(0)
+	var out []arc.Action
+	var gain [len(spillPalette)]int
+	for region < n*n {
+		clear(gain[:])
+		for _, c := range edge {
+			gain[colour[c]-'0'] += size[c]
+		}
+		best := -1
+		for c := range k {
+			if byte('0'+c) != cur && (best < 0 || gain[c] > gain[best]) {
+				best = c
+			}
+		}
+		cur = byte('0' + best)
+		out = append(out, cam.Click(2*best, n+1))
+		// Absorb the border components of the chosen colour; the rest stay
+		// on the border.
+		rest := edge[:0]
+		var taken []int16
+		for _, c := range edge {
+			if colour[c] == cur {
+				taken = append(taken, c)
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		edge = rest
+		for _, c := range taken {
+			border[c] = false
+			region += size[c]
+			absorb(c)
+		}
+	}
+	return out
 }
 
 func spillLevel(name string, slack int, rows ...string) engine.Level {
@@ -219,9 +297,9 @@ func (g *spill) Levels(seed int64) []engine.Level {
 	if seed == 0 {
 		return spillHand()
 	}
-	r := newRand(seed, 0x7370)
 	out := make([]engine.Level, 5)
 	for i := range out {
+		r := levelRand(seed, 0x7370, i)
 		n := 6 + 2*i + r.IntN(2)
 		k := 3 + min(i, 3)
 		rows := make([]string, n)

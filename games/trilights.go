@@ -188,9 +188,9 @@ func (g *trilights) Levels(seed int64) []engine.Level {
 	if seed == 0 {
 		return trilightsHand()
 	}
-	r := newRand(seed, 0x746c)
 	out := make([]engine.Level, 5)
 	for i := range out {
+		r := levelRand(seed, 0x746c, i)
 		cols, rows := 3+i/2+r.IntN(2), 3+i/2+r.IntN(2)
 		holes := make([]byte, cols*rows)
 		for j := range holes {

@@ -169,12 +169,42 @@ func (p *player) playLines(ctx context.Context) error {
 	if err := show(); err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(p.io.in)
-	for n := 1; sc.Scan(); n++ {
-		if err := ctx.Err(); err != nil {
-			return err
+	// Lines are read on their own goroutine so that an interrupt is seen
+	// while the reader waits for input. A read from a terminal cannot be
+	// cancelled: on an interrupt the goroutine is left blocked until the
+	// input ends, which for the program is when it exits right after.
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(p.io.in)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
 		}
-		in, err := parseLine(sc.Text())
+		readErr <- sc.Err()
+	}()
+	for n := 1; ; n++ {
+		var line string
+		select {
+		case <-ctx.Done():
+			// An interrupt ends the game like q does.
+			return nil
+		case l, ok := <-lines:
+			if !ok {
+				select {
+				case err := <-readErr:
+					return err
+				default:
+					return nil
+				}
+			}
+			line = l
+		}
+		in, err := parseLine(line)
 		if err != nil {
 			fmt.Fprintf(p.io.err, "line %d: %v\n", n, err)
 			continue
@@ -189,6 +219,9 @@ func (p *player) playLines(ctx context.Context) error {
 		case inAction:
 			err = p.step(ctx, in.action)
 		}
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -196,7 +229,6 @@ func (p *player) playLines(ctx context.Context) error {
 			return err
 		}
 	}
-	return sc.Err()
 }
 
 // Screen layout of raw mode: two status lines, then the frame.

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -232,4 +236,26 @@ func TestPlayerDrawScreen(t *testing.T) {
 	assert.Equal(t, arc.GridSize, strings.Count(lines[2], "\u2580"), "the frame starts on screen row %d", frameTop)
 	assert.Contains(t, lines[len(lines)-2], "click or c: ACTION6")
 	assert.Equal(t, strings.Count(screen, "\n"), strings.Count(screen, "\r\n"), "no bare line feeds in raw mode")
+}
+
+// TestPlayLineModeInterrupt checks that an interrupt ends line mode while
+// it waits for input, as Ctrl-C does at a terminal, and quietly, as q does.
+func TestPlayLineModeInterrupt(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"play", "-frames=false", "kw01"}, stdio{in: pr, out: &out, err: &errb})
+	}()
+	_, err := io.WriteString(pw, "s\n")
+	require.NoError(t, err)
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, exitOK, code, errb.String())
+	case <-time.After(5 * time.Second):
+		t.Fatal("play still waits for input after the interrupt")
+	}
 }

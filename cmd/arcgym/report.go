@@ -16,6 +16,7 @@ type report struct {
 	Seed       uint64        `json:"seed"`
 	MaxSteps   int           `json:"max_steps"`
 	Procedural bool          `json:"procedural"`
+	GameOver   string        `json:"game_over"`
 	Workers    int           `json:"workers"`
 	Games      []gameSummary `json:"games"`
 	Total      gameSummary   `json:"total"`
@@ -28,12 +29,18 @@ type report struct {
 // total). Seconds and StepsPerSec are timings; everything else depends only
 // on the flags.
 type gameSummary struct {
-	Game      string `json:"game"`
-	Title     string `json:"title,omitempty"`
-	Episodes  int    `json:"episodes"`
-	Wins      int    `json:"wins"`
-	GameOvers int    `json:"game_overs"`
-	Truncated int    `json:"truncated"`
+	Game     string `json:"game"`
+	Title    string `json:"title,omitempty"`
+	Episodes int    `json:"episodes"`
+	Wins     int    `json:"wins"`
+	// GameOvers counts GAME_OVERs: levels lost, each restarted, or with
+	// -game-over end the episodes that ended so. Truncated counts the
+	// episodes cut at -max-steps.
+	GameOvers int `json:"game_overs"`
+	Truncated int `json:"truncated"`
+	// Lost counts the episodes that a GAME_OVER ended (-game-over end), so
+	// that Wins + Lost + Truncated = Episodes.
+	Lost int `json:"lost"`
 	// Levels is the number of levels of the game; LevelsCompleted sums the
 	// levels completed over the episodes and BestLevels is the most
 	// completed in one episode.
@@ -51,7 +58,10 @@ type gameSummary struct {
 }
 
 func newReport(cfg runConfig, list []arc.GameInfo, results [][]episode, wall time.Duration) *report {
-	r := &report{Agent: cfg.agent, Seed: cfg.seed, MaxSteps: cfg.maxSteps, Procedural: cfg.procedural, Workers: cfg.workers}
+	r := &report{Agent: cfg.agent, Seed: cfg.seed, MaxSteps: cfg.maxSteps, Procedural: cfg.procedural, Workers: cfg.workers, GameOver: "restart"}
+	if cfg.endOnGameOver {
+		r.GameOver = "end"
+	}
 	tot := &r.Total
 	tot.Game = "TOTAL"
 	var retSum, scoreSum float64
@@ -63,11 +73,12 @@ func newReport(cfg runConfig, list []arc.GameInfo, results [][]episode, wall tim
 				continue
 			}
 			g.Episodes++
+			g.GameOvers += ep.gameOvers
 			switch {
 			case ep.won:
 				g.Wins++
-			case ep.gameOver:
-				g.GameOvers++
+			case ep.gameOvers > 0 && cfg.endOnGameOver:
+				g.Lost++
 			default:
 				g.Truncated++
 			}
@@ -92,6 +103,7 @@ func newReport(cfg runConfig, list []arc.GameInfo, results [][]episode, wall tim
 		tot.Wins += g.Wins
 		tot.GameOvers += g.GameOvers
 		tot.Truncated += g.Truncated
+		tot.Lost += g.Lost
 		tot.Levels += g.Levels
 		tot.LevelsCompleted += g.LevelsCompleted
 		tot.BestLevels += g.BestLevels
@@ -141,10 +153,14 @@ func (r *report) writeTable(w io.Writer) error {
 	if r.Procedural {
 		levels = "procedural"
 	}
+	over := "GAME_OVERs (each restarts its level)"
+	if r.GameOver == "end" {
+		over = "episodes ended by GAME_OVER"
+	}
 	_, err := fmt.Fprintf(w, "\nagent %s, seed %d, %s levels, max %d steps, %d workers, %.2fs\n"+
-		"OVER: episodes ended by GAME_OVER; CUT: truncated at max steps; LEVELS: completed, summed over episodes;\n"+
+		"OVER: %s; CUT: truncated at max steps; LEVELS: completed, summed over episodes;\n"+
 		"BEST: most levels in one episode; STEPS/S: per worker (TOTAL: wall clock); RETURN: mean per episode;\n"+
 		"SCORE: official score of the best run (TOTAL: scorecard score, the mean over games) = %.2f\n",
-		r.Agent, r.Seed, levels, r.MaxSteps, r.Workers, r.Total.Seconds, r.Score)
+		r.Agent, r.Seed, levels, r.MaxSteps, r.Workers, r.Total.Seconds, over, r.Score)
 	return err
 }

@@ -26,8 +26,11 @@ Agents: random draws uniformly among the available actions (the others are
 masked); explore is a count-based explorer that prefers untried actions
 and rarely visited states.
 
-Episodes end on WIN or GAME_OVER, or are truncated after -max-steps
-actions. Every episode is seeded from -seed, the game and its index, so the
+An episode ends on WIN or is truncated after -max-steps actions. A GAME_OVER
+(a level's step budget spent) restarts the level and the episode goes on,
+as a person retries, with the fatal action and the level RESET charged to
+the run as an ARC scorecard charges them; -game-over end ends the episode
+there instead. Every episode is seeded from -seed, the game and its index, so the
 results (but not the timings) are the same for any -workers.`
 
 // runConfig holds the flags of run.
@@ -39,8 +42,11 @@ type runConfig struct {
 	workers    int
 	agent      string
 	procedural bool
-	json       bool
-	progress   time.Duration
+	// endOnGameOver ends an episode at its first GAME_OVER instead of
+	// restarting the level.
+	endOnGameOver bool
+	json          bool
+	progress      time.Duration
 }
 
 func runRun(ctx context.Context, args []string, io stdio) error {
@@ -53,6 +59,7 @@ func runRun(ctx context.Context, args []string, io stdio) error {
 	fs.IntVar(&cfg.workers, "workers", runtime.GOMAXPROCS(0), "episodes played at once")
 	fs.StringVar(&cfg.agent, "agent", "random", "baseline agent: "+strings.Join(agentNames, " or "))
 	fs.BoolVar(&cfg.procedural, "procedural", false, "play a procedurally generated level set per episode instead of the hand-made levels")
+	gameOver := fs.String("game-over", "restart", "what a GAME_OVER does: restart (the level starts over, the episode goes on) or end (the episode ends)")
 	fs.BoolVar(&cfg.json, "json", false, "print the summary as JSON")
 	fs.DurationVar(&cfg.progress, "progress", 0, "progress update interval (0: 100ms on a terminal, 2s otherwise)")
 	quiet := fs.Bool("quiet", false, "print no progress")
@@ -65,6 +72,13 @@ func runRun(ctx context.Context, args []string, io stdio) error {
 	}
 	if *quiet {
 		cfg.progress = -1
+	}
+	switch *gameOver {
+	case "restart":
+	case "end":
+		cfg.endOnGameOver = true
+	default:
+		return fmt.Errorf("-game-over %q: want restart or end", *gameOver)
 	}
 	switch {
 	case cfg.episodes < 1:
@@ -137,11 +151,13 @@ func mix(z uint64) uint64 {
 
 // episode is the outcome of one episode.
 type episode struct {
-	steps    int
-	levels   int
-	won      bool
-	gameOver bool
-	ret      float64
+	steps  int
+	levels int
+	won    bool
+	// gameOvers counts the GAME_OVERs of the episode; with -game-over end
+	// there is at most one, which ended it.
+	gameOvers int
+	ret       float64
 	// score is the official score of the episode's run.
 	score   float64
 	seconds float64
@@ -262,10 +278,11 @@ func (w *worker) play(ctx context.Context, j job, prog *progress) (episode, erro
 	}
 	info := g.GameInfo()
 	seed := episodeSeed(w.cfg.seed, info.ID, j.episode)
-	opts := env.ResetOptions{}
+	// A new episode starts a new game, whatever state the last one left.
+	opts := env.ResetOptions{Mode: env.ResetGame}
 	if w.cfg.procedural {
 		// Seed 0 means the hand-made levels: keep generated ones nonzero.
-		opts = env.WithSeed(int64(seed>>1) | 1)
+		opts.Seed, opts.HasSeed = int64(seed>>1)|1, true
 	}
 	start := time.Now()
 	obs, inf, err := g.Reset(ctx, opts)
@@ -300,7 +317,18 @@ func (w *worker) play(ctx context.Context, j job, prog *progress) (episode, erro
 			batch = 0
 		}
 		obs, inf = st.Obs, st.Info
-		if st.Done() {
+		if inf.State == arc.GameOver {
+			ep.gameOvers++
+			if w.cfg.endOnGameOver || ep.steps == w.cfg.maxSteps {
+				break
+			}
+			// The level starts over: the agent sees the fatal action lead
+			// back to the level's first frame.
+			if obs, inf, err = g.Reset(ctx, env.ResetOptions{Mode: env.ResetLevel}); err != nil {
+				return episode{}, err
+			}
+			card.Record(&info, inf.GUID, g.Last())
+		} else if st.Done() {
 			break
 		}
 		w.agent.observe(obs.Grid.Data, &inf)
@@ -308,7 +336,6 @@ func (w *worker) play(ctx context.Context, j job, prog *progress) (episode, erro
 	prog.steps(batch)
 	ep.levels = inf.LevelsCompleted
 	ep.won = inf.State == arc.Win
-	ep.gameOver = inf.State == arc.GameOver
 	if sum := card.Summary(); len(sum.Environments) == 1 {
 		ep.score = sum.Environments[0].Score
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/engine"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/games"
 	"github.com/arcgym/arcgym/scorecard"
@@ -64,7 +66,7 @@ func TestRunSummaryCountsEpisodes(t *testing.T) {
 			for i, g := range r.Games {
 				assert.Equal(t, tt.games[i], g.Game)
 				assert.Equal(t, eps, g.Episodes)
-				assert.Equal(t, eps, g.Wins+g.GameOvers+g.Truncated, "every episode ends one way")
+				assert.Equal(t, eps, g.Wins+g.Lost+g.Truncated, "every episode ends one way")
 				assert.Positive(t, g.Steps)
 				assert.LessOrEqual(t, g.BestLevels, g.Levels)
 				assert.GreaterOrEqual(t, g.Score, g.MeanScore)
@@ -88,7 +90,7 @@ func mustLookup(t *testing.T, id string) string {
 func TestRunDeterministicUnderSeed(t *testing.T) {
 	for _, agent := range agentNames {
 		t.Run(agent, func(t *testing.T) {
-			base := []string{"-episodes", "25", "-agent", agent, "-max-steps", "200"}
+			base := []string{"-episodes", "25", "-agent", agent, "-max-steps", "60"}
 			a := runJSON(t, append(base, "-seed", "5", "-workers", "1")...)
 			b := runJSON(t, append(base, "-seed", "5", "-workers", "3")...)
 			assert.Equal(t, withoutTimings(a), withoutTimings(b), "same seed, other worker count")
@@ -99,11 +101,29 @@ func TestRunDeterministicUnderSeed(t *testing.T) {
 }
 
 func TestRunProcedural(t *testing.T) {
-	a := runJSON(t, "-episodes", "10", "-procedural", "-seed", "3")
-	b := runJSON(t, "-episodes", "10", "-procedural", "-seed", "3", "-workers", "1")
+	a := runJSON(t, "-episodes", "10", "-procedural", "-seed", "3", "-max-steps", "100")
+	b := runJSON(t, "-episodes", "10", "-procedural", "-seed", "3", "-max-steps", "100", "-workers", "1")
 	assert.True(t, a.Procedural)
 	assert.Equal(t, withoutTimings(a), withoutTimings(b))
 	assert.Equal(t, 10*len(games.List()), a.Total.Episodes)
+}
+
+func TestRunGameOverModes(t *testing.T) {
+	restart := runJSON(t, "-game", "kw01", "-episodes", "4", "-max-steps", "300")
+	g := restart.Games[0]
+	assert.Equal(t, "restart", restart.GameOver)
+	assert.Greater(t, g.GameOvers, 4, "levels lost and restarted within episodes")
+	assert.Zero(t, g.Lost)
+	require.Zero(t, g.Wins)
+	assert.Equal(t, 4*300, g.Steps, "episodes run to the step limit")
+	assert.Equal(t, 4, g.Truncated)
+
+	end := runJSON(t, "-game", "kw01", "-episodes", "4", "-max-steps", "300", "-game-over", "end")
+	g = end.Games[0]
+	assert.Equal(t, "end", end.GameOver)
+	assert.Equal(t, 4, g.GameOvers)
+	assert.Equal(t, 4, g.Lost)
+	assert.Less(t, g.Steps, 4*300)
 }
 
 func TestRunMaxStepsTruncates(t *testing.T) {
@@ -143,6 +163,7 @@ func TestRunErrors(t *testing.T) {
 		{"no steps", []string{"-max-steps", "0"}, exitError, "-max-steps 0"},
 		{"no workers", []string{"-workers", "0"}, exitError, "-workers 0"},
 		{"unknown agent", []string{"-agent", "oracle"}, exitError, "unknown agent"},
+		{"unknown game-over mode", []string{"-game-over", "retry"}, exitError, `-game-over "retry": want restart or end`},
 		{"unknown game", []string{"-game", "zz99"}, exitError, "unknown game"},
 		{"argument", []string{"kw01"}, exitUsage, "Usage"},
 	}
@@ -231,6 +252,50 @@ func TestRunScoresWithScorecard(t *testing.T) {
 		})
 	}
 	assert.Positive(t, scored, "at least one game records level solutions")
+}
+
+// TestRunChargesRestartedLevels checks the accounting of a GAME_OVER
+// that restarts its level: the fatal action and the level RESET are charged
+// to the level, as the ARC scorecard charges them.
+func TestRunChargesRestartedLevels(t *testing.T) {
+	for _, info := range games.List() {
+		t.Run(info.ID, func(t *testing.T) {
+			cfg := runConfig{agent: "random", maxSteps: 100000, seed: 1}
+			w, err := newWorker(cfg, []arc.GameInfo{info})
+			require.NoError(t, err)
+			defer w.close()
+			// Every first hand-made level starts under a wall and inside a
+			// letterbox: ACTION1 or a click in the corner changes nothing.
+			idle := arc.Click(0, 0)
+			if info.Available.Has(arc.Action1) {
+				idle = arc.Simple(arc.Action1)
+			}
+			var levels []engine.Level
+			sa := &scriptAgent{levels: func() [][]arc.Action {
+				levels = w.games[0].Backend().(leveled).Levels()
+				plan := [][]arc.Action{slices.Repeat([]arc.Action{idle}, levels[0].Budget)}
+				for _, lv := range levels {
+					plan = append(plan, lv.Solution)
+				}
+				return plan
+			}}
+			w.agent = sa
+			ep, err := w.play(t.Context(), job{}, newProgress(nil, 1, -1))
+			require.NoError(t, err)
+			require.True(t, ep.won)
+			assert.Equal(t, 1, ep.gameOvers)
+			var baselines, actions []int
+			for i, lv := range levels {
+				baselines = append(baselines, lv.Baseline)
+				actions = append(actions, len(lv.Solution))
+				if i == 0 {
+					actions[0] += lv.Budget + 1 // the wasted budget and the RESET
+				}
+			}
+			want, _ := scorecard.RunScore(baselines, actions, len(baselines))
+			assert.InDelta(t, want, ep.score, 1e-9)
+		})
+	}
 }
 
 func TestEpisodeSeed(t *testing.T) {
