@@ -3,16 +3,9 @@ package wire
 import (
 	"fmt"
 	"slices"
-	"strconv"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/arcgym/arcgym/arc"
 )
-
-// maxDepth bounds the nesting of skipped values so that hostile input cannot
-// exhaust the stack.
-const maxDepth = 512
 
 // maxCounter is the largest levels_completed or win_levels value.
 const maxCounter = 254
@@ -31,18 +24,13 @@ const maxCounter = 254
 // arc.ErrInvalidFrame) for a body that breaks the contract. On error the
 // contents of out are unspecified. DecodeFrame never panics.
 func DecodeFrame(data []byte, out *arc.FrameData) error {
-	d := decoder{data: data}
+	d := decoder{scanner{data: data}}
 	return d.frameObject(out)
 }
 
-// decoder is a cursor over one JSON body.
+// decoder reads one frame object.
 type decoder struct {
-	data []byte
-	pos  int
-}
-
-func (d *decoder) syntaxErr(format string, args ...any) error {
-	return &SyntaxError{Offset: d.pos, Msg: fmt.Sprintf(format, args...)}
+	scanner
 }
 
 func (d *decoder) fieldErr(field, format string, args ...any) error {
@@ -53,186 +41,14 @@ func (d *decoder) cellErr(frame, row, col int, format string, args ...any) error
 	return &FrameError{Offset: d.pos, Field: "frame", Frame: frame, Row: row, Column: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-// found describes the byte at the cursor for error messages.
-func (d *decoder) found() string {
-	if d.pos >= len(d.data) {
-		return "end of input"
-	}
-	return strconv.QuoteRune(rune(d.data[d.pos]))
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func (d *decoder) ws() {
-	for d.pos < len(d.data) && isSpace(d.data[d.pos]) {
-		d.pos++
-	}
-}
-
-// peek skips whitespace and returns the next byte, or 0 at the end.
-func (d *decoder) peek() byte {
-	d.ws()
-	if d.pos < len(d.data) {
-		return d.data[d.pos]
-	}
-	return 0
-}
-
-func (d *decoder) expect(c byte, what string) error {
-	if d.peek() != c {
-		return d.syntaxErr("expected %s, found %s", what, d.found())
-	}
-	d.pos++
-	return nil
-}
-
-// literal consumes one of true, false, null.
-func (d *decoder) literal(word string) bool {
-	if len(d.data)-d.pos >= len(word) && string(d.data[d.pos:d.pos+len(word)]) == word {
-		d.pos += len(word)
-		return true
-	}
-	return false
-}
-
-// null consumes a null literal if one is next.
-func (d *decoder) null() bool {
-	return d.peek() == 'n' && d.literal("null")
-}
-
-// kind names the JSON type of the value at the cursor for error messages.
-func (d *decoder) kind() string {
-	switch d.peek() {
-	case '{':
-		return "an object"
-	case '[':
-		return "a list"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "a number"
-	}
-	return d.found()
-}
-
 // typeErr reports a well-formed value of the wrong type, but checks first
 // that it is well formed so that syntax errors keep precedence.
 func (d *decoder) typeErr(field, want string) error {
-	start := d.pos
-	kind := d.kind()
-	if err := d.skip(0); err != nil {
+	k, _, err := d.mistyped()
+	if err != nil {
 		return err
 	}
-	d.pos = start
-	return d.fieldErr(field, "expected %s, found %s", want, kind)
-}
-
-// str consumes a string and returns its raw contents (escapes kept) and
-// whether it holds escapes.
-func (d *decoder) str() (raw []byte, escaped bool, err error) {
-	if d.peek() != '"' {
-		return nil, false, d.syntaxErr("expected string, found %s", d.found())
-	}
-	d.pos++
-	start := d.pos
-	for d.pos < len(d.data) {
-		c := d.data[d.pos]
-		switch {
-		case c == '"':
-			raw = d.data[start:d.pos]
-			d.pos++
-			return raw, escaped, nil
-		case c == '\\':
-			escaped = true
-			d.pos++
-			if d.pos >= len(d.data) {
-				return nil, false, d.syntaxErr("unterminated string")
-			}
-			switch d.data[d.pos] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				d.pos++
-			case 'u':
-				if len(d.data)-d.pos < 5 || !isHex4(d.data[d.pos+1:d.pos+5]) {
-					return nil, false, d.syntaxErr("invalid \\u escape")
-				}
-				d.pos += 5
-			default:
-				return nil, false, d.syntaxErr("invalid escape %s", strconv.QuoteRune(rune(d.data[d.pos])))
-			}
-		case c < 0x20:
-			return nil, false, d.syntaxErr("control character %#02x in string", c)
-		default:
-			d.pos++
-		}
-	}
-	return nil, false, d.syntaxErr("unterminated string")
-}
-
-func isHex4(b []byte) bool {
-	for _, c := range b {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-func hexVal(b []byte) rune {
-	var r rune
-	for _, c := range b {
-		r <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			r |= rune(c - '0')
-		case c >= 'a' && c <= 'f':
-			r |= rune(c - 'a' + 10)
-		default:
-			r |= rune(c - 'A' + 10)
-		}
-	}
-	return r
-}
-
-// unescape decodes the raw contents of a string already checked by str.
-func unescape(raw []byte) string {
-	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r := hexVal(raw[i+1 : i+5])
-			i += 4
-			if utf16.IsSurrogate(r) && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-				if r2 := utf16.DecodeRune(r, hexVal(raw[i+3:i+7])); r2 != utf8.RuneError {
-					r = r2
-					i += 6
-				}
-			}
-			out = utf8.AppendRune(out, r)
-		default: // '"', '\\', '/'
-			out = append(out, raw[i])
-		}
-	}
-	return string(out)
+	return d.fieldErr(field, "expected %s, found %s", want, k.phrase())
 }
 
 // stringValue consumes a string or null; it returns cur when the value
@@ -255,52 +71,6 @@ func (d *decoder) stringValue(field, cur string) (string, error) {
 		return cur, nil
 	}
 	return string(raw), nil
-}
-
-// number consumes a JSON number and returns its text.
-func (d *decoder) number() ([]byte, error) {
-	start := d.pos
-	p := d.pos
-	data := d.data
-	if p < len(data) && data[p] == '-' {
-		p++
-	}
-	switch {
-	case p < len(data) && data[p] == '0':
-		p++
-	case p < len(data) && data[p] >= '1' && data[p] <= '9':
-		for p < len(data) && data[p] >= '0' && data[p] <= '9' {
-			p++
-		}
-	default:
-		d.pos = p
-		return nil, d.syntaxErr("invalid number: expected digit, found %s", d.found())
-	}
-	if p < len(data) && data[p] == '.' {
-		p++
-		if p >= len(data) || data[p] < '0' || data[p] > '9' {
-			d.pos = p
-			return nil, d.syntaxErr("invalid number: expected digit after '.', found %s", d.found())
-		}
-		for p < len(data) && data[p] >= '0' && data[p] <= '9' {
-			p++
-		}
-	}
-	if p < len(data) && (data[p] == 'e' || data[p] == 'E') {
-		p++
-		if p < len(data) && (data[p] == '+' || data[p] == '-') {
-			p++
-		}
-		if p >= len(data) || data[p] < '0' || data[p] > '9' {
-			d.pos = p
-			return nil, d.syntaxErr("invalid number: expected exponent digit, found %s", d.found())
-		}
-		for p < len(data) && data[p] >= '0' && data[p] <= '9' {
-			p++
-		}
-	}
-	d.pos = p
-	return data[start:p], nil
 }
 
 // intValue consumes an integer within lo..hi.
@@ -330,152 +100,51 @@ func (d *decoder) intValue(field string, lo, hi int) (int, error) {
 	return int(v), nil
 }
 
-// parseInt parses the text of a well-formed JSON number. isInt is false
-// for a fraction or exponent; ok is false when the value does not fit in
-// 18 digits.
-func parseInt(text []byte) (v int64, ok, isInt bool) {
-	neg := false
-	if len(text) > 0 && text[0] == '-' {
-		neg, text = true, text[1:]
-	}
-	for _, c := range text {
-		if c < '0' || c > '9' {
-			return 0, false, false
-		}
-	}
-	if len(text) > 18 {
-		return 0, false, true
-	}
-	for _, c := range text {
-		v = v*10 + int64(c-'0')
-	}
-	if neg {
-		v = -v
-	}
-	return v, true, true
-}
-
-// skip consumes any JSON value, checking its syntax.
-func (d *decoder) skip(depth int) error {
-	if depth > maxDepth {
-		return d.syntaxErr("nesting deeper than %d", maxDepth)
-	}
-	switch c := d.peek(); c {
-	case '{':
-		d.pos++
-		if d.peek() == '}' {
-			d.pos++
-			return nil
-		}
-		for {
-			if _, _, err := d.str(); err != nil {
-				return err
-			}
-			if err := d.expect(':', "':' after object key"); err != nil {
-				return err
-			}
-			if err := d.skip(depth + 1); err != nil {
-				return err
-			}
-			switch d.peek() {
-			case ',':
-				d.pos++
-			case '}':
-				d.pos++
-				return nil
-			default:
-				return d.syntaxErr("expected ',' or '}' after object member, found %s", d.found())
-			}
-		}
-	case '[':
-		d.pos++
-		if d.peek() == ']' {
-			d.pos++
-			return nil
-		}
-		for {
-			if err := d.skip(depth + 1); err != nil {
-				return err
-			}
-			switch d.peek() {
-			case ',':
-				d.pos++
-			case ']':
-				d.pos++
-				return nil
-			default:
-				return d.syntaxErr("expected ',' or ']' after list element, found %s", d.found())
-			}
-		}
-	case '"':
-		_, _, err := d.str()
-		return err
-	case 't':
-		if d.literal("true") {
-			return nil
-		}
-	case 'f':
-		if d.literal("false") {
-			return nil
-		}
-	case 'n':
-		if d.literal("null") {
-			return nil
-		}
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		_, err := d.number()
-		return err
-	}
-	return d.syntaxErr("expected a value, found %s", d.found())
-}
-
-// members iterates over the members of an object, calling f with the cursor
-// on each value; f must consume the value.
-func (d *decoder) members(field string, f func(key []byte, escaped bool) error) error {
+// object reads the members of an object with f, as scanner.members does,
+// after checking that the value is one.
+func (d *decoder) object(field string, f func(key []byte, escaped bool) error) error {
 	if d.peek() != '{' {
 		return d.typeErr(field, "an object")
 	}
-	d.pos++
-	if d.peek() == '}' {
-		d.pos++
-		return nil
-	}
-	for {
-		key, esc, err := d.str()
-		if err != nil {
-			return err
-		}
-		if err := d.expect(':', "':' after object key"); err != nil {
-			return err
-		}
-		if err := f(key, esc); err != nil {
-			return err
-		}
-		switch d.peek() {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
-			return nil
-		default:
-			return d.syntaxErr("expected ',' or '}' after object member, found %s", d.found())
-		}
-	}
+	return d.members(f)
 }
 
 // frameFields collects the top-level fields before they are stored.
 type frameFields struct {
-	haveFrames, haveState     bool
-	haveLevels, haveWin       bool
-	haveScore, haveWinScore   bool
-	state                     arc.GameState
-	levels, win, score, winSc int
+	haveFrames, haveState bool
+	state                 arc.GameState
+	// The counters under their current and their older names.
+	levels, win, score, winScore counter
+}
+
+// counter is a levels or win counter as read, and whether it was present.
+type counter struct {
+	v    int
+	have bool
+}
+
+func (d *decoder) counter(c *counter, field string) (err error) {
+	c.have = true
+	c.v, err = d.intValue(field, 0, maxCounter)
+	return err
+}
+
+// counterValue returns the counter under its current name, else under its
+// older name, else 0.
+func counterValue(cur, old counter) int {
+	switch {
+	case cur.have:
+		return cur.v
+	case old.have:
+		return old.v
+	}
+	return 0
 }
 
 func (d *decoder) frameObject(out *arc.FrameData) error {
 	var ff frameFields
-	if c := d.peek(); c != '{' {
-		if c == 0 {
+	if d.peek() != '{' {
+		if d.pos == len(d.data) {
 			return d.syntaxErr("empty body")
 		}
 		return d.typeErr("", "an object")
@@ -486,7 +155,7 @@ func (d *decoder) frameObject(out *arc.FrameData) error {
 	gameID, guid := out.GameID, out.GUID
 	out.GameID, out.GUID = "", ""
 	reasoning := false
-	err := d.members("", func(key []byte, esc bool) error {
+	err := d.members(func(key []byte, esc bool) error {
 		if esc {
 			key = []byte(unescape(key))
 		}
@@ -499,17 +168,13 @@ func (d *decoder) frameObject(out *arc.FrameData) error {
 			ff.haveState = true
 			ff.state, err = d.state()
 		case "levels_completed":
-			ff.haveLevels = true
-			ff.levels, err = d.intValue("levels_completed", 0, maxCounter)
+			err = d.counter(&ff.levels, "levels_completed")
 		case "win_levels":
-			ff.haveWin = true
-			ff.win, err = d.intValue("win_levels", 0, maxCounter)
+			err = d.counter(&ff.win, "win_levels")
 		case "score":
-			ff.haveScore = true
-			ff.score, err = d.intValue("score", 0, maxCounter)
+			err = d.counter(&ff.score, "score")
 		case "win_score":
-			ff.haveWinScore = true
-			ff.winSc, err = d.intValue("win_score", 0, maxCounter)
+			err = d.counter(&ff.winScore, "win_score")
 		case "game_id":
 			out.GameID, err = d.stringValue("game_id", gameID)
 		case "guid":
@@ -528,8 +193,8 @@ func (d *decoder) frameObject(out *arc.FrameData) error {
 	if err != nil {
 		return err
 	}
-	if d.peek() != 0 {
-		return d.syntaxErr("unexpected %s after the top-level value", d.found())
+	if err := d.end(); err != nil {
+		return err
 	}
 	if !reasoning {
 		out.Action.Reasoning = nil
@@ -541,22 +206,8 @@ func (d *decoder) frameObject(out *arc.FrameData) error {
 		return d.fieldErr("state", "missing")
 	}
 	out.State = ff.state
-	switch {
-	case ff.haveLevels:
-		out.LevelsCompleted = ff.levels
-	case ff.haveScore:
-		out.LevelsCompleted = ff.score
-	default:
-		out.LevelsCompleted = 0
-	}
-	switch {
-	case ff.haveWin:
-		out.WinLevels = ff.win
-	case ff.haveWinScore:
-		out.WinLevels = ff.winSc
-	default:
-		out.WinLevels = 0
-	}
+	out.LevelsCompleted = counterValue(ff.levels, ff.score)
+	out.WinLevels = counterValue(ff.win, ff.winScore)
 	if out.Action.ID != arc.Action6 {
 		out.Action.X, out.Action.Y = 0, 0
 	}
@@ -617,28 +268,16 @@ func (d *decoder) actionSet() (arc.ActionSet, error) {
 	if d.peek() != '[' {
 		return 0, d.typeErr("available_actions", "a list")
 	}
-	d.pos++
 	var set arc.ActionSet
-	if d.peek() == ']' {
-		d.pos++
-		return 0, nil
-	}
-	for {
+	err := d.elements(func() error {
 		id, err := d.intValue("available_actions", 0, arc.NumActionIDs-1)
-		if err != nil {
-			return 0, err
-		}
 		set = set.With(arc.ActionID(id))
-		switch d.peek() {
-		case ',':
-			d.pos++
-		case ']':
-			d.pos++
-			return set, nil
-		default:
-			return 0, d.syntaxErr("expected ',' or ']' after list element, found %s", d.found())
-		}
+		return err
+	})
+	if err != nil {
+		return 0, err
 	}
+	return set, nil
 }
 
 // actionInput reads {id, data{x,y}, reasoning} into a, reusing
@@ -647,7 +286,7 @@ func (d *decoder) actionInput(a *arc.Action) (reasoning bool, err error) {
 	if d.null() {
 		return false, nil
 	}
-	err = d.members("action_input", func(key []byte, esc bool) error {
+	err = d.object("action_input", func(key []byte, esc bool) error {
 		if esc {
 			key = []byte(unescape(key))
 		}
@@ -660,7 +299,7 @@ func (d *decoder) actionInput(a *arc.Action) (reasoning bool, err error) {
 			if d.null() {
 				return nil
 			}
-			return d.members("action_input.data", func(key []byte, esc bool) error {
+			return d.object("action_input.data", func(key []byte, esc bool) error {
 				if esc {
 					key = []byte(unescape(key))
 				}
@@ -685,13 +324,12 @@ func (d *decoder) actionInput(a *arc.Action) (reasoning bool, err error) {
 				reasoning = false
 				return nil
 			}
-			d.ws()
-			start := d.pos
-			if err := d.skip(2); err != nil {
+			raw, err := d.value(2)
+			if err != nil {
 				return err
 			}
 			reasoning = true
-			a.Reasoning = append(a.Reasoning[:0], d.data[start:d.pos]...)
+			a.Reasoning = append(a.Reasoning[:0], raw...)
 			return nil
 		}
 		return d.skip(2)
@@ -711,8 +349,7 @@ func (d *decoder) frames(out *arc.FrameData) error {
 		return d.typeErr("frame", "a list of frames")
 	}
 	d.pos++
-	if d.peek() == ']' {
-		d.pos++
+	if d.accept(']') {
 		return nil
 	}
 	for f := 0; ; f++ {
@@ -739,7 +376,7 @@ func (d *decoder) frames(out *arc.FrameData) error {
 // frame reads one 64x64 frame into cells.
 func (d *decoder) frame(f int, cells []uint8) error {
 	if d.peek() != '[' {
-		kind := d.kind()
+		kind := d.kind().phrase()
 		if err := d.skip(2); err != nil {
 			return err
 		}
@@ -777,7 +414,7 @@ func (d *decoder) frame(f int, cells []uint8) error {
 // falls back to the general scanner only for whitespace and errors.
 func (d *decoder) row(f, r int, dst []uint8) error {
 	if d.peek() != '[' {
-		kind := d.kind()
+		kind := d.kind().phrase()
 		if err := d.skip(3); err != nil {
 			return err
 		}
@@ -876,7 +513,7 @@ func (d *decoder) badCell(f, r, col int) error {
 		}
 		return d.cellErr(f, r, col, "value %s outside 0..%d", text, arc.NumColors-1)
 	default:
-		kind := d.kind()
+		kind := d.kind().phrase()
 		if err := d.skip(4); err != nil {
 			return err
 		}

@@ -60,3 +60,40 @@ func (e *FrameError) Error() string {
 
 // Unwrap returns arc.ErrInvalidFrame.
 func (e *FrameError) Unwrap() error { return arc.ErrInvalidFrame }
+
+// CommandError reports a command body that is well-formed JSON but not a
+// command: the body is not an object, or game_id, guid or card_id is
+// neither a string nor null.
+type CommandError struct {
+	// Offset is the byte offset in the body of the value at fault.
+	Offset int
+	// Field is the member at fault ("game_id", "guid" or "card_id"), empty
+	// for the body as a whole.
+	Field string
+	// Kind is the JSON type of the value at fault: "object", "array",
+	// "string", "number", "boolean" or "null".
+	Kind string
+	// Value is the JSON text of the value at fault, cut to
+	// maxErrorValueBytes and marked with "..." when longer.
+	Value string
+}
+
+// maxErrorValueBytes bounds the text of a value quoted in an error.
+const maxErrorValueBytes = 64
+
+// errorValue returns text, cut to maxErrorValueBytes, for an error message.
+func errorValue(text []byte) string {
+	if len(text) > maxErrorValueBytes {
+		return string(text[:maxErrorValueBytes]) + "..."
+	}
+	return string(text)
+}
+
+// Error formats the error with the field, the value and its offset.
+func (e *CommandError) Error() string {
+	want, field := "an object", ""
+	if e.Field != "" {
+		want, field = "a string", e.Field+": "
+	}
+	return fmt.Sprintf("wire: invalid command body: %sexpected %s, got %s %s (at byte %d)", field, want, e.Kind, e.Value, e.Offset)
+}

@@ -364,111 +364,74 @@ func recParseAction(id json.RawMessage, x, y *int) (arc.Action, error) {
 }
 
 // recParseFrames reads a list of 64x64 frames of colours 0..15 from its
-// JSON text and appends the cells to dst.
+// JSON text, already checked to be well formed, and appends the cells to
+// dst.
 func recParseFrames(dst []uint8, b []byte) ([]uint8, error) {
-	p := recScanner{b: b}
-	if !p.expect('[') {
+	s := scanner{data: b}
+	if !s.accept('[') {
 		return dst, errors.New("frame is not a list")
 	}
-	if p.peek() == ']' {
-		p.i++
-		return dst, p.end()
+	if s.accept(']') {
+		return dst, s.end()
 	}
 	for n := 0; ; n++ {
 		if n == arc.MaxFrames {
 			return dst, fmt.Errorf("more than %d frames", arc.MaxFrames)
 		}
-		if !p.expect('[') {
+		if !s.accept('[') {
 			return dst, fmt.Errorf("frame %d is not a list of rows", n)
 		}
 		for y := range arc.GridSize {
-			if !p.expect('[') {
+			if !s.accept('[') {
 				return dst, fmt.Errorf("frame %d row %d is not a list", n, y)
 			}
 			for x := range arc.GridSize {
-				c, ok := p.cell()
+				c, ok := recCell(&s)
 				if !ok {
 					return dst, fmt.Errorf("frame %d cell x=%d y=%d is not a colour 0..%d", n, x, y, arc.NumColors-1)
 				}
 				dst = append(dst, c)
-				if x < arc.GridSize-1 && !p.expect(',') {
+				if x < arc.GridSize-1 && !s.accept(',') {
 					return dst, fmt.Errorf("frame %d row %d has %d cells, want %d", n, y, x+1, arc.GridSize)
 				}
 			}
-			if !p.expect(']') {
+			if !s.accept(']') {
 				return dst, fmt.Errorf("frame %d row %d has more than %d cells", n, y, arc.GridSize)
 			}
-			if y < arc.GridSize-1 && !p.expect(',') {
+			if y < arc.GridSize-1 && !s.accept(',') {
 				return dst, fmt.Errorf("frame %d has %d rows, want %d", n, y+1, arc.GridSize)
 			}
 		}
-		if !p.expect(']') {
+		if !s.accept(']') {
 			return dst, fmt.Errorf("frame %d has more than %d rows", n, arc.GridSize)
 		}
 		switch {
-		case p.expect(','):
-		case p.expect(']'):
-			return dst, p.end()
+		case s.accept(','):
+		case s.accept(']'):
+			return dst, s.end()
 		default:
 			return dst, fmt.Errorf("junk after frame %d", n)
 		}
 	}
 }
 
-type recScanner struct {
-	b []byte
-	i int
-}
-
-func (p *recScanner) skip() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
-
-func (p *recScanner) peek() byte {
-	p.skip()
-	if p.i < len(p.b) {
-		return p.b[p.i]
-	}
-	return 0
-}
-
-func (p *recScanner) expect(c byte) bool {
-	if p.peek() != c {
-		return false
-	}
-	p.i++
-	return true
-}
-
-// cell reads one colour: a one- or two-digit integer below NumColors.
-func (p *recScanner) cell() (uint8, bool) {
-	p.skip()
-	v, digits := 0, 0
-	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-		v = v*10 + int(p.b[p.i]-'0')
-		digits++
-		p.i++
-		if digits > 2 {
-			return 0, false
-		}
-	}
-	if digits == 0 || v >= arc.NumColors || (digits == 2 && v < 10) {
+// recCell reads one colour: an integer 0..15 written without sign,
+// fraction or exponent.
+func recCell(s *scanner) (uint8, bool) {
+	s.ws()
+	data, p := s.data, s.pos
+	if !isDigit(data, p) {
 		return 0, false
 	}
-	return uint8(v), true
-}
-
-func (p *recScanner) end() error {
-	p.skip()
-	if p.i != len(p.b) {
-		return errors.New("junk after the frame list")
+	v := data[p] - '0'
+	p++
+	if v != 0 && isDigit(data, p) {
+		v = v*10 + data[p] - '0'
+		p++
 	}
-	return nil
+	if v >= arc.NumColors || isDigit(data, p) || p < len(data) && (data[p] == '.' || data[p] == 'e' || data[p] == 'E') {
+		return 0, false
+	}
+	s.pos = p
+	return v, true
 }

@@ -166,7 +166,9 @@ func TestRecordingReaderErrors(t *testing.T) {
 		{"short frame", withFrame("[" + frame(rows(10, row)...) + "]"), "has 10 rows"},
 		{"colour 16", withFrame("[" + frame(append(rows(63, row), "[16"+strings.Repeat(", 0", 63)+"]")...) + "]"), "not a colour"},
 		{"negative colour", withFrame("[" + frame(append(rows(63, row), "[-1"+strings.Repeat(", 0", 63)+"]")...) + "]"), "not a colour"},
-		{"fraction", withFrame("[" + frame(append(rows(63, row), "[1.5"+strings.Repeat(", 0", 63)+"]")...) + "]"), "has 1 cells"},
+		{"fraction", withFrame("[" + frame(append(rows(63, row), "[1.5"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 cell x=0 y=63 is not a colour 0..15"},
+		{"exponent", withFrame("[" + frame(append(rows(62, row), "[0, 1e0"+strings.Repeat(", 0", 62)+"]", row)...) + "]"), "frame 0 cell x=1 y=62 is not a colour 0..15"},
+		{"negative zero", withFrame("[" + frame(append(rows(63, row), "[-0"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 cell x=0 y=63 is not a colour"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rr := NewRecordReader(strings.NewReader(good + tc.line))
