@@ -165,12 +165,17 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte) (*b
 		default:
 			ae := newAPIError(route, resp, buf.Bytes(), time.Now())
 			ae.Attempts = attempt
+			ae.MaybeApplied = !idempotent && maybeProcessed(ae.Status)
 			putBuf(buf)
 			last = ae
 			retry = retryStatus(ae.Status, idempotent)
 			wait = c.retry.backoff(attempt)
 			if ae.RetryAfter > 0 {
-				wait = min(ae.RetryAfter, c.retry.maxRetryAfter)
+				// A server asking for a longer pause than the cap is not
+				// retried sooner than it asked: the caller gets the error
+				// and its RetryAfter.
+				retry = retry && ae.RetryAfter <= c.retry.maxRetryAfter
+				wait = ae.RetryAfter
 			}
 		}
 		if !retry || attempt >= c.retry.maxAttempts || !fitsDeadline(ctx, wait) {
@@ -208,20 +213,48 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte) (*b
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	limit := c.maxResponse
+	if !ok {
+		// Only the start of an error body is kept; its status says what
+		// happened even when the rest is cut off.
+		limit = min(limit, maxErrorBody)
+	}
 	buf := getBuf()
-	if resp.ContentLength > 0 && resp.ContentLength <= c.maxResponse {
+	if resp.ContentLength > 0 && resp.ContentLength <= limit {
 		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxResponse+1))
-	if err != nil {
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil && ok {
 		putBuf(buf)
 		return nil, nil, fmt.Errorf("reading %d %s response after %d bytes: %w", resp.StatusCode, http.StatusText(resp.StatusCode), n, err)
 	}
-	if n > c.maxResponse {
-		putBuf(buf)
-		return nil, nil, fmt.Errorf("%d response is larger than %d bytes", resp.StatusCode, c.maxResponse)
+	if err != nil {
+		// An error status tells what happened even if its body was cut.
+		return buf, resp, nil
+	}
+	if n > limit {
+		if ok {
+			putBuf(buf)
+			return nil, nil, fmt.Errorf("%d response is larger than %d bytes", resp.StatusCode, limit)
+		}
+		buf.Truncate(int(limit))
+		// Drain a little more so that the connection can be reused;
+		// beyond that closing it is cheaper.
+		_, _ = io.CopyN(io.Discard, resp.Body, maxErrorBody)
 	}
 	return buf, resp, nil
+}
+
+// maxErrorBody bounds how much of a non-2xx body is read.
+const maxErrorBody = 64 << 10
+
+// maybeProcessed reports whether a 5xx answer to a command leaves open
+// whether the command was applied: the server failed while handling it, or
+// a gateway lost the backend's answer. 503 is a refusal (and retried); 501
+// means the route does not exist.
+func maybeProcessed(status int) bool {
+	return status >= 500 && status != http.StatusServiceUnavailable && status != http.StatusNotImplemented
 }
 
 // getJSON sends a GET and decodes the 2xx body with dec.
@@ -380,11 +413,11 @@ func (c *Client) command(ctx context.Context, gameID, cardID, guid string, a arc
 	if out == nil {
 		return errors.New("remote: nil output FrameData")
 	}
-	req := getBuf()
-	defer putBuf(req)
-	req.Write(appendCommand(req.AvailableBuffer(), gameID, cardID, guid, a))
+	// The body is not pooled: a transport may go on reading a request body
+	// after the response has come back (see http.RoundTripper).
+	body := appendCommand(make([]byte, 0, 128+len(gameID)+len(cardID)+len(guid)+len(a.Reasoning)), gameID, cardID, guid, a)
 	path := "/api/cmd/" + a.ID.String()
-	buf, err := c.call(ctx, http.MethodPost, path, req.Bytes())
+	buf, err := c.call(ctx, http.MethodPost, path, body)
 	if err != nil {
 		return err
 	}

@@ -361,8 +361,8 @@ func TestClientRetries(t *testing.T) {
 		}
 	}
 	tests := []fault{
-		{name: "429 then ok", before: failFirst(1, status(429, "1")), actionSent: 2, applied: 1, getSent: 2},
-		{name: "503 with http date then ok", before: failFirst(2, status(503, time.Now().Add(time.Second).UTC().Format(http.TimeFormat))), actionSent: 3, applied: 1, getSent: 3},
+		{name: "429 then ok", before: failFirst(1, status(429, "0")), actionSent: 2, applied: 1, getSent: 2},
+		{name: "503 with http date then ok", before: failFirst(2, status(503, time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))), actionSent: 3, applied: 1, getSent: 3},
 		{name: "503 without retry-after then ok", before: failFirst(1, status(503, "")), actionSent: 2, applied: 1, getSent: 2},
 		{name: "429 always", before: failFirst(100, status(429, "0")), actionErr: ErrRateLimited, actionSent: 4, getErr: ErrRateLimited, getSent: 4, attemptsInMessage: true},
 		{name: "500", before: failFirst(1, status(500, "")), actionErr: ErrServer, actionSent: 1, getErr: ErrServer, getSent: 1},
@@ -602,4 +602,9 @@ func TestErrorMessages(t *testing.T) {
 	long := snippet([]byte(strings.Repeat("é", maxSnippet)))
 	assert.LessOrEqual(t, len(long), maxSnippet)
 	assert.True(t, strings.HasSuffix(long, "é"))
+	// A stray invalid byte is replaced, not a reason to drop the text.
+	binary := snippet([]byte("\xff<html>" + strings.Repeat("a", maxSnippet)))
+	assert.True(t, strings.HasPrefix(binary, "\uFFFD<html>aaa"), "%q", binary)
+	assert.LessOrEqual(t, len(binary), maxSnippet)
+	assert.Len(t, snippet([]byte(strings.Repeat("\xff", maxSnippet))), maxSnippet/3*3)
 }

@@ -15,11 +15,12 @@
 //
 // Commands change game state, so a request is sent again only when that
 // cannot apply it twice: when the connection failed before anything was
-// sent, and when the server refused it with 429 or 503 (honouring
-// Retry-After). GET requests are also retried after a broken connection. A
-// command that may have reached the server (timeout, reset after the
-// request was written, 500, truncated body) fails with an error matching
-// ErrOutcomeUnknown when the outcome is unknown, and is never resent.
-// Retries back off exponentially with jitter and stop at the context's
-// deadline.
+// sent, and when the server refused it with 429 or 503 (waiting out
+// Retry-After, up to WithMaxRetryAfter). GET requests are also retried after
+// a broken connection or a 502/504. A command that may have reached the
+// server (timeout, reset after the request was written, truncated body, a
+// 5xx other than 503) fails with an error matching ErrOutcomeUnknown and is
+// never resent. Retries back off exponentially with jitter and stop at the
+// context's deadline. Error bodies are read up to 64 KiB, answers up to
+// WithMaxResponseBytes.
 package remote

@@ -14,7 +14,7 @@ import (
 
 // Sentinel errors; match them with errors.Is. An *APIError matches the
 // sentinel of its status code (and arc.ErrNotStarted for the
-// GAME_NOT_STARTED_ERROR code); a *TransportError matches
+// GAME_NOT_STARTED_ERROR code); an *APIError or *TransportError matches
 // ErrOutcomeUnknown when the request may have been applied.
 var (
 	// ErrBadRequest matches a 400 response.
@@ -38,9 +38,9 @@ var (
 	// ErrNotStarted is arc.ErrNotStarted: a command other than RESET was
 	// sent to a session that is not running (after WIN or GAME_OVER).
 	ErrNotStarted = arc.ErrNotStarted
-	// ErrOutcomeUnknown matches a transport failure after the request may
-	// have reached the server: a command may or may not have been applied,
-	// so it was not sent again.
+	// ErrOutcomeUnknown matches a failure after a command may have reached
+	// the server (a broken or timed-out exchange, a 5xx other than 503): it
+	// may or may not have been applied, so it was not sent again.
 	ErrOutcomeUnknown = errors.New("remote: request may have been applied")
 )
 
@@ -67,6 +67,10 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Attempts is the number of times the request was sent.
 	Attempts int
+	// MaybeApplied is set for a command answered with a 5xx status other
+	// than 503: the server or a gateway failed while it was being handled,
+	// so it may or may not have been applied. It was not sent again.
+	MaybeApplied bool
 }
 
 func newAPIError(route string, resp *http.Response, body []byte, now time.Time) *APIError {
@@ -78,15 +82,28 @@ func newAPIError(route string, resp *http.Response, body []byte, now time.Time) 
 	return e
 }
 
-// snippet returns the start of body as valid UTF-8 text.
+// snippet returns the start of body, at most maxSnippet bytes, as valid
+// UTF-8 text: invalid bytes become U+FFFD, and a character is never cut.
 func snippet(body []byte) string {
-	if len(body) > maxSnippet {
-		body = body[:maxSnippet]
-		for len(body) > 0 && !utf8.Valid(body) {
-			body = body[:len(body)-1]
+	var b strings.Builder
+	for len(body) > 0 {
+		r, size := utf8.DecodeRune(body)
+		invalid := r == utf8.RuneError && size == 1
+		n := size
+		if invalid {
+			n = utf8.RuneLen(utf8.RuneError)
 		}
+		if b.Len()+n > maxSnippet {
+			break
+		}
+		if invalid {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.Write(body[:size])
+		}
+		body = body[size:]
 	}
-	return strings.ToValidUTF8(string(body), "\uFFFD")
+	return b.String()
 }
 
 // Error describes the failure with the route, status and what the body
@@ -105,6 +122,9 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
+	if e.MaybeApplied {
+		b.WriteString("; the request may have been applied and was not sent again")
+	}
 	return b.String()
 }
 
@@ -116,10 +136,13 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-// Is matches the sentinel of the status code, and arc.ErrNotStarted for a
-// GAME_NOT_STARTED_ERROR body.
+// Is matches the sentinel of the status code, arc.ErrNotStarted for a
+// GAME_NOT_STARTED_ERROR body, and ErrOutcomeUnknown when MaybeApplied is
+// set.
 func (e *APIError) Is(target error) bool {
 	switch target {
+	case ErrOutcomeUnknown:
+		return e.MaybeApplied
 	case ErrBadRequest:
 		return e.Status == http.StatusBadRequest
 	case ErrUnauthorized:

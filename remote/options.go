@@ -88,7 +88,9 @@ func WithBackoff(base, max time.Duration) Option {
 	return func(c *config) { c.retry.base, c.retry.max = base, max }
 }
 
-// WithMaxRetryAfter caps the delay honoured from a Retry-After header.
+// WithMaxRetryAfter sets the longest Retry-After delay the Client waits
+// out before sending a refused request again; a server asking for a longer
+// pause gets no retry, and the error carries its RetryAfter.
 func WithMaxRetryAfter(d time.Duration) Option {
 	return func(c *config) { c.retry.maxRetryAfter = d }
 }

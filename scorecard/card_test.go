@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -90,6 +91,17 @@ func loadSample[T any](t *testing.T, name string) T {
 	return v
 }
 
+// sameBytes checks that v encodes to the sample's bytes exactly: keys,
+// their order and the notation of every number (scores as floats).
+func sameBytes(t *testing.T, name string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	got, err := json.Marshal(v)
+	require.NoError(t, err)
+	assert.Equal(t, strings.TrimSuffix(string(raw), "\n"), string(got))
+}
+
 // roundTrip passes a summary through JSON so it compares with a decoded
 // sample (nil versus empty slices, float formatting).
 func roundTrip[T any](t *testing.T, v T) T {
@@ -133,6 +145,8 @@ func TestCardBT11(t *testing.T) {
 	wantAgg := loadSample[wire.GameAggregate](t, "B10_scorecard_game.json")
 	assert.Equal(t, wantAgg, roundTrip(t, c.GameAggregate(bt11.ID)))
 	assert.Equal(t, 88, c.Actions())
+	sameBytes(t, "B11_close.json", c.Summary())
+	sameBytes(t, "B10_scorecard_game.json", c.GameAggregate(bt11.ID))
 }
 
 func TestCardSample70(t *testing.T) {
@@ -156,6 +170,8 @@ func TestCardSample70(t *testing.T) {
 	assert.Equal(t, want, roundTrip(t, c.Summary()))
 	wantAgg := loadSample[wire.GameAggregate](t, "71_scorecard_get_game_ls20.json")
 	assert.Equal(t, wantAgg, roundTrip(t, c.GameAggregate(ls20.ID)))
+	sameBytes(t, "70_scorecard_get.json", c.Summary())
+	sameBytes(t, "71_scorecard_get_game_ls20.json", c.GameAggregate(ls20.ID))
 
 	short := roundTrip(t, c.GameAggregate("ls20"))
 	assert.Empty(t, short.Cards)
@@ -180,6 +196,7 @@ func TestCardCompetitionC6(t *testing.T) {
 	want := loadSample[wire.Scorecard](t, "C6_close_competition.json")
 	got := roundTrip(t, c.Summary())
 	assert.Equal(t, want, got)
+	sameBytes(t, "C6_close_competition.json", c.Summary())
 	assert.InDelta(t, 10.0/3, got.Score, 1e-9)
 }
 

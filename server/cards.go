@@ -137,7 +137,7 @@ func (s *Server) closeCardRoute(w http.ResponseWriter, r *http.Request, key stri
 		return aerr
 	}
 	if req.CardID == "" {
-		return validationf("missing `card_id` in request body")
+		return validationf("missing `card_id` in action data")
 	}
 	c := s.findCard(req.CardID, key)
 	if c == nil {
@@ -147,7 +147,8 @@ func (s *Server) closeCardRoute(w http.ResponseWriter, r *http.Request, key stri
 	if !ok {
 		return errorf(http.StatusNotFound, wire.CodeValidation, "scorecard %s not found", req.CardID)
 	}
-	return writeJSON(w, sum)
+	writeScorecard(w, &sum)
+	return nil
 }
 
 // closeCard closes c once: it drops the card, ends its sessions (waiting
@@ -200,7 +201,9 @@ func (s *Server) getCard(w http.ResponseWriter, r *http.Request, key string) *ap
 	}
 	c.touch()
 	if !perGame {
-		return writeJSON(w, c.sc.Summary())
+		sum := c.sc.Summary()
+		writeScorecard(w, &sum)
+		return nil
 	}
 	// A base id names the same game as everywhere else on this server.
 	if e := s.lookupGame(gameID); e != nil {
@@ -210,7 +213,7 @@ func (s *Server) getCard(w http.ResponseWriter, r *http.Request, key string) *ap
 }
 
 // writeJSON answers 200 with v encoded by encoding/json (the small,
-// infrequent bodies).
+// infrequent bodies), ending in a newline as the reference server's do.
 func writeJSON(w http.ResponseWriter, v any) *apiError {
 	buf := getBuf()
 	defer putBuf(buf)
@@ -220,10 +223,18 @@ func writeJSON(w http.ResponseWriter, v any) *apiError {
 	if err := enc.Encode(v); err != nil {
 		return errorf(http.StatusInternalServerError, wire.CodeServer, "encoding response: %v", err)
 	}
-	out := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-	writeBody(w, http.StatusOK, hdrJSON, out)
+	writeBody(w, http.StatusOK, hdrJSON, b.Bytes())
 	*buf = b.Bytes()[:0]
 	return nil
+}
+
+// writeScorecard answers 200 with a scorecard summary in the reference
+// server's form (wire.AppendScorecard: scores as floats).
+func writeScorecard(w http.ResponseWriter, sum *wire.Scorecard) {
+	buf := getBuf()
+	*buf = append(wire.AppendScorecard((*buf)[:0], sum), '\n')
+	writeBody(w, http.StatusOK, hdrJSON, *buf)
+	putBuf(buf)
 }
 
 func errGameNotFound(gameID string) *apiError {

@@ -53,6 +53,12 @@ type slot struct {
 	emptyData bool
 }
 
+// appendFrame writes the frame object of a result, with the newline that
+// ends the reference server's bodies.
+func appendFrame(dst []byte, sl *slot) []byte {
+	return append(wire.AppendFrame(dst, &sl.fd, wire.FrameOptions{EmptyData: sl.emptyData}), '\n')
+}
+
 func (sess *session) close() error {
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
@@ -104,7 +110,7 @@ func (s *Server) commandInto(r *http.Request, id arc.ActionID, st *cmdState) *ap
 		return aerr
 	}
 	if len(cmd.gameID) == 0 {
-		return validationf("missing `game_id` in request body")
+		return validationf("missing `game_id` in action data")
 	}
 	a := arc.Action{ID: id}
 	if id == arc.Action6 {
@@ -201,7 +207,7 @@ func (s *Server) act(ctx context.Context, key string, a arc.Action, cmd *command
 	if aerr := s.step(ctx, sess, a, cmd); aerr != nil {
 		return aerr
 	}
-	st.out = wire.AppendFrame(st.out[:0], &sess.cur.fd, wire.FrameOptions{EmptyData: sess.cur.emptyData})
+	st.out = appendFrame(st.out[:0], &sess.cur)
 	return nil
 }
 
@@ -253,6 +259,10 @@ func (s *Server) reset(ctx context.Context, key string, cmd *command, st *cmdSta
 	}
 	c.started[g.info.ID] = true
 	c.sessions = append(c.sessions, sess)
+	// Published while the card is locked: a close that comes later finds
+	// the session both in the card and in the table, and removes it from
+	// both.
+	s.sessions.put(sess)
 	c.mu.Unlock()
 	c.touch()
 	if s.cfg.RecordDir != "" {
@@ -262,12 +272,11 @@ func (s *Server) reset(ctx context.Context, key string, cmd *command, st *cmdSta
 		}
 		sess.rec = rec
 	}
-	s.sessions.put(sess)
 	if aerr := s.step(ctx, sess, a, cmd); aerr != nil {
 		return aerr
 	}
 	sess.cur.emptyData = true
-	st.out = wire.AppendFrame(st.out[:0], &sess.cur.fd, wire.FrameOptions{EmptyData: true})
+	st.out = appendFrame(st.out[:0], &sess.cur)
 	return nil
 }
 
@@ -289,7 +298,7 @@ func (s *Server) resetSession(ctx context.Context, sess *session, a arc.Action, 
 	} else if aerr := s.step(ctx, sess, a, cmd); aerr != nil {
 		return aerr
 	}
-	st.out = wire.AppendFrame(st.out[:0], &sess.cur.fd, wire.FrameOptions{EmptyData: sess.cur.emptyData})
+	st.out = appendFrame(st.out[:0], &sess.cur)
 	return nil
 }
 

@@ -1,10 +1,18 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -473,4 +481,381 @@ func TestConformanceConcurrentClients(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, s.TotalActions)
 	assert.Len(t, s.Environments[0].Runs, 8)
+}
+
+// readSample returns a response of the reference server kept in
+// testdata/samples.
+func readSample(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "samples", name))
+	require.NoError(t, err)
+	return b
+}
+
+// sameShape checks that got has the JSON shape of want, the reference
+// server's answer: the same keys (keys in extra may be added), the same
+// types at every level, telling integers from floats and null from absent,
+// and keys in sorted order in every object, as the reference server writes
+// them. Array elements are compared pairwise, the extra elements of got
+// against the first of want.
+func sameShape(t *testing.T, want, got []byte, extra ...string) {
+	t.Helper()
+	parse := func(b []byte) any {
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		var v any
+		require.NoError(t, d.Decode(&v), "%s", b)
+		return v
+	}
+	var problems []string
+	walkShape(parse(want), parse(got), "$", extra, &problems)
+	problems = append(problems, unsortedKeys(t, got)...)
+	require.Empty(t, unsortedKeys(t, want), "the sample itself")
+	assert.Empty(t, problems, "got %s", got)
+}
+
+func kindOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "bool"
+	case string:
+		return "string"
+	case json.Number:
+		if strings.ContainsAny(string(x), ".eE") {
+			return "float"
+		}
+		return "int"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func walkShape(want, got any, path string, extra []string, problems *[]string) {
+	if wk, gk := kindOf(want), kindOf(got); wk != gk {
+		*problems = append(*problems, fmt.Sprintf("%s: %s, want %s", path, gk, wk))
+		return
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g := got.(map[string]any)
+		for k, wv := range w {
+			if gv, ok := g[k]; ok {
+				walkShape(wv, gv, path+"."+k, extra, problems)
+			} else {
+				*problems = append(*problems, fmt.Sprintf("%s: key %q missing", path, k))
+			}
+		}
+		for k := range g {
+			if _, ok := w[k]; !ok && !slices.Contains(extra, k) {
+				*problems = append(*problems, fmt.Sprintf("%s: extra key %q", path, k))
+			}
+		}
+	case []any:
+		if len(w) == 0 {
+			return
+		}
+		for i, gv := range got.([]any) {
+			walkShape(w[min(i, len(w)-1)], gv, fmt.Sprintf("%s[%d]", path, i), extra, problems)
+		}
+	}
+}
+
+// unsortedKeys reports the objects of b whose keys are not in sorted order.
+func unsortedKeys(t *testing.T, b []byte) []string {
+	t.Helper()
+	type level struct {
+		object, wantKey bool
+		last            string
+	}
+	var stack []level
+	var problems []string
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		}
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return problems
+		}
+		require.NoError(t, err)
+		if key, isStr := tok.(string); isStr && len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].wantKey {
+			n := len(stack)
+			if key < stack[n-1].last {
+				problems = append(problems, fmt.Sprintf("key %q after %q", key, stack[n-1].last))
+			} else {
+				stack[n-1].last = key
+			}
+			stack[n-1].wantKey = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, level{object: true, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, level{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}
+
+// TestConformanceShapes plays the reference sample session on the test
+// games and compares every answer with the reference server's in shape.
+func TestConformanceShapes(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	c := newClient(t, ts, "")
+	ok := func(r reply) []byte {
+		t.Helper()
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		return r.body
+	}
+	sameShape(t, readSample(t, "01_games.json"), ok(c.get("/api/games")))
+	// The single-game route adds the baselines, as the hosted service does.
+	sameShape(t, readSample(t, "02_game_info_ls20.json"), ok(c.get("/api/games/tt01")), "baseline_actions")
+
+	body := ok(c.post("/api/scorecard/open", map[string]any{"tags": []string{"ref-sample"}, "source_url": "https://example.invalid/agent", "opaque": map[string]any{"note": "golden sample run"}}))
+	sameShape(t, readSample(t, "03_scorecard_open.json"), body)
+	card, err := wire.DecodeOpenScorecard(body)
+	require.NoError(t, err)
+
+	body = ok(c.post("/api/cmd/RESET", map[string]any{"game_id": ttInfo.ID, "card_id": card}))
+	sameShape(t, readSample(t, "10_ls20_reset_new.json"), body)
+	var fd arc.FrameData
+	require.NoError(t, wire.DecodeFrame(body, &fd))
+	cmd := func(name string, extra map[string]any) []byte {
+		req := map[string]any{"game_id": ttInfo.ID, "guid": fd.GUID}
+		maps.Copy(req, extra)
+		return ok(c.post("/api/cmd/"+name, req))
+	}
+	sameShape(t, readSample(t, "11_ls20_action1.json"), cmd("ACTION1", nil))
+	sameShape(t, readSample(t, "13_ls20_action3_reasoning.json"), cmd("ACTION3", map[string]any{"reasoning": map[string]any{"why": "sample"}}))
+	sameShape(t, readSample(t, "15_ls20_action6_not_available.json"), cmd("ACTION6", map[string]any{"x": 10, "y": 20}))
+
+	sameShape(t, readSample(t, "70_scorecard_get.json"), ok(c.get("/api/scorecard/"+card)))
+	perGame := bytes.ReplaceAll(readSample(t, "71_scorecard_get_game_ls20.json"), []byte("ls20-9607627b"), []byte(ttInfo.ID))
+	sameShape(t, perGame, ok(c.get("/api/scorecard/"+card+"/"+ttInfo.ID)))
+	sameShape(t, readSample(t, "72_scorecard_get_game_short.json"), ok(c.get("/api/scorecard/"+card+"/"+uuInfo.ID)))
+
+	r := c.post("/api/cmd/RESET", map[string]any{"game_id": "zz99-00000000", "card_id": card})
+	require.Equal(t, http.StatusBadRequest, r.status)
+	sameShape(t, readSample(t, "41_err_reset_unknown_game.json"), r.body)
+	cmd("ACTION2", nil) // loses
+	r = c.post("/api/cmd/ACTION1", map[string]any{"game_id": ttInfo.ID, "guid": fd.GUID})
+	require.Equal(t, http.StatusBadRequest, r.status)
+	sameShape(t, readSample(t, "A3_action_after_game_over.json"), r.body)
+
+	sameShape(t, readSample(t, "73_scorecard_close.json"), ok(c.post("/api/scorecard/close", map[string]any{"card_id": card})))
+}
+
+// TestConformanceScorecardSamples replays the reference server's bt11
+// session on tt01, which has bt11's baselines and tags, and expects the
+// reference answers byte for byte once ids are swapped: the per-game
+// aggregate (B10) and the closing summary (B11) of a card with a perfect
+// clear and a run that spends 8 actions on level 1 (4 moves, 2 wasted, 2
+// level resets) before losing on level 2; then the competition card of C6.
+func TestConformanceScorecardSamples(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	c := newClient(t, ts, "")
+	swap := func(sample []byte, card, guid string) string {
+		return strings.NewReplacer(
+			"4847915c-02e8-45d3-adcd-affc53434e70", card,
+			"01164331-729b-44c3-8922-2ea91a12c24c", card,
+			"d39f8f4d-c12e-4500-97fa-9bc77d6a19f9", guid,
+			"90ae4cb0-fc21-48fb-bf74-3d38369fb998", guid,
+			"bt11-fd9df0622a1a", ttInfo.ID,
+		).Replace(string(sample))
+	}
+
+	card := c.open(map[string]any{"tags": []string{"terminal-bt11"}})
+	p := c.start(ttInfo.ID, card)
+	p.do("ACTION1", 72)
+	require.Equal(t, arc.Win, p.last.State)
+	status, _ := c.fail("ACTION3", map[string]any{"game_id": ttInfo.ID, "guid": p.guid})
+	require.Equal(t, http.StatusBadRequest, status, "refused after WIN, not counted")
+	require.True(t, p.reset().FullReset)
+	for range 2 {
+		p.do("ACTION3", 1)
+		require.False(t, p.reset().FullReset)
+	}
+	p.do("ACTION1", 4)
+	require.Equal(t, 1, p.last.LevelsCompleted)
+	p.do("ACTION3", 7)
+	require.Equal(t, arc.GameOver, p.do("ACTION2", 1).State)
+
+	r := c.get("/api/scorecard/" + card + "/" + ttInfo.ID)
+	require.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, swap(readSample(t, "B10_scorecard_game.json"), card, p.guid), string(r.body))
+	r = c.post("/api/scorecard/close", map[string]any{"card_id": card})
+	require.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, swap(readSample(t, "B11_close.json"), card, p.guid), string(r.body))
+
+	// Competition: level 1 in 4 actions, then two RESETs at the start of
+	// level 2 that change nothing and are charged as the last action.
+	card = c.open(map[string]any{"competition_mode": true})
+	p = c.start(ttInfo.ID, card)
+	p.do("ACTION1", 4)
+	p.reset()
+	p.reset()
+	r = c.post("/api/scorecard/close", map[string]any{"card_id": card})
+	require.Equal(t, http.StatusOK, r.status)
+	want := []byte(swap(readSample(t, "C6_close_competition.json"), card, p.guid))
+	sameShape(t, want, r.body)
+	var wantSum, gotSum wire.Scorecard
+	require.NoError(t, json.Unmarshal(want, &wantSum))
+	require.NoError(t, json.Unmarshal(r.body, &gotSum))
+	require.Len(t, gotSum.Environments, 2, "the game never started counts")
+	assert.Equal(t, wantSum.Environments[0], gotSum.Environments[0])
+	assert.Equal(t, uuInfo.ID, gotSum.Environments[1].ID)
+	assert.Equal(t, wantSum.Score, gotSum.Score)
+}
+
+// TestConformanceErrorBodies covers every error row of the REST contract
+// (sections 2, 3 and 3.11) over HTTP with this server's JSON bodies:
+// routing and framework failures, the scorecard routes, then the command
+// errors in the reference server's check order.
+func TestConformanceErrorBodies(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	c := newClient(t, ts, "")
+	card := c.open(nil)
+	tt01 := c.start(ttInfo.ID, card)
+	uu02 := c.start(uuInfo.ID, card)
+	other := newClient(t, ts, "someone-else")
+	otherCard := other.open(nil)
+	longReasoning := `{"blob":"` + strings.Repeat("a", arc.MaxReasoningBytes) + `"}`
+	bigOpaque := `{"opaque":"` + strings.Repeat("a", wire.MaxOpaqueBytes) + `"}`
+
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		ctype  string
+		body   string
+		status int
+		code   string
+		msg    string // substring of the message
+		allow  string
+	}{
+		{"unknown route", "GET", "/api/nope", "", "", 404, wire.CodeServer, "no route GET", ""},
+		{"outside api", "GET", "/", "", "", 404, wire.CodeServer, "no route", ""},
+		{"unknown command", "POST", "/api/cmd/ACTION8", "application/json", "{}", 404, wire.CodeServer, "RESET and ACTION1..ACTION7", ""},
+		{"lower-case command", "POST", "/api/cmd/action1", "application/json", "{}", 404, wire.CodeServer, "no route", ""},
+		{"wrong method on command", "GET", "/api/cmd/ACTION1", "", "", 405, wire.CodeValidation, "use POST", "POST"},
+		{"wrong method on games", "POST", "/api/games", "application/json", "{}", 405, wire.CodeValidation, "use GET", "GET, HEAD"},
+		{"wrong method on open", "GET", "/api/scorecard/open", "", "", 405, wire.CodeValidation, "use POST", "POST"},
+		{"malformed JSON", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id": "tt01-0a0b0c0d", "guid": `, 400, wire.CodeValidation, "malformed JSON", ""},
+		{"malformed JSON on open", "POST", "/api/scorecard/open", "application/json", `{`, 400, wire.CodeValidation, "malformed JSON", ""},
+		{"form content type", "POST", "/api/cmd/ACTION1", "application/x-www-form-urlencoded", "game_id=tt01", 415, wire.CodeValidation, "Content-Type must be application/json", ""},
+		{"no content type", "POST", "/api/scorecard/open", "", `{"tags":[]}`, 415, wire.CodeValidation, "got none", ""},
+		{"body not an object", "POST", "/api/cmd/ACTION1", "application/json", `[1,2,3]`, 400, wire.CodeValidation, "must be a JSON object, got array", ""},
+		{"open body not an object", "POST", "/api/scorecard/open", "application/json", `"x"`, 400, wire.CodeValidation, "must be a JSON object", ""},
+		{"missing game_id", "POST", "/api/cmd/ACTION1", "application/json", `{"guid":"` + tt01.guid + `"}`, 400, wire.CodeValidation, "missing `game_id`", ""},
+		{"empty body command", "POST", "/api/cmd/ACTION1", "", "", 400, wire.CodeValidation, "missing `game_id`", ""},
+		{"game_id not a string", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":5}`, 400, wire.CodeValidation, "game_id: expected a string, got number", ""},
+		{"x out of range", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":64,"y":5}`, 400, wire.CodeValidation, "x must be an integer in 0..63, got 64", ""},
+		{"x negative", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":-1,"y":5}`, 400, wire.CodeValidation, "got -1", ""},
+		{"y null", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":1,"y":null}`, 400, wire.CodeValidation, "y must be an integer in 0..63, got null", ""},
+		{"x fractional", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":5.5,"y":5}`, 400, wire.CodeValidation, "got 5.5", ""},
+		{"x missing", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","y":5}`, 400, wire.CodeValidation, "ACTION6 needs x", ""},
+		{"y missing", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":5}`, 400, wire.CodeValidation, "ACTION6 needs y", ""},
+		{"x as numeric string", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":"7","y":"9"}`, 400, wire.CodeValidation, `x must be an integer in 0..63, got "7"`, ""},
+		{"unknown guid", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"not-a-real-guid"}`, 400, wire.CodeServer, "no session not-a-real-guid", ""},
+		{"guid of another game", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"` + uu02.guid + `"}`, 400, wire.CodeServer, "plays uu02-1234abcd, not tt01-0a0b0c0d", ""},
+		{"no guid", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d"}`, 400, wire.CodeValidation, "missing `guid`", ""},
+		{"card but no guid", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","card_id":"` + card + `"}`, 400, wire.CodeValidation, "missing `guid`", ""},
+		{"reasoning too big", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"` + tt01.guid + `","reasoning":` + longReasoning + `}`, 400, wire.CodeValidation, "reasoning is", ""},
+		{"reset unknown game", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"zz99-00000000","card_id":"` + card + `"}`, 400, wire.CodeServer, "game zz99-00000000 not found", ""},
+		{"reset unknown card", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d","card_id":"00000000-0000-0000-0000-000000000000"}`, 400, wire.CodeServer, "scorecard 00000000-0000-0000-0000-000000000000 not found", ""},
+		{"reset card of another key", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d","card_id":"` + otherCard + `"}`, 400, wire.CodeServer, "not found", ""},
+		{"reset without card", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d"}`, 400, wire.CodeValidation, "missing `card_id`", ""},
+		{"reset unknown guid without card", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"nope"}`, 400, wire.CodeServer, "no session nope", ""},
+		{"close without card_id", "POST", "/api/scorecard/close", "application/json", `{}`, 400, wire.CodeValidation, "missing `card_id`", ""},
+		{"close unknown", "POST", "/api/scorecard/close", "application/json", `{"card_id":"zz"}`, 404, wire.CodeValidation, "scorecard zz not found", ""},
+		{"close card of another key", "POST", "/api/scorecard/close", "application/json", `{"card_id":"` + otherCard + `"}`, 404, wire.CodeValidation, "not found", ""},
+		{"get unknown card", "GET", "/api/scorecard/00000000-0000-0000-0000-000000000000", "", "", 404, wire.CodeServer, "card_id `00000000-0000-0000-0000-000000000000` not found", ""},
+		{"get card of another key", "GET", "/api/scorecard/" + otherCard, "", "", 404, wire.CodeServer, "not found", ""},
+		{"get game of unknown card", "GET", "/api/scorecard/00000000-0000-0000-0000-000000000000/" + ttInfo.ID, "", "", 404, wire.CodeServer, "not found", ""},
+		{"get game of card of another key", "GET", "/api/scorecard/" + otherCard + "/" + ttInfo.ID, "", "", 404, wire.CodeServer, "not found", ""},
+		{"wrong method on close", "PUT", "/api/scorecard/close", "application/json", "{}", 405, wire.CodeValidation, "use POST", "POST"},
+		{"wrong method on scorecard", "POST", "/api/scorecard/" + card, "application/json", "{}", 405, wire.CodeValidation, "use GET", "GET, HEAD"},
+		{"opaque too big", "POST", "/api/scorecard/open", "application/json", bigOpaque, 400, wire.CodeValidation, "opaque is 16386 bytes, limit 16384", ""},
+		{"competition_mode not boolean", "POST", "/api/scorecard/open", "application/json", `{"competition_mode":"yes"}`, 400, wire.CodeValidation, "competition_mode must be a boolean", ""},
+		{"tags not strings", "POST", "/api/scorecard/open", "application/json", `{"tags":[1]}`, 400, wire.CodeValidation, "tags: expected a string, got number", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.raw(tt.method, tt.path, tt.ctype, tt.body)
+			status, e := errorOf(t, r)
+			assert.Equal(t, tt.status, status)
+			assert.Equal(t, tt.code, e.Error)
+			assert.Contains(t, e.Message, tt.msg)
+			if tt.allow != "" {
+				assert.Equal(t, tt.allow, r.header.Get("Allow"))
+			}
+		})
+	}
+
+	// Nothing refused above reached the scorecard: two sessions, no action.
+	s := c.summary(card)
+	assert.Zero(t, s.TotalActions)
+	require.Len(t, s.Environments, 2)
+	for _, env := range s.Environments {
+		assert.Len(t, env.Runs, 1, "no phantom run for %s", env.ID)
+	}
+
+	// Another key cannot drive this key's session.
+	status, e := other.fail("ACTION1", map[string]any{"game_id": ttInfo.ID, "guid": tt01.guid})
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, wire.CodeValidation, e.Error)
+	assert.Contains(t, e.Message, "does not belong to this API key")
+}
+
+// TestConformanceUnavailableActionIsCharged checks the last row of 3.11:
+// an action the game does not offer is accepted and charged.
+func TestConformanceUnavailableActionIsCharged(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	c := newClient(t, ts, "")
+	card := c.open(nil)
+	p := c.start(uuInfo.ID, card)
+	fd := p.do("ACTION4", 1) // uu02 offers 1, 2 and 6 only
+	assert.Equal(t, arc.Action4, fd.Action.ID)
+	assert.Equal(t, arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action6), fd.Available)
+	assert.Equal(t, 1, c.summary(card).TotalActions)
+}
+
+// TestConformanceResetUnknownGUID covers the first case of 5.1: a RESET
+// with a guid the server does not know and a scorecard starts a new
+// session, under a guid of the server's own (the reference server adopts
+// the client's guid, then fails on its next RESET).
+func TestConformanceResetUnknownGUID(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	ctx := t.Context()
+	c := remoteClient(t, ts.URL, "")
+	card, err := c.OpenScorecard(ctx, remote.OpenOptions{})
+	require.NoError(t, err)
+	var fd arc.FrameData
+	require.NoError(t, c.Reset(ctx, ttInfo.ID, card, "client-made-guid", &fd))
+	assert.NotEqual(t, "client-made-guid", fd.GUID)
+	assert.True(t, fd.FullReset)
+	guid := fd.GUID
+	require.NoError(t, c.Action(ctx, ttInfo.ID, guid, arc.Simple(arc.Action1), &fd))
+	require.NoError(t, c.Reset(ctx, ttInfo.ID, card, guid, &fd), "the session resets like any other")
+	assert.False(t, fd.FullReset)
+	apiErr(t, c.Action(ctx, ttInfo.ID, "client-made-guid", arc.Simple(arc.Action1), &fd), http.StatusBadRequest, wire.CodeServer)
+	s, err := c.GetScorecard(ctx, card)
+	require.NoError(t, err)
+	require.Len(t, s.Environments, 1)
+	require.Len(t, s.Environments[0].Runs, 1)
+	assert.Equal(t, guid, s.Environments[0].Runs[0].GUID)
+	assert.Equal(t, 2, s.Environments[0].Runs[0].Actions)
 }

@@ -41,7 +41,15 @@
 // of a level repeats the previous answer instead of going back to level one,
 // no scorecard reads before close, and games never started count as 0.
 //
+// Bodies have the reference server's form: keys in sorted order, scores
+// as floats (wire.AppendScorecard), a final newline; the game list carries
+// class_name and date_downloaded (the time the server loaded its catalog).
+//
 // Responses are written with explicit lengths over keep-alive connections;
 // frame objects are encoded by wire.AppendFrame into pooled buffers, and
-// each session has its own lock, so many clients play in parallel.
+// each session has its own lock, so many clients play in parallel. Serve
+// bounds what a slow or idle client may hold (ReadHeaderTimeout,
+// ReadTimeout, WriteTimeout, IdleTimeout, MaxHeaderBytes) and Config bounds
+// request bodies; Close, and the idle timeout, close scorecards together
+// with their sessions and recordings.
 package server

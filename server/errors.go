@@ -43,7 +43,7 @@ func writeBody(w http.ResponseWriter, status int, ctype []string, body []byte) {
 
 func writeError(w http.ResponseWriter, e *apiError) {
 	buf := getBuf()
-	*buf = wire.AppendError((*buf)[:0], e.code, e.msg)
+	*buf = append(wire.AppendError((*buf)[:0], e.code, e.msg), '\n')
 	writeBody(w, e.status, hdrJSON, *buf)
 	putBuf(buf)
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,4 +161,154 @@ func TestListenAndServe(t *testing.T) {
 	assert.ErrorContains(t, err, "listen")
 	err = ListenAndServe(t.Context(), addr, Config{Games: newTestCatalog(), MaxBodyBytes: 1})
 	assert.ErrorContains(t, err, "MaxBodyBytes")
+}
+
+// sessionCount returns the number of sessions in the server's table.
+func (s *Server) sessionCount() int {
+	n := 0
+	for i := range s.sessions.shards {
+		sh := &s.sessions.shards[i]
+		sh.mu.RLock()
+		n += len(sh.m)
+		sh.mu.RUnlock()
+	}
+	return n
+}
+
+// TestCloseRacesNewSession closes scorecards while RESETs start sessions
+// on them: whichever wins, no session of a closed card may stay reachable.
+func TestCloseRacesNewSession(t *testing.T) {
+	srv, ts := newTestServer(t, Config{RecordDir: t.TempDir()})
+	c := newClient(t, ts, "")
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	defer hc.CloseIdleConnections()
+	for range 200 {
+		card := c.open(nil)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _, _ = postJSON(t, hc, ts.URL+"/api/cmd/RESET", fmt.Sprintf(`{"game_id":%q,"card_id":%q}`, ttInfo.ID, card))
+		}()
+		_, _, err := postJSON(t, hc, ts.URL+"/api/scorecard/close", fmt.Sprintf(`{"card_id":%q}`, card))
+		require.NoError(t, err)
+		<-done
+		require.Zero(t, srv.sessionCount(), "a session of closed card %s is still in the table", card)
+	}
+}
+
+// TestSlowClients serves with short connection limits and checks that a
+// client sending its headers or body too slowly, or idling on a kept-alive
+// connection, loses the connection instead of holding it forever.
+func TestSlowClients(t *testing.T) {
+	srv, err := New(Config{Games: newTestCatalog()})
+	require.NoError(t, err)
+	srv.timeouts = connTimeouts{readHeader: 150 * time.Millisecond, read: 300 * time.Millisecond, write: time.Second, idle: 300 * time.Millisecond}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-served)
+		require.NoError(t, srv.Close())
+	})
+
+	tests := []struct {
+		name string
+		send string
+	}{
+		{"headers never end", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"},
+		{"body never ends", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"game_id\":"},
+		{"idle after a request", "GET /api/healthcheck HTTP/1.1\r\nHost: x\r\n\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			require.NoError(t, err)
+			defer conn.Close()
+			_, err = io.WriteString(conn, tt.send)
+			require.NoError(t, err)
+			start := time.Now()
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+			_, err = io.Copy(io.Discard, conn)
+			require.NoError(t, err, "the server closes the connection (a read deadline error means it did not)")
+			assert.Less(t, time.Since(start), 2*time.Second)
+		})
+	}
+}
+
+// TestShutdownTimeoutCutsConnections lets a request outlast the shutdown
+// timeout: Serve reports it, and the request's connection is cut rather
+// than left open behind a stopped server.
+func TestShutdownTimeoutCutsConnections(t *testing.T) {
+	cat := newTestCatalog()
+	cat.gate = make(chan struct{})
+	cat.entered = make(chan struct{}, 1)
+	srv, err := New(Config{Games: cat})
+	require.NoError(t, err)
+	srv.shutdownTimeout = 100 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+
+	hc := &http.Client{Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	base := "http://" + ln.Addr().String()
+	_, body, err := postJSON(t, hc, base+"/api/scorecard/open", `{}`)
+	require.NoError(t, err)
+	card, err := wire.DecodeOpenScorecard(body)
+	require.NoError(t, err)
+	_, body, err = postJSON(t, hc, base+"/api/cmd/RESET", fmt.Sprintf(`{"game_id":%q,"card_id":%q}`, ttInfo.ID, card))
+	require.NoError(t, err)
+	var fd struct{ GUID string }
+	require.NoError(t, json.Unmarshal(body, &fd))
+
+	inflight := make(chan error, 1)
+	go func() {
+		_, _, err := postJSON(t, hc, base+"/api/cmd/ACTION5", fmt.Sprintf(`{"game_id":%q,"guid":%q}`, ttInfo.ID, fd.GUID))
+		inflight <- err
+	}()
+	<-cat.entered
+	cancel()
+	select {
+	case err := <-served:
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not give up after the shutdown timeout")
+	}
+	select {
+	case err := <-inflight:
+		assert.Error(t, err, "the connection of the request in flight is cut")
+	case <-time.After(2 * time.Second):
+		t.Error("the request in flight still holds its connection")
+	}
+	close(cat.gate)
+	require.NoError(t, srv.Close())
+}
+
+func TestHeaderLimit(t *testing.T) {
+	srv, err := New(Config{Games: newTestCatalog()})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		require.NoError(t, <-served)
+		require.NoError(t, srv.Close())
+	}()
+	hc := &http.Client{Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+ln.Addr().String()+"/api/games", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Padding", strings.Repeat("p", 2*MaxHeaderBytes))
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
 }

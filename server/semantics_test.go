@@ -390,3 +390,80 @@ func TestConcurrentSessions(t *testing.T) {
 	assert.Equal(t, clients, len(s.Environments[0].Runs))
 	assert.Equal(t, clients*steps, s.TotalActions, "every ACTION and level RESET is charged")
 }
+
+// TestConcurrentCommandsOneSession sends commands to one session from many
+// clients at once: each is applied exactly once, in some order, and every
+// answer is a consistent frame object.
+func TestConcurrentCommandsOneSession(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	c := newClient(t, ts, "")
+	card := c.open(nil)
+	p := c.start(ttInfo.ID, card)
+	const clients, steps = 8, 20
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			for j := range steps {
+				req := map[string]any{"game_id": ttInfo.ID, "guid": p.guid}
+				want := arc.Simple(arc.Action3)
+				if (i+j)%3 == 0 {
+					req["x"], req["y"] = i, j
+					want = arc.Click(i, j)
+				}
+				r := c.post("/api/cmd/"+want.ID.String(), req)
+				if !assert.Equal(t, http.StatusOK, r.status, "%s", r.body) {
+					return
+				}
+				var fd arc.FrameData
+				if assert.NoError(t, wire.DecodeFrame(r.body, &fd)) {
+					assert.Equal(t, want, fd.Action)
+					assert.Equal(t, p.guid, fd.GUID)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	s := c.summary(card)
+	require.Len(t, s.Environments, 1)
+	assert.Equal(t, clients*steps, s.TotalActions)
+	assert.Len(t, s.Environments[0].Runs, 1)
+}
+
+// TestRecordingsClosedWithCard checks that closing a card, by a client, by
+// the idle timeout or by Close, closes the recordings of its sessions.
+func TestRecordingsClosedWithCard(t *testing.T) {
+	tests := []struct {
+		name  string
+		close func(srv *Server, c *apiClient, card string)
+	}{
+		{"by the client", func(_ *Server, c *apiClient, card string) { c.close(card) }},
+		{"by the idle timeout", func(srv *Server, _ *apiClient, card string) {
+			require.Eventually(t, func() bool { return srv.findCard(card, DefaultAPIKey) == nil }, 5*time.Second, 5*time.Millisecond)
+		}},
+		{"by Close", func(srv *Server, _ *apiClient, _ string) { require.NoError(t, srv.Close()) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			srv, ts := newTestServer(t, Config{RecordDir: dir, IdleTimeout: 300 * time.Millisecond})
+			c := newClient(t, ts, "")
+			card := c.open(nil)
+			p := c.start(ttInfo.ID, card)
+			p.do("ACTION1", 3)
+			sess := srv.sessions.get([]byte(p.guid))
+			require.NotNil(t, sess)
+			sess.mu.Lock()
+			f := sess.rec.f
+			sess.mu.Unlock()
+			tt.close(srv, c, card)
+			sess.mu.Lock()
+			assert.True(t, sess.closed)
+			assert.Nil(t, sess.rec)
+			sess.mu.Unlock()
+			assert.ErrorIs(t, f.Close(), os.ErrClosed, "the file was closed")
+			raw, err := os.ReadFile(wire.RecordPath(dir, card, ttInfo.ID, p.guid))
+			require.NoError(t, err)
+			assert.Equal(t, 4, bytes.Count(raw, []byte("\n")))
+		})
+	}
+}

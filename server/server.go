@@ -37,6 +37,10 @@ type Server struct {
 	competitionOpened bool
 	closed            bool
 
+	// timeouts and shutdownTimeout are the limits of Serve.
+	timeouts        connTimeouts
+	shutdownTimeout time.Duration
+
 	// down is set by Close; later requests get 503.
 	down    atomic.Bool
 	stop    chan struct{}
@@ -68,8 +72,14 @@ func New(cfg Config) (*Server, error) {
 		byID:  make(map[string]*gameEntry, len(list)),
 		cards: make(map[string]*card),
 		stop:  make(chan struct{}),
+
+		timeouts:        defaultTimeouts,
+		shutdownTimeout: ShutdownTimeout,
 	}
 	infos := make([]wire.GameInfo, 0, len(list))
+	// The catalog is "downloaded" when the server loads it; the reference
+	// server lists the date its files were fetched.
+	loaded := time.Now().UTC().Format(dateLayout)
 	for _, info := range list {
 		if err := arc.ValidateGameID(info.ID); err != nil {
 			return nil, fmt.Errorf("server: catalog: %w", err)
@@ -77,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 		if _, dup := s.byID[info.ID]; dup {
 			return nil, fmt.Errorf("server: catalog lists %s twice", info.ID)
 		}
-		w := wireInfo(&info)
+		w := wireInfo(&info, loaded)
 		infos = append(infos, w)
 		// The single-game route also carries the baselines, as the hosted
 		// service does, so that clients can score runs themselves.
@@ -86,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("server: encode game %s: %w", info.ID, err)
 		}
-		e := &gameEntry{info: info, infoJSON: raw}
+		e := &gameEntry{info: info, infoJSON: append(raw, '\n')}
 		s.games = append(s.games, e)
 		s.byID[info.ID] = e
 	}
@@ -94,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: encode game list: %w", err)
 	}
-	s.listJSON = raw
+	s.listJSON = append(raw, '\n')
 	if len(cfg.APIKeys) > 0 {
 		s.keys = make(map[string]bool, len(cfg.APIKeys))
 		for _, k := range cfg.APIKeys {
@@ -108,18 +118,38 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func wireInfo(info *arc.GameInfo) wire.GameInfo {
+// dateLayout is how the reference server writes date_downloaded.
+const dateLayout = "2006-01-02T15:04:05.000000Z"
+
+// wireInfo returns the listed metadata of a game with every field the
+// reference server sends.
+func wireInfo(info *arc.GameInfo, loaded string) wire.GameInfo {
 	tags := slices.Clone(info.Tags)
 	if tags == nil {
 		tags = []string{}
 	}
-	return wire.GameInfo{
-		ClassName:  info.ClassName,
-		DefaultFPS: info.DefaultFPS,
-		GameID:     info.ID,
-		Tags:       tags,
-		Title:      info.Title,
+	class := info.ClassName
+	if class == "" {
+		class = defaultClassName(info.ID)
 	}
+	return wire.GameInfo{
+		ClassName:      class,
+		DateDownloaded: loaded,
+		DefaultFPS:     info.DefaultFPS,
+		GameID:         info.ID,
+		Tags:           tags,
+		Title:          info.Title,
+	}
+}
+
+// defaultClassName is the toolkit's class name for a game that names none:
+// the base id with its first letter upper-cased ("ls20" gives "Ls20").
+func defaultClassName(id string) string {
+	base, _ := arc.SplitGameID(id)
+	if base == "" {
+		return ""
+	}
+	return strings.ToUpper(base[:1]) + base[1:]
 }
 
 // lookupGame finds a game by versioned id or by base id; with several
@@ -332,16 +362,26 @@ func ListenAndServe(ctx context.Context, addr string, cfg Config) error {
 // its context is cancelled.
 const ShutdownTimeout = 10 * time.Second
 
+// Limits of the HTTP connections Serve accepts, against clients that send
+// or read slowly on purpose (slow loris) or by accident. A request's
+// headers must arrive within ReadHeaderTimeout and the whole request within
+// ReadTimeout; the response must be written within WriteTimeout; a
+// kept-alive connection is closed after IdleTimeout without a request.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 60 * time.Second
+	IdleTimeout       = 2 * time.Minute
+	MaxHeaderBytes    = 64 << 10
+)
+
 // Serve serves HTTP on ln until ctx is cancelled, then drains requests in
-// flight (up to ShutdownTimeout) and returns nil. It does not Close the
-// server. Connections are kept alive between requests.
+// flight and returns nil. Requests still running after ShutdownTimeout have
+// their connections cut, and Serve returns an error saying so. It does not
+// Close the server. Connections are kept alive between requests, within
+// the limits above.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	hs := s.httpServer(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -349,9 +389,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
 	defer cancel()
 	err := hs.Shutdown(sctx)
+	if err != nil {
+		// Clients of requests still running past the timeout lose their
+		// connections at once rather than wait on a server that is gone.
+		err = errors.Join(err, hs.Close())
+	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
@@ -360,3 +405,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	return nil
 }
+
+// httpServer returns the net/http server of Serve.
+func (s *Server) httpServer(ctx context.Context) *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: s.timeouts.readHeader,
+		ReadTimeout:       s.timeouts.read,
+		WriteTimeout:      s.timeouts.write,
+		IdleTimeout:       s.timeouts.idle,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+}
+
+// connTimeouts are the connection limits of Serve; tests shorten them.
+type connTimeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+var defaultTimeouts = connTimeouts{readHeader: ReadHeaderTimeout, read: ReadTimeout, write: WriteTimeout, idle: IdleTimeout}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,9 +53,12 @@ func TestHealthcheckAndGames(t *testing.T) {
 	list, err := wire.DecodeGames(r.body)
 	require.NoError(t, err)
 	require.Len(t, list, 2)
-	assert.Equal(t, wire.GameInfo{ClassName: "Tt01", DefaultFPS: 5, GameID: ttInfo.ID, Tags: []string{"tag1", "tag2"}, Title: "TT01"}, list[0])
+	_, err = time.Parse("2006-01-02T15:04:05.999999Z", list[0].DateDownloaded)
+	require.NoError(t, err, "date_downloaded %q", list[0].DateDownloaded)
+	assert.Equal(t, wire.GameInfo{ClassName: "Tt01", DateDownloaded: list[0].DateDownloaded, DefaultFPS: 5, GameID: ttInfo.ID, Tags: []string{"tag1", "tag2"}, Title: "TT01"}, list[0])
 	assert.Empty(t, list[1].BaselineActions, "the list withholds baselines")
 	assert.Equal(t, []string{"tag3"}, list[1].Tags)
+	assert.Equal(t, "Uu02", list[1].ClassName, "the toolkit's default class name")
 
 	for _, id := range []string{"tt01-0a0b0c0d", "tt01"} {
 		r = c.get("/api/games/" + id)
@@ -124,112 +128,6 @@ func TestScorecardRoutes(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status, string(r.body))
 	id := c.open(map[string]any{"tags": []string{"human"}})
 	assert.Equal(t, []string{"human"}, c.summary(id).Tags)
-}
-
-// TestErrors covers every error of the REST contract with this server's
-// JSON bodies: routing and framework failures, then the command errors in
-// the reference server's check order.
-func TestErrors(t *testing.T) {
-	_, ts := newTestServer(t, Config{})
-	c := newClient(t, ts, "")
-	card := c.open(nil)
-	tt01 := c.start(ttInfo.ID, card)
-	uu02 := c.start(uuInfo.ID, card)
-	other := newClient(t, ts, "someone-else")
-	otherCard := other.open(nil)
-	longReasoning := `{"blob":"` + strings.Repeat("a", arc.MaxReasoningBytes) + `"}`
-	bigOpaque := `{"opaque":"` + strings.Repeat("a", wire.MaxOpaqueBytes) + `"}`
-
-	tests := []struct {
-		name   string
-		method string
-		path   string
-		ctype  string
-		body   string
-		status int
-		code   string
-		msg    string // substring of the message
-		allow  string
-	}{
-		{"unknown route", "GET", "/api/nope", "", "", 404, wire.CodeServer, "no route GET", ""},
-		{"outside api", "GET", "/", "", "", 404, wire.CodeServer, "no route", ""},
-		{"unknown command", "POST", "/api/cmd/ACTION8", "application/json", "{}", 404, wire.CodeServer, "RESET and ACTION1..ACTION7", ""},
-		{"lower-case command", "POST", "/api/cmd/action1", "application/json", "{}", 404, wire.CodeServer, "no route", ""},
-		{"wrong method on command", "GET", "/api/cmd/ACTION1", "", "", 405, wire.CodeValidation, "use POST", "POST"},
-		{"wrong method on games", "POST", "/api/games", "application/json", "{}", 405, wire.CodeValidation, "use GET", "GET, HEAD"},
-		{"wrong method on open", "GET", "/api/scorecard/open", "", "", 405, wire.CodeValidation, "use POST", "POST"},
-		{"malformed JSON", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id": "tt01-0a0b0c0d", "guid": `, 400, wire.CodeValidation, "malformed JSON", ""},
-		{"malformed JSON on open", "POST", "/api/scorecard/open", "application/json", `{`, 400, wire.CodeValidation, "malformed JSON", ""},
-		{"form content type", "POST", "/api/cmd/ACTION1", "application/x-www-form-urlencoded", "game_id=tt01", 415, wire.CodeValidation, "Content-Type must be application/json", ""},
-		{"no content type", "POST", "/api/scorecard/open", "", `{"tags":[]}`, 415, wire.CodeValidation, "got none", ""},
-		{"body not an object", "POST", "/api/cmd/ACTION1", "application/json", `[1,2,3]`, 400, wire.CodeValidation, "must be a JSON object, got array", ""},
-		{"open body not an object", "POST", "/api/scorecard/open", "application/json", `"x"`, 400, wire.CodeValidation, "must be a JSON object", ""},
-		{"missing game_id", "POST", "/api/cmd/ACTION1", "application/json", `{"guid":"` + tt01.guid + `"}`, 400, wire.CodeValidation, "missing `game_id`", ""},
-		{"empty body command", "POST", "/api/cmd/ACTION1", "", "", 400, wire.CodeValidation, "missing `game_id`", ""},
-		{"game_id not a string", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":5}`, 400, wire.CodeValidation, "game_id: expected a string, got number", ""},
-		{"x out of range", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":64,"y":5}`, 400, wire.CodeValidation, "x must be an integer in 0..63, got 64", ""},
-		{"x negative", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":-1,"y":5}`, 400, wire.CodeValidation, "got -1", ""},
-		{"y null", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":1,"y":null}`, 400, wire.CodeValidation, "y must be an integer in 0..63, got null", ""},
-		{"x fractional", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":5.5,"y":5}`, 400, wire.CodeValidation, "got 5.5", ""},
-		{"x missing", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","y":5}`, 400, wire.CodeValidation, "ACTION6 needs x", ""},
-		{"y missing", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":5}`, 400, wire.CodeValidation, "ACTION6 needs y", ""},
-		{"x as numeric string", "POST", "/api/cmd/ACTION6", "application/json", `{"game_id":"uu02-1234abcd","guid":"` + uu02.guid + `","x":"7","y":"9"}`, 400, wire.CodeValidation, `x must be an integer in 0..63, got "7"`, ""},
-		{"unknown guid", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"not-a-real-guid"}`, 400, wire.CodeServer, "no session not-a-real-guid", ""},
-		{"guid of another game", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"` + uu02.guid + `"}`, 400, wire.CodeServer, "plays uu02-1234abcd, not tt01-0a0b0c0d", ""},
-		{"no guid", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d"}`, 400, wire.CodeValidation, "missing `guid`", ""},
-		{"card but no guid", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","card_id":"` + card + `"}`, 400, wire.CodeValidation, "missing `guid`", ""},
-		{"reasoning too big", "POST", "/api/cmd/ACTION1", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"` + tt01.guid + `","reasoning":` + longReasoning + `}`, 400, wire.CodeValidation, "reasoning is", ""},
-		{"reset unknown game", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"zz99-00000000","card_id":"` + card + `"}`, 400, wire.CodeServer, "game zz99-00000000 not found", ""},
-		{"reset unknown card", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d","card_id":"00000000-0000-0000-0000-000000000000"}`, 400, wire.CodeServer, "scorecard 00000000-0000-0000-0000-000000000000 not found", ""},
-		{"reset card of another key", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d","card_id":"` + otherCard + `"}`, 400, wire.CodeServer, "not found", ""},
-		{"reset without card", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d"}`, 400, wire.CodeValidation, "missing `card_id`", ""},
-		{"reset unknown guid without card", "POST", "/api/cmd/RESET", "application/json", `{"game_id":"tt01-0a0b0c0d","guid":"nope"}`, 400, wire.CodeServer, "no session nope", ""},
-		{"close without card_id", "POST", "/api/scorecard/close", "application/json", `{}`, 400, wire.CodeValidation, "missing `card_id`", ""},
-		{"close unknown", "POST", "/api/scorecard/close", "application/json", `{"card_id":"zz"}`, 404, wire.CodeValidation, "scorecard zz not found", ""},
-		{"close card of another key", "POST", "/api/scorecard/close", "application/json", `{"card_id":"` + otherCard + `"}`, 404, wire.CodeValidation, "not found", ""},
-		{"get unknown card", "GET", "/api/scorecard/00000000-0000-0000-0000-000000000000", "", "", 404, wire.CodeServer, "card_id `00000000-0000-0000-0000-000000000000` not found", ""},
-		{"get card of another key", "GET", "/api/scorecard/" + otherCard, "", "", 404, wire.CodeServer, "not found", ""},
-		{"opaque too big", "POST", "/api/scorecard/open", "application/json", bigOpaque, 400, wire.CodeValidation, "opaque is 16386 bytes, limit 16384", ""},
-		{"competition_mode not boolean", "POST", "/api/scorecard/open", "application/json", `{"competition_mode":"yes"}`, 400, wire.CodeValidation, "competition_mode must be a boolean", ""},
-		{"tags not strings", "POST", "/api/scorecard/open", "application/json", `{"tags":[1]}`, 400, wire.CodeValidation, "tags: expected a string, got number", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := c.raw(tt.method, tt.path, tt.ctype, tt.body)
-			status, e := errorOf(t, r)
-			assert.Equal(t, tt.status, status)
-			assert.Equal(t, tt.code, e.Error)
-			assert.Contains(t, e.Message, tt.msg)
-			if tt.allow != "" {
-				assert.Equal(t, tt.allow, r.header.Get("Allow"))
-			}
-		})
-	}
-
-	// Nothing refused above reached the scorecard: two sessions, no action.
-	s := c.summary(card)
-	assert.Zero(t, s.TotalActions)
-	require.Len(t, s.Environments, 2)
-	for _, env := range s.Environments {
-		assert.Len(t, env.Runs, 1, "no phantom run for %s", env.ID)
-	}
-
-	// Another key cannot drive this key's session.
-	status, e := other.fail("ACTION1", map[string]any{"game_id": ttInfo.ID, "guid": tt01.guid})
-	assert.Equal(t, http.StatusBadRequest, status)
-	assert.Equal(t, wire.CodeValidation, e.Error)
-	assert.Contains(t, e.Message, "does not belong to this API key")
-}
-
-func TestUnavailableActionIsCharged(t *testing.T) {
-	_, ts := newTestServer(t, Config{})
-	c := newClient(t, ts, "")
-	card := c.open(nil)
-	p := c.start(uuInfo.ID, card)
-	fd := p.do("ACTION4", 1) // uu02 offers 1, 2 and 6 only
-	assert.Equal(t, arc.Action4, fd.Action.ID)
-	assert.Equal(t, arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action6), fd.Available)
-	assert.Equal(t, 1, c.summary(card).TotalActions)
 }
 
 func TestActionEcho(t *testing.T) {

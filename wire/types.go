@@ -131,14 +131,15 @@ type ActionData struct {
 // Scorecard is the scorecard summary that GET /api/scorecard/{card_id} and
 // POST /api/scorecard/close return. Scores are floats on the reference
 // server and integers on the hosted one; float64 reads both. The user and
-// time fields are sent by the hosted service only.
+// time fields are sent by the hosted service only. It encodes with
+// AppendScorecard (see MarshalJSON).
 type Scorecard struct {
 	CardID                     string             `json:"card_id"`
 	CompetitionMode            bool               `json:"competition_mode,omitempty"`
 	Environments               []EnvironmentScore `json:"environments"`
 	LastUpdate                 string             `json:"last_update,omitempty"`
-	OpenAt                     string             `json:"open_at,omitempty"`
 	Opaque                     json.RawMessage    `json:"opaque,omitempty"`
+	OpenAt                     string             `json:"open_at,omitempty"`
 	PublishedAt                string             `json:"published_at,omitempty"`
 	Score                      float64            `json:"score"`
 	SourceURL                  string             `json:"source_url,omitempty"`
