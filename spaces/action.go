@@ -2,7 +2,6 @@ package spaces
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/arcgym/arcgym/arc"
 )
@@ -51,7 +50,7 @@ func Unflatten(i int) (a arc.Action, ok bool) {
 // Contains too.
 type Action struct {
 	Available arc.ActionSet
-	rng       *rand.Rand
+	rng       *source
 }
 
 // NewAction returns the action space for a game offering avail; RESET is
@@ -78,7 +77,7 @@ func (s *Action) Contains(v any) bool {
 func (s *Action) Shape() []int { return nil }
 
 // Seed reseeds the sampler.
-func (s *Action) Seed(seed uint64) { s.rng = newRand(seed) }
+func (s *Action) Seed(seed uint64) { s.rng.seed(seed) }
 
 // String describes the space.
 func (s *Action) String() string { return fmt.Sprintf("Action(%v)", s.Available) }

@@ -3,7 +3,6 @@ package spaces
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/arcgym/arcgym/tensor"
@@ -23,7 +22,7 @@ type Box struct {
 	Low, High float64
 	// Dtype is "uint8" or "float32".
 	Dtype string
-	rng   *rand.Rand
+	rng   *source
 }
 
 // NewBox returns a Box of the given bounds, element type ("uint8" or
@@ -111,7 +110,7 @@ func within(data []float32, lo, hi float64) bool {
 func (b *Box) Shape() []int { return b.shape }
 
 // Seed reseeds the sampler.
-func (b *Box) Seed(seed uint64) { b.rng = newRand(seed) }
+func (b *Box) Seed(seed uint64) { b.rng.seed(seed) }
 
 // String describes the box.
 func (b *Box) String() string {

@@ -2,7 +2,6 @@ package spaces
 
 import (
 	"fmt"
-	"math/rand/v2"
 )
 
 // Discrete is the space of the N integers Start, Start+1, ..., Start+N-1,
@@ -10,7 +9,7 @@ import (
 // any Go integer type.
 type Discrete struct {
 	N, Start int
-	rng      *rand.Rand
+	rng      *source
 }
 
 // NewDiscrete returns Discrete(n, start). It panics when n < 1: a space with
@@ -32,7 +31,7 @@ func (d *Discrete) Contains(v any) bool {
 func (d *Discrete) Shape() []int { return nil }
 
 // Seed reseeds the sampler.
-func (d *Discrete) Seed(seed uint64) { d.rng = newRand(seed) }
+func (d *Discrete) Seed(seed uint64) { d.rng.seed(seed) }
 
 // String describes the space as "Discrete(n)" or "Discrete(n, start=s)".
 func (d *Discrete) String() string {
@@ -59,7 +58,7 @@ func sampleDiscrete[M maskElem](d *Discrete, mask []M) (int, error) {
 	if err := checkMask(mask, d.N); err != nil {
 		return d.Start, fmt.Errorf("%v: %w", d, err)
 	}
-	i := pickMasked(d.rng, mask)
+	i := pickMasked(d.rng.Rand, mask)
 	if i < 0 {
 		return d.Start, nil
 	}

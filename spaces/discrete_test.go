@@ -193,3 +193,17 @@ func BenchmarkDiscreteSampleMask(b *testing.B) {
 		_, _ = d.SampleMask(mask)
 	}
 }
+
+func TestSeedAllocatesNothing(t *testing.T) {
+	d := NewDiscrete(5, 0)
+	a := NewAction(0b11111110)
+	allocs := testing.AllocsPerRun(100, func() {
+		d.Seed(3)
+		a.Seed(4)
+	})
+	assert.Zero(t, allocs)
+	d.Seed(9)
+	first := d.Sample()
+	d.Seed(9)
+	assert.Equal(t, first, d.Sample(), "reseeding rewinds the stream")
+}

@@ -2,7 +2,6 @@ package spaces
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 )
@@ -13,7 +12,7 @@ import (
 type MultiDiscrete struct {
 	NVec, Start []int
 	shape       []int
-	rng         *rand.Rand
+	rng         *source
 }
 
 // NewMultiDiscrete returns MultiDiscrete(nvec) with every start at 0.
@@ -59,7 +58,7 @@ func (m *MultiDiscrete) Contains(v any) bool {
 func (m *MultiDiscrete) Shape() []int { return m.shape }
 
 // Seed reseeds the sampler.
-func (m *MultiDiscrete) Seed(seed uint64) { m.rng = newRand(seed) }
+func (m *MultiDiscrete) Seed(seed uint64) { m.rng.seed(seed) }
 
 // String describes the space as "MultiDiscrete([3 4])", with the starts when
 // any is not 0.
@@ -121,7 +120,7 @@ func sampleMulti[M maskElem](m *MultiDiscrete, dst []int, masks [][]M) ([]int, e
 			dst[i] = m.Start[i] + m.rng.IntN(n)
 			continue
 		}
-		dst[i] = m.Start[i] + max(pickMasked(m.rng, masks[i]), 0)
+		dst[i] = m.Start[i] + max(pickMasked(m.rng.Rand, masks[i]), 0)
 	}
 	return dst, nil
 }

@@ -38,8 +38,23 @@ var (
 	ErrNotSampler = errors.New("spaces: space cannot sample")
 )
 
+// source is a space's random stream. Reseeding it rewinds the generator in
+// place, so Seed allocates nothing: environments reseed their spaces on
+// every seeded reset.
+type source struct {
+	pcg rand.PCG
+	*rand.Rand
+}
+
 // newRand returns the deterministic source every space starts from.
-func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+func newRand(seed uint64) *source {
+	s := &source{}
+	s.Rand = rand.New(&s.pcg)
+	s.seed(seed)
+	return s
+}
+
+func (s *source) seed(seed uint64) { s.pcg.Seed(seed, seed^0x9e3779b97f4a7c15) }
 
 // subSeed derives the seed of member i of a composite space from the
 // composite's seed (splitmix64), so that members draw independent streams.
