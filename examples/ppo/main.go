@@ -11,7 +11,7 @@
 // bridge.
 //
 //	. "$(scripts/setup-gotch.sh | sed -n 's/^  \. //p')"   # or source the env file it prints
-//	go run -tags gotch ./examples/ppo [-updates 60] [-seed 1] [-plot ppo.png] [-checkpoint ppo.ckpt [-resume]]
+//	go run -tags gotch ./examples/ppo [-updates 200] [-seed 1] [-plot ppo.png] [-checkpoint ppo.ckpt [-resume]]
 package main
 
 import (
@@ -28,7 +28,10 @@ func main() {
 	flag.IntVar(&cfg.Envs, "envs", cfg.Envs, "parallel environments")
 	flag.IntVar(&cfg.Rollout, "rollout", cfg.Rollout, "steps per environment per update")
 	flag.IntVar(&cfg.Updates, "updates", cfg.Updates, "PPO updates")
-	flag.Float64Var(&cfg.LR, "lr", cfg.LR, "Adam learning rate")
+	flag.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over each rollout")
+	flag.IntVar(&cfg.Minibatches, "minibatches", cfg.Minibatches, "minibatches per pass")
+	flag.Float64Var(&cfg.LR, "lr", cfg.LR, "initial Adam learning rate (falls linearly to zero)")
+	flag.IntVar(&cfg.Threads, "threads", cfg.Threads, "libtorch threads")
 	flag.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the weights, training levels and sampling")
 	flag.IntVar(&cfg.EvalEvery, "eval-every", cfg.EvalEvery, "updates between evaluations")
 	flag.IntVar(&cfg.EvalEpisodes, "eval-episodes", cfg.EvalEpisodes, "held-out games per evaluation")

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/sugarme/gotch"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/encoding"
+	"github.com/arcgym/arcgym/encoding/torch"
+	"github.com/arcgym/arcgym/tensor"
 )
 
 // NumMoves is the number of policy outputs: the payload-free actions at
@@ -22,12 +25,23 @@ import (
 // games; click games need an ACTION6 head over the cells.
 const NumMoves = 6
 
-// Policy is the actor-critic network: two convolutions over the one-hot
-// encoded frame stack, a hidden layer, and a policy and a value head.
+// Pool is the side of the square patches the one-hot input is averaged
+// over before the first convolution: 64x64 frames become 16x16 maps of
+// colour shares. The built-in games draw a grid cell at least 4 pixels
+// wide, so a patch never hides a cell.
+const Pool = 4
+
+// mapSide is the side of the pooled maps.
+const mapSide = arc.GridSize / Pool
+
+// Policy is the actor-critic network over the pooled one-hot frame stack:
+// a 1x1 convolution that mixes the colours, a 3x3 convolution of stride 2,
+// a 3x3 convolution, a hidden layer, and a policy and a value head.
 type Policy struct {
 	vs           *nn.VarStore
-	c1, c2       *nn.Conv2D
-	fc, pi, v    *nn.Linear
+	c1, c2, c3   *nn.Conv2D
+	fc           *nn.Conv2D
+	pi, v        *nn.Linear
 	params       []*param
 	inChannels   int
 	hiddenWidth  int
@@ -54,17 +68,25 @@ func NewPolicy(stack int, seed uint64) (*Policy, error) {
 	root := vs.Root()
 	in := encoding.Colors * stack
 	p := &Policy{vs: vs, inChannels: in, hiddenWidth: 128}
-	// 64x64 -> 16x16 (4x4 patches) -> 7x7.
-	p.c1 = nn.NewConv2D(root.Sub("c1"), int64(in), 16, 4, nn.NewConv2DConfig(nn.WithStride2D(4)))
-	p.c2 = nn.NewConv2D(root.Sub("c2"), 16, 32, 3, nn.NewConv2DConfig(nn.WithStride2D(2)))
-	p.flattenWidth = 32 * 7 * 7
-	p.fc = nn.NewLinear(root.Sub("fc"), int64(p.flattenWidth), int64(p.hiddenWidth), nn.DefaultLinearConfig())
+	pad := nn.WithPadding2D(1)
+	// 16x16 -> 16x16 (colours mixed) -> 8x8 -> 8x8.
+	p.c1 = nn.NewConv2D(root.Sub("c1"), int64(in), 16, 1, nn.DefaultConv2DConfig())
+	p.c2 = nn.NewConv2D(root.Sub("c2"), 16, 16, 3, nn.NewConv2DConfig(nn.WithStride2D(2), pad))
+	p.c3 = nn.NewConv2D(root.Sub("c3"), 16, 16, 3, nn.NewConv2DConfig(pad))
+	half := mapSide / 2
+	p.flattenWidth = 16 * half * half
+	// The hidden layer is fully connected, written as a convolution whose
+	// kernel covers the whole 8x8 map: with the reference BLAS that a stock
+	// Debian libtorch links, its matrix product ran several times slower
+	// per multiply than its convolutions.
+	p.fc = nn.NewConv2D(root.Sub("fc"), 16, int64(p.hiddenWidth), int64(half), nn.DefaultConv2DConfig())
 	p.pi = nn.NewLinear(root.Sub("pi"), int64(p.hiddenWidth), NumMoves, nn.DefaultLinearConfig())
 	p.v = nn.NewLinear(root.Sub("v"), int64(p.hiddenWidth), 1, nn.DefaultLinearConfig())
 
-	fanIn := map[string]int{"c1": in * 16, "c2": 16 * 9, "fc": p.flattenWidth, "pi": p.hiddenWidth, "v": p.hiddenWidth}
-	// A small policy head starts near the uniform policy.
-	gain := map[string]float64{"c1": 1, "c2": 1, "fc": 1, "pi": 0.01, "v": 1}
+	fanIn := map[string]int{"c1": in, "c2": 16 * 9, "c3": 16 * 9, "fc": p.flattenWidth, "pi": p.hiddenWidth, "v": p.hiddenWidth}
+	// ReLU layers get He's uniform bound; a small policy head starts near
+	// the uniform policy.
+	gain := map[string]float64{"c1": math.Sqrt(6), "c2": math.Sqrt(6), "c3": math.Sqrt(6), "fc": math.Sqrt(6), "pi": 0.01, "v": 1}
 	vars := vs.Variables()
 	names := make([]string, 0, len(vars))
 	for n := range vars {
@@ -91,6 +113,10 @@ func NewPolicy(stack int, seed uint64) (*Policy, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x70706f))
 	for _, q := range p.params {
 		bound := q.gain / math.Sqrt(float64(max(q.fanIn, 1)))
+		if strings.HasSuffix(q.name, ".bias") {
+			clear(q.data)
+			continue
+		}
 		for i := range q.data {
 			q.data[i] = float32((2*rng.Float64() - 1) * bound)
 		}
@@ -116,31 +142,65 @@ func (p *Policy) NumParams() int {
 	return n
 }
 
+// FeatureSize returns the number of inputs of one sample: the pooled maps
+// of its 16*stack one-hot channels.
+func (p *Policy) FeatureSize() int { return p.inChannels * mapSide * mapSide }
+
+// Input turns batches of frame stacks into the network's input: it one-hot
+// encodes a batch (batch, stack, 64, 64) through the torch bridge, straight
+// into the memory of a libtorch tensor it keeps for the next batch, and
+// averages it over Pool x Pool patches into (batch, 16*stack, 16, 16). The
+// pooling has no parameters, so a rollout keeps these features rather
+// than the frames.
+type Input struct {
+	x    *ts.Tensor
+	view tensor.F32
+}
+
+// NewInput returns an Input for batches of batch stacks of stack frames.
+func NewInput(batch, stack int) (*Input, error) {
+	x, view, err := torch.NewF32(encoding.OneHot{}.OutShape([]int{batch, stack, arc.GridSize, arc.GridSize})...)
+	if err != nil {
+		return nil, err
+	}
+	return &Input{x: x, view: view}, nil
+}
+
+// Features encodes stacks and returns the pooled features; the caller
+// drops them.
+func (in *Input) Features(stacks tensor.U8) (*ts.Tensor, error) {
+	if err := (encoding.OneHot{}).Encode(in.view, stacks); err != nil {
+		return nil, err
+	}
+	k := []int64{Pool, Pool}
+	return in.x.AvgPool2d(k, k, []int64{0, 0}, false, true, nil, false)
+}
+
+// Close releases the encoding buffer.
+func (in *Input) Close() { in.x.MustDrop() }
+
 // Forward returns the move logits (batch, NumMoves) and the values (batch)
-// of a batch of encoded stacks (batch, 16*stack, 64, 64). The caller drops
-// both.
+// of a batch of features (batch, 16*stack, 16, 16). The caller drops both.
 func (p *Policy) Forward(x *ts.Tensor) (logits, value *ts.Tensor) {
-	h := p.c1.Forward(x)
-	h.MustRelu_()
-	h2 := p.c2.Forward(h)
+	// gotch's in-place operations (Relu_ and the like) leave the tensor's
+	// previous handle undropped, and with it the autograd graph and the
+	// activations it saved: every layer here makes a new tensor.
+	h := x
+	for i, c := range []*nn.Conv2D{p.c1, p.c2, p.c3} {
+		next := c.Forward(h)
+		if i > 0 {
+			h.MustDrop()
+		}
+		h = next.MustRelu(true)
+	}
+	hc := p.fc.Forward(h)
 	h.MustDrop()
-	h2.MustRelu_()
-	f := h2.MustFlatten(1, -1, true)
-	h3 := p.fc.Forward(f)
-	f.MustDrop()
-	h3.MustRelu_()
+	h3 := hc.MustFlatten(1, -1, true).MustRelu(true)
 	logits = p.pi.Forward(h3)
 	v := p.v.Forward(h3)
 	h3.MustDrop()
 	value = v.MustSqueezeDim(1, true)
 	return logits, value
-}
-
-// ZeroGrad clears the gradients of every parameter.
-func (p *Policy) ZeroGrad() {
-	for _, q := range p.params {
-		q.t.ZeroGrad()
-	}
 }
 
 // Adam is the optimiser's settings and step count.
@@ -151,9 +211,9 @@ type Adam struct {
 	Steps   int
 }
 
-// Step reads the gradients out of libtorch, clips their global norm and
-// applies one Adam step to the parameters in place. It returns the norm
-// before clipping.
+// Step reads the gradients out of libtorch and clears them there for the
+// next backward pass, clips their global norm and applies one Adam step to
+// the parameters in place. It returns the norm before clipping.
 func (p *Policy) Step(opt *Adam) (float64, error) {
 	var sq float64
 	for _, q := range p.params {
@@ -170,7 +230,9 @@ func (p *Policy) Step(opt *Adam) (float64, error) {
 			g.MustDrop()
 			return 0, err
 		}
-		copy(q.grad, unsafe.Slice((*float32)(ptr), len(q.grad)))
+		lg := unsafe.Slice((*float32)(ptr), len(q.grad))
+		copy(q.grad, lg)
+		clear(lg)
 		g.MustDrop()
 		for _, x := range q.grad {
 			sq += float64(x) * float64(x)

@@ -11,12 +11,12 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"time"
+	"unsafe"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
 	"github.com/arcgym/arcgym/arc"
-	"github.com/arcgym/arcgym/encoding"
 	"github.com/arcgym/arcgym/encoding/torch"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/examples/internal/train"
@@ -37,11 +37,17 @@ type Config struct {
 	Stack int
 	// Epochs passes over each rollout in Minibatches minibatches.
 	Epochs, Minibatches int
+	// LR is Adam's learning rate at the start; it falls linearly to zero
+	// at update Updates.
 	LR, Gamma, Lambda   float64
 	Clip, EntCoef       float64
 	VFCoef, MaxGradNorm float64
 	// Seed determines the weights, the training levels and the sampling.
 	Seed uint64
+	// Threads is the size of libtorch's thread pool. One is fastest for
+	// this small network: on a busy 2-core machine two threads made the
+	// same run several times slower.
+	Threads int
 	// EvalEvery is the number of updates between evaluations of the
 	// sampled policy on seeds EvalFirstSeed..EvalFirstSeed+EvalEpisodes-1.
 	EvalEvery, EvalEpisodes int
@@ -59,14 +65,16 @@ type Config struct {
 }
 
 // DefaultConfig returns the example's settings: Glacier's generated levels,
-// 8 environments, 60 updates of 64 steps.
+// 16 environments, 200 updates of 64 steps each (204,800 steps), three
+// epochs of four minibatches per update, Adam at 1e-3 falling linearly to
+// zero, one libtorch thread, and 200 held-out games per evaluation.
 func DefaultConfig() Config {
 	return Config{
-		Game: "gl02", Envs: 8, Rollout: 64, Updates: 60, Stack: 2,
-		Epochs: 4, Minibatches: 4,
-		LR: 5e-4, Gamma: 0.99, Lambda: 0.95, Clip: 0.2, EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5,
-		Seed: 1, EvalEvery: 10, EvalEpisodes: 100, EvalFirstSeed: 1_000_000,
-		MaxEpisodeSteps: 500, CheckpointEvery: 10,
+		Game: "gl02", Envs: 16, Rollout: 64, Updates: 200, Stack: 2,
+		Epochs: 3, Minibatches: 4,
+		LR: 1e-3, Gamma: 0.99, Lambda: 0.95, Clip: 0.2, EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5,
+		Seed: 1, Threads: 1, EvalEvery: 25, EvalEpisodes: 200, EvalFirstSeed: 1_000_000,
+		MaxEpisodeSteps: 500, CheckpointEvery: 25,
 	}
 }
 
@@ -86,6 +94,7 @@ func (c *Config) fill() error {
 		c.Game = d.Game
 	}
 	setInt(&c.Envs, d.Envs)
+	setInt(&c.Threads, d.Threads)
 	setInt(&c.Rollout, d.Rollout)
 	setInt(&c.Updates, d.Updates)
 	setInt(&c.Stack, d.Stack)
@@ -123,13 +132,14 @@ type State struct {
 	Steps    int
 	Episodes int
 	RNG      []byte
-	Reseeds  []int64
-	Curve    train.Curve
+	// Reseeds holds the next game seed of each sub-environment.
+	Reseeds []int64
+	Curve   train.Curve
 }
 
 const (
 	checkpointKind    = "ppo"
-	checkpointVersion = 1
+	checkpointVersion = 2
 )
 
 // Result is the outcome of a run.
@@ -153,6 +163,9 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	start := time.Now()
+	if err := torch.SetNumThreads(cfg.Threads); err != nil {
+		return nil, err
+	}
 	info, err := lookup(cfg.Game)
 	if err != nil {
 		return nil, err
@@ -193,7 +206,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	// Sub-environment i plays seeds base+i, base+i+Envs, ...: never the
 	// held-out evaluation seeds.
 	base := 1 + int64(cfg.Seed)*10_000_000
-	reseeds := make([]*train.Reseed, cfg.Envs)
+	reseeds := make([]*wrappers.Reseed, cfg.Envs)
 	factory := func(i int) (env.Env, error) {
 		g, err := env.Make(cfg.Game)
 		if err != nil {
@@ -207,9 +220,12 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, errors.Join(err, m.Close())
 		}
-		r := train.NewReseed(tl, base+int64(i), int64(cfg.Envs))
+		r, err := wrappers.NewReseed(tl, base+int64(i), int64(cfg.Envs))
+		if err != nil {
+			return nil, errors.Join(err, tl.Close())
+		}
 		if st.Reseeds != nil {
-			r.SetEpisodes(st.Reseeds[i])
+			r.SetNext(st.Reseeds[i])
 		}
 		reseeds[i] = r
 		return r, nil
@@ -225,8 +241,13 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer evalEnv.Close()
 	evalSeeds := train.Seeds(cfg.EvalFirstSeed, cfg.EvalEpisodes)
+	evalInput, err := NewInput(1, cfg.Stack)
+	if err != nil {
+		return nil, err
+	}
+	defer evalInput.Close()
 	evaluate := func() (train.Stats, error) {
-		a := &Agent{Policy: policy, Stack: cfg.Stack, rng: rand.New(rand.NewPCG(cfg.Seed, 0xe7a1))}
+		a := &Agent{Policy: policy, Input: evalInput, Stack: cfg.Stack, rng: rand.New(rand.NewPCG(cfg.Seed, 0xe7a1))}
 		return train.Evaluate(ctx, evalEnv, a, evalSeeds, cfg.MaxEpisodeSteps)
 	}
 	randomStats, err := train.Evaluate(ctx, evalEnv, train.NewRandom(cfg.Seed), evalSeeds, cfg.MaxEpisodeSteps)
@@ -234,7 +255,11 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	r := newRollout(&cfg)
+	r, err := newRollout(&cfg, policy.FeatureSize())
+	if err != nil {
+		return nil, err
+	}
+	defer r.input.Close()
 	stack, err := vector.NewFrameStack(cfg.Envs, cfg.Stack, []int{arc.GridSize, arc.GridSize})
 	if err != nil {
 		return nil, err
@@ -319,6 +344,8 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		if err := r.finish(policy, obs, &cfg); err != nil {
 			return nil, err
 		}
+		// The learning rate falls linearly to zero over the run.
+		opt.LR = cfg.LR * (1 - float64(st.Updates)/float64(cfg.Updates))
 		if err := r.update(policy, &opt, &cfg, rng); err != nil {
 			return nil, err
 		}
@@ -369,7 +396,7 @@ func lookup(id string) (arc.GameInfo, error) {
 	return g.GameInfo(), nil
 }
 
-func save(cfg *Config, st *State, p *Policy, opt Adam, pcg *rand.PCG, reseeds []*train.Reseed) error {
+func save(cfg *Config, st *State, p *Policy, opt Adam, pcg *rand.PCG, reseeds []*wrappers.Reseed) error {
 	b, err := pcg.MarshalBinary()
 	if err != nil {
 		return err
@@ -378,31 +405,36 @@ func save(cfg *Config, st *State, p *Policy, opt Adam, pcg *rand.PCG, reseeds []
 	st.Weights = p.Snapshot(opt)
 	st.Reseeds = make([]int64, len(reseeds))
 	for i, r := range reseeds {
-		st.Reseeds[i] = r.Episodes()
+		st.Reseeds[i] = r.Next()
 	}
 	return train.Save(cfg.Checkpoint, checkpointKind, checkpointVersion, st)
 }
 
 // rollout holds one update's worth of experience, time-major.
 type rollout struct {
-	n, t, stack int
-	obs         []uint8   // (t*n, stack, 64, 64)
-	deny        []float32 // (t*n, NumMoves): 0 allowed, -1e9 masked
-	actions     []int64
-	logp        []float32
-	values      []float32
-	rewards     []float32
-	dones       []bool
-	adv, ret    []float32
-	lastValue   []float32
-	rows        [][]bool
+	n, t, size int
+	feats      []float32 // (t*n, 16*stack, 16, 16): the pooled one-hot input
+	input      *Input
+	deny       []float32 // (t*n, NumMoves): 0 allowed, -1e9 masked
+	actions    []int64
+	logp       []float32
+	values     []float32
+	rewards    []float32
+	dones      []bool
+	adv, ret   []float32
+	logits     []float32
+	rows       [][]bool
 }
 
-func newRollout(cfg *Config) *rollout {
+func newRollout(cfg *Config, featSize int) (*rollout, error) {
 	n, t := cfg.Envs, cfg.Rollout
+	in, err := NewInput(n, cfg.Stack)
+	if err != nil {
+		return nil, err
+	}
 	return &rollout{
-		n: n, t: t, stack: cfg.Stack,
-		obs:     make([]uint8, t*n*cfg.Stack*frameCells),
+		n: n, t: t, size: featSize, input: in,
+		feats:   make([]float32, t*n*featSize),
 		deny:    make([]float32, t*n*NumMoves),
 		actions: make([]int64, t*n),
 		logp:    make([]float32, t*n),
@@ -411,8 +443,9 @@ func newRollout(cfg *Config) *rollout {
 		dones:   make([]bool, t*n),
 		adv:     make([]float32, t*n),
 		ret:     make([]float32, t*n),
+		logits:  make([]float32, n*NumMoves),
 		rows:    make([][]bool, n),
-	}
+	}, nil
 }
 
 const denied = -1e9
@@ -421,7 +454,6 @@ const denied = -1e9
 // under the masks through the torch bridge, and records step t.
 func (r *rollout) act(p *Policy, t int, obs tensor.U8, masks []bool, flat []int, rng *rand.Rand) error {
 	n := r.n
-	copy(r.obs[t*n*r.stack*frameCells:], obs.Data)
 	deny := r.deny[t*n*NumMoves : (t+1)*n*NumMoves]
 	for i := range n {
 		r.rows[i] = masks[i*spaces.FlatSize : (i+1)*spaces.FlatSize]
@@ -432,22 +464,44 @@ func (r *rollout) act(p *Policy, t int, obs tensor.U8, masks []bool, flat []int,
 			}
 		}
 	}
-	x, err := torch.Encode(encoding.OneHot{}, obs)
+	x, err := r.input.Features(obs)
 	if err != nil {
 		return err
 	}
 	defer x.MustDrop()
+	if err := torch.CopyTo(tensor.Of(r.feats[t*n*r.size:(t+1)*n*r.size], n, r.size), x); err != nil {
+		return err
+	}
 	var logits, value *ts.Tensor
 	ts.NoGrad(func() { logits, value = p.Forward(x) })
 	defer logits.MustDrop()
 	defer value.MustDrop()
-	// The bridge samples over the whole flat action space; the cells of
-	// ACTION6 get a constant logit and are masked out for keyboard games.
-	cells := ts.MustZeros([]int64{int64(n), spaces.FlatSize - NumMoves}, gotch.Float, gotch.CPU)
+	if err := sampleMoves(flat, logits, r.rows, rng); err != nil {
+		return err
+	}
+	if err := torch.CopyTo(tensor.Of(r.logits, n, NumMoves), logits); err != nil {
+		return err
+	}
+	if err := torch.CopyTo(tensor.Of(r.values[t*n:(t+1)*n], n), value); err != nil {
+		return err
+	}
+	for i, a := range flat {
+		r.actions[t*n+i] = int64(a)
+		r.logp[t*n+i] = logSoftmaxAt(r.logits[i*NumMoves:(i+1)*NumMoves], deny[i*NumMoves:(i+1)*NumMoves], a)
+	}
+	return nil
+}
+
+// sampleMoves draws one flat action per row of the move logits under the
+// masks, through the torch bridge. The bridge samples over the whole flat
+// action space: the cells of ACTION6 get a constant logit, and the masks of
+// keyboard games rule them out.
+func sampleMoves(flat []int, logits *ts.Tensor, rows [][]bool, rng *rand.Rand) error {
+	cells := ts.MustZeros([]int64{int64(len(rows)), spaces.FlatSize - NumMoves}, gotch.Float, gotch.CPU)
 	defer cells.MustDrop()
 	full := ts.MustCat([]ts.Tensor{*logits, *cells}, 1)
 	defer full.MustDrop()
-	mask, err := torch.Mask(r.rows)
+	mask, err := torch.Mask(rows)
 	if err != nil {
 		return err
 	}
@@ -455,19 +509,10 @@ func (r *rollout) act(p *Policy, t int, obs tensor.U8, masks []bool, flat []int,
 	if err := torch.MaskedSample(flat, full, mask, rng); err != nil {
 		return err
 	}
-	lg := make([]float32, n*NumMoves)
-	if err := torch.CopyTo(tensor.Of(lg, n, NumMoves), logits); err != nil {
-		return err
-	}
-	if err := torch.CopyTo(tensor.Of(r.values[t*n:(t+1)*n], n), value); err != nil {
-		return err
-	}
-	for i, a := range flat {
+	for _, a := range flat {
 		if a >= NumMoves {
 			return fmt.Errorf("ppo: sampled flat action %d, a click", a)
 		}
-		r.actions[t*n+i] = int64(a)
-		r.logp[t*n+i] = logSoftmaxAt(lg[i*NumMoves:(i+1)*NumMoves], deny[i*NumMoves:(i+1)*NumMoves], a)
 	}
 	return nil
 }
@@ -488,7 +533,7 @@ func logSoftmaxAt(logits, deny []float32, a int) float32 {
 // finish computes the advantages (GAE) and returns, bootstrapping from the
 // value of the observations after the rollout.
 func (r *rollout) finish(p *Policy, obs tensor.U8, cfg *Config) error {
-	x, err := torch.Encode(encoding.OneHot{}, obs)
+	x, err := r.input.Features(obs)
 	if err != nil {
 		return err
 	}
@@ -520,19 +565,69 @@ func (r *rollout) finish(p *Policy, obs tensor.U8, cfg *Config) error {
 	return nil
 }
 
-// update runs the PPO epochs over the rollout.
+// minibatch is one minibatch of the update, in libtorch tensors the update
+// keeps and fills through Go views.
+type minibatch struct {
+	feats, deny, oldLogp, adv, ret, act *ts.Tensor
+	featsV, denyV, oldV, advV, retV     tensor.F32
+}
+
+func newMinibatch(size, channels int) (*minibatch, error) {
+	m := &minibatch{}
+	var err error
+	mk := func(t **ts.Tensor, v *tensor.F32, shape ...int) {
+		if err == nil {
+			*t, *v, err = torch.NewF32(shape...)
+		}
+	}
+	mk(&m.feats, &m.featsV, size, channels, mapSide, mapSide)
+	mk(&m.deny, &m.denyV, size, NumMoves)
+	mk(&m.oldLogp, &m.oldV, size)
+	mk(&m.adv, &m.advV, size)
+	mk(&m.ret, &m.retV, size)
+	if err != nil {
+		m.close()
+		return nil, err
+	}
+	m.act = ts.MustZeros([]int64{int64(size), 1}, gotch.Int64, gotch.CPU)
+	return m, nil
+}
+
+func (m *minibatch) close() {
+	for _, t := range []*ts.Tensor{m.feats, m.deny, m.oldLogp, m.adv, m.ret, m.act} {
+		if t != nil {
+			t.MustDrop()
+		}
+	}
+}
+
+// update runs the PPO epochs over the rollout. The advantages are
+// normalised over the whole rollout, once.
 func (r *rollout) update(p *Policy, opt *Adam, cfg *Config, rng *rand.Rand) error {
 	total := r.n * r.t
-	mb := total / cfg.Minibatches
-	size := r.stack * frameCells
-	obs := tensor.New[uint8](mb, r.stack, arc.GridSize, arc.GridSize)
-	deny := tensor.New[float32](mb, NumMoves)
-	act := make([]int64, mb)
-	oldLogp := tensor.New[float32](mb)
-	adv := tensor.New[float32](mb)
-	ret := tensor.New[float32](mb)
+	size := total / cfg.Minibatches
+	var mean, sq float64
+	for _, a := range r.adv {
+		mean += float64(a)
+	}
+	mean /= float64(total)
+	for _, a := range r.adv {
+		d := float64(a) - mean
+		sq += d * d
+	}
+	std := math.Sqrt(sq/float64(total)) + 1e-8
+	mb, err := newMinibatch(size, r.size/(mapSide*mapSide))
+	if err != nil {
+		return err
+	}
+	defer mb.close()
+	idx, err := mb.act.DataPtr()
+	if err != nil {
+		return err
+	}
+	act := unsafe.Slice((*int64)(idx), size)
 	clipLo, clipHi := ts.FloatScalar(1-cfg.Clip), ts.FloatScalar(1+cfg.Clip)
-	entScale := ts.FloatScalar(cfg.EntCoef / float64(mb))
+	entScale := ts.FloatScalar(cfg.EntCoef / float64(size))
 	vfScale := ts.FloatScalar(0.5 * cfg.VFCoef)
 	defer func() {
 		for _, s := range []*ts.Scalar{clipLo, clipHi, entScale, vfScale} {
@@ -542,26 +637,15 @@ func (r *rollout) update(p *Policy, opt *Adam, cfg *Config, rng *rand.Rand) erro
 	for range cfg.Epochs {
 		perm := rng.Perm(total)
 		for b := range cfg.Minibatches {
-			idx := perm[b*mb : (b+1)*mb]
-			var mean, sq float64
-			for _, k := range idx {
-				mean += float64(r.adv[k])
-			}
-			mean /= float64(mb)
-			for _, k := range idx {
-				d := float64(r.adv[k]) - mean
-				sq += d * d
-			}
-			std := math.Sqrt(sq/float64(mb)) + 1e-8
-			for j, k := range idx {
-				copy(obs.Data[j*size:(j+1)*size], r.obs[k*size:(k+1)*size])
-				copy(deny.Data[j*NumMoves:(j+1)*NumMoves], r.deny[k*NumMoves:(k+1)*NumMoves])
+			for j, k := range perm[b*size : (b+1)*size] {
+				copy(mb.featsV.Data[j*r.size:(j+1)*r.size], r.feats[k*r.size:(k+1)*r.size])
+				copy(mb.denyV.Data[j*NumMoves:(j+1)*NumMoves], r.deny[k*NumMoves:(k+1)*NumMoves])
 				act[j] = r.actions[k]
-				oldLogp.Data[j] = r.logp[k]
-				adv.Data[j] = float32((float64(r.adv[k]) - mean) / std)
-				ret.Data[j] = r.ret[k]
+				mb.oldV.Data[j] = r.logp[k]
+				mb.advV.Data[j] = float32((float64(r.adv[k]) - mean) / std)
+				mb.retV.Data[j] = r.ret[k]
 			}
-			if err := r.step(p, opt, obs, deny, act, oldLogp, adv, ret, clipLo, clipHi, entScale, vfScale); err != nil {
+			if err := step(p, opt, mb, clipLo, clipHi, entScale, vfScale); err != nil {
 				return err
 			}
 		}
@@ -570,7 +654,7 @@ func (r *rollout) update(p *Policy, opt *Adam, cfg *Config, rng *rand.Rand) erro
 }
 
 // step computes the PPO loss of one minibatch and applies one Adam step.
-func (r *rollout) step(p *Policy, opt *Adam, obs tensor.U8, deny tensor.F32, act []int64, oldLogp, adv, ret tensor.F32, clipLo, clipHi, entScale, vfScale *ts.Scalar) error {
+func step(p *Policy, opt *Adam, mb *minibatch, clipLo, clipHi, entScale, vfScale *ts.Scalar) error {
 	var keep []*ts.Tensor
 	k := func(t *ts.Tensor) *ts.Tensor { keep = append(keep, t); return t }
 	defer func() {
@@ -578,54 +662,26 @@ func (r *rollout) step(p *Policy, opt *Adam, obs tensor.U8, deny tensor.F32, act
 			t.MustDrop()
 		}
 	}()
-	x, err := torch.Encode(encoding.OneHot{}, obs)
-	if err != nil {
-		return err
-	}
-	k(x)
-	denyT, err := torch.FromF32(deny)
-	if err != nil {
-		return err
-	}
-	k(denyT)
-	oldT, err := torch.FromF32(oldLogp)
-	if err != nil {
-		return err
-	}
-	k(oldT)
-	advT, err := torch.FromF32(adv)
-	if err != nil {
-		return err
-	}
-	k(advT)
-	retT, err := torch.FromF32(ret)
-	if err != nil {
-		return err
-	}
-	k(retT)
-	idx := k(k(ts.MustOfSlice(act)).MustView([]int64{int64(len(act)), 1}, false))
-
 	ts.MustGradSetEnabled(true)
-	logits, value := p.Forward(x)
+	logits, value := p.Forward(mb.feats)
 	k(logits)
 	k(value)
-	logp := k(k(logits.MustAdd(denyT, false)).MustLogSoftmax(1, gotch.Float, false))
-	newLogp := k(k(logp.MustGather(1, idx, false, false)).MustSqueezeDim(1, false))
-	ratio := k(k(newLogp.MustSub(oldT, false)).MustExp(false))
-	s1 := k(ratio.MustMul(advT, false))
-	s2 := k(k(ratio.MustClamp(clipLo, clipHi, false)).MustMul(advT, false))
+	logp := k(k(logits.MustAdd(mb.deny, false)).MustLogSoftmax(1, gotch.Float, false))
+	newLogp := k(k(logp.MustGather(1, mb.act, false, false)).MustSqueezeDim(1, false))
+	ratio := k(k(newLogp.MustSub(mb.oldLogp, false)).MustExp(false))
+	s1 := k(ratio.MustMul(mb.adv, false))
+	s2 := k(k(ratio.MustClamp(clipLo, clipHi, false)).MustMul(mb.adv, false))
 	pg := k(k(k(s1.MustMinimum(s2, false)).MustMean(gotch.Float, false)).MustNeg(false))
-	vl := k(k(k(k(value.MustSub(retT, false)).MustSquare(false)).MustMean(gotch.Float, false)).MustMulScalar(vfScale, false))
+	vl := k(k(k(k(value.MustSub(mb.ret, false)).MustSquare(false)).MustMean(gotch.Float, false)).MustMulScalar(vfScale, false))
 	// Σ p·log p over the batch, scaled: minus the mean entropy times the
 	// coefficient. Masked moves have p = 0 and a finite log p, so add 0.
 	negEnt := k(k(k(k(logp.MustExp(false)).MustMul(logp, false)).MustSum(gotch.Float, false)).MustMulScalar(entScale, false))
 	loss := k(k(pg.MustAdd(vl, false)).MustAdd(negEnt, false))
 
-	p.ZeroGrad()
 	if err := loss.Backward(); err != nil {
 		return fmt.Errorf("ppo: backward: %w", err)
 	}
-	_, err = p.Step(opt)
+	_, err := p.Step(opt)
 	return err
 }
 
@@ -633,6 +689,8 @@ func (r *rollout) step(p *Policy, opt *Adam, obs tensor.U8, deny tensor.F32, act
 // the evaluation agent.
 type Agent struct {
 	Policy *Policy
+	// Input encodes batches of one stack of Stack frames.
+	Input  *Input
 	Stack  int
 	rng    *rand.Rand
 	frames []uint8
@@ -666,7 +724,7 @@ func (a *Agent) Act(obs env.Obs, info *env.Info) arc.Action {
 }
 
 func (a *Agent) choose() (arc.Action, error) {
-	x, err := torch.Encode(encoding.OneHot{}, tensor.Of(a.frames, 1, a.Stack, arc.GridSize, arc.GridSize))
+	x, err := a.Input.Features(tensor.Of(a.frames, 1, a.Stack, arc.GridSize, arc.GridSize))
 	if err != nil {
 		return arc.Action{}, err
 	}
@@ -675,16 +733,7 @@ func (a *Agent) choose() (arc.Action, error) {
 	ts.NoGrad(func() { logits, value = a.Policy.Forward(x) })
 	defer logits.MustDrop()
 	value.MustDrop()
-	cells := ts.MustZeros([]int64{1, spaces.FlatSize - NumMoves}, gotch.Float, gotch.CPU)
-	defer cells.MustDrop()
-	full := ts.MustCat([]ts.Tensor{*logits, *cells}, 1)
-	defer full.MustDrop()
-	mask, err := torch.Mask([][]bool{a.mask})
-	if err != nil {
-		return arc.Action{}, err
-	}
-	defer mask.MustDrop()
-	if err := torch.MaskedSample(a.flat, full, mask, a.rng); err != nil {
+	if err := sampleMoves(a.flat, logits, [][]bool{a.mask}, a.rng); err != nil {
 		return arc.Action{}, err
 	}
 	act, ok := spaces.Unflatten(a.flat[0])

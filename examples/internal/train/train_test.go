@@ -212,29 +212,6 @@ func TestSummarize(t *testing.T) {
 	assert.Equal(t, Stats{}, Summarize(nil))
 }
 
-func TestReseed(t *testing.T) {
-	fake := envtest.NewFake(envtest.FakeConfig{})
-	g, err := env.New(fake)
-	require.NoError(t, err)
-	r := NewReseed(g, 100, 3)
-	defer r.Close()
-	var colours []uint8
-	for range 3 {
-		obs, _, err := r.Reset(t.Context(), env.ResetOptions{})
-		require.NoError(t, err)
-		colours = append(colours, obs.Grid.Data[arc.FrameCells-1])
-	}
-	assert.Equal(t, int64(3), r.Episodes())
-	// A Reset that names a seed keeps it and does not advance the count.
-	_, _, err = r.Reset(t.Context(), env.WithSeed(100))
-	require.NoError(t, err)
-	assert.Equal(t, int64(3), r.Episodes())
-	// The fake paints its background from the seed: seeds 100, 103, 106
-	// give three different frames.
-	assert.Len(t, map[uint8]bool{colours[0]: true, colours[1]: true, colours[2]: true}, 3)
-	assert.Same(t, env.Env(g), r.Unwrap())
-}
-
 func ExampleSummarize() {
 	s := Summarize([]Episode{
 		{Return: 2, Levels: 2, Steps: 40},
