@@ -74,7 +74,13 @@ func checkOneHot[T elem](t *testing.T, e OneHot, src tensor.U8, stack int, off i
 		err = e.EncodeF64(d, src)
 	}
 	require.NoError(t, err)
-	assert.Equal(t, naiveOneHot[T](src, stack, e.Layout == ChannelLast), dst.Data)
+	want := naiveOneHot[T](src, stack, e.Layout == ChannelLast)
+	require.Len(t, dst.Data, len(want))
+	for i := range want {
+		if dst.Data[i] != want[i] {
+			t.Fatalf("element %d is %v, want %v", i, dst.Data[i], want[i])
+		}
+	}
 }
 
 func TestOneHotKernels(t *testing.T) {
@@ -141,4 +147,86 @@ func TestLookupKernels(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestKernelsAgree checks the kernels, in every mode, against the naive
+// encoding on batches of one frame, of a few more than the four of the
+// worker split and of nine (neither a multiple of the other), split over
+// workers unevenly, into destinations at odd element offsets from their
+// allocation.
+func TestKernelsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	type source struct {
+		src          tensor.U8
+		chw, hwc     []float32
+		chw8, hwc8   []uint8
+		chw64, hwc64 []float64
+		scaled       []float32
+	}
+	var srcs []source
+	for _, n := range []int{1, 3, 9} {
+		src := tensor.New[uint8](n, 1, Side, Side)
+		for i := range src.Data {
+			src.Data[i] = uint8(rng.IntN(Colors))
+		}
+		if n == 3 {
+			clear(src.Data[:Cells]) // a frame of zeros
+			for i := Cells; i < 2*Cells; i++ {
+				src.Data[i] = Colors - 1 // and one of fifteens
+			}
+		}
+		scaled := make([]float32, len(src.Data))
+		for i, c := range src.Data {
+			scaled[i] = float32(c) / 15
+		}
+		srcs = append(srcs, source{src,
+			naiveOneHot[float32](src, 1, false), naiveOneHot[float32](src, 1, true),
+			naiveOneHot[uint8](src, 1, false), naiveOneHot[uint8](src, 1, true),
+			naiveOneHot[float64](src, 1, false), naiveOneHot[float64](src, 1, true),
+			scaled})
+	}
+	kernelModes(t, func(t *testing.T) {
+		for _, s := range srcs {
+			for _, off := range []int{1, 3, 7} {
+				for _, workers := range []int{0, 4} {
+					t.Run(fmt.Sprintf("n%d/off%d/w%d", s.src.Shape[0], off, workers), func(t *testing.T) {
+						chw, hwc := OneHot{Workers: workers}, OneHot{Layout: ChannelLast, Workers: workers}
+						cs, hs := chw.OutShape(s.src.Shape), hwc.OutShape(s.src.Shape)
+						agree(t, "chw/f32", s.chw, cs, off, func(d tensor.F32) error { return chw.Encode(d, s.src) })
+						agree(t, "hwc/f32", s.hwc, hs, off, func(d tensor.F32) error { return hwc.Encode(d, s.src) })
+						agree(t, "chw/u8", s.chw8, cs, off, func(d tensor.U8) error { return chw.EncodeU8(d, s.src) })
+						agree(t, "hwc/u8", s.hwc8, hs, off, func(d tensor.U8) error { return hwc.EncodeU8(d, s.src) })
+						agree(t, "chw/f64", s.chw64, cs, off, func(d tensor.Dense[float64]) error { return chw.EncodeF64(d, s.src) })
+						agree(t, "hwc/f64", s.hwc64, hs, off, func(d tensor.Dense[float64]) error { return hwc.EncodeF64(d, s.src) })
+						agree(t, "scaled", s.scaled, s.src.Shape, off, func(d tensor.F32) error { return Scaled{Workers: workers}.Encode(d, s.src) })
+					})
+				}
+			}
+		}
+	})
+}
+
+// agree runs enc into a stale destination of the given shape, off elements
+// into its allocation with guard elements either side, and compares it with
+// want.
+func agree[T elem](t *testing.T, name string, want []T, shape []int, off int, enc func(tensor.Dense[T]) error) {
+	t.Helper()
+	const guard = 9
+	buf := make([]T, off+len(want)+guard)
+	for i := range buf {
+		buf[i] = guard
+	}
+	dst := buf[off : off+len(want)]
+	require.NoError(t, enc(tensor.Dense[T]{Shape: shape, Data: dst}), name)
+	for i, v := range buf[:off] {
+		require.Equal(t, T(guard), v, "%s: element %d before the destination written", name, i)
+	}
+	for i, v := range buf[off+len(want):] {
+		require.Equal(t, T(guard), v, "%s: element %d after the destination written", name, i)
+	}
+	for i := range want {
+		if dst[i] != want[i] {
+			t.Fatalf("%s: element %d is %v, want %v", name, i, dst[i], want[i])
+		}
+	}
 }

@@ -24,9 +24,12 @@ func TestZeroAllocations(t *testing.T) {
 	u8 := func(e interface{ OutShape([]int) []int }) tensor.U8 {
 		return tensor.New[uint8](e.OutShape(src.Shape)...)
 	}
-	chw32, hwc32, chw8, hwc8, chw64 := f32(chw), f32(hwc), u8(chw), u8(hwc), f64(chw)
-	scaled, raw := f32(encoding.Scaled{}), f32(encoding.Raw{})
+	chw32, hwc32, chw8, hwc8, chw64, hwc64 := f32(chw), f32(hwc), u8(chw), u8(hwc), f64(chw), f64(hwc)
+	scaled, raw, scaled64, raw64 := f32(encoding.Scaled{}), f32(encoding.Raw{}), f64(encoding.Scaled{}), f64(encoding.Raw{})
 	diff, diff64 := f32(encoding.Diff{}), f64(encoding.Diff{})
+	frame := src.Index(0).Index(0) // a single (64,64) frame
+	frameCHW := tensor.New[float32](chw.OutShape(frame.Shape)...)
+	frameHWC := tensor.New[float32](hwc.OutShape(frame.Shape)...)
 	packed := u8(encoding.Pack4{})
 	unpacked := tensor.New[uint8](src.Shape...)
 
@@ -39,9 +42,16 @@ func TestZeroAllocations(t *testing.T) {
 		{"onehot/chw/u8", func() error { return chw.EncodeU8(chw8, src) }},
 		{"onehot/hwc/u8", func() error { return hwc.EncodeU8(hwc8, src) }},
 		{"onehot/chw/f64", func() error { return chw.EncodeF64(chw64, src) }},
+		{"onehot/hwc/f64", func() error { return hwc.EncodeF64(hwc64, src) }},
+		{"onehot/chw/frame", func() error { return chw.Encode(frameCHW, frame) }},
+		{"onehot/hwc/frame", func() error { return hwc.Encode(frameHWC, frame) }},
 		{"scaled", func() error { return encoding.Scaled{}.Encode(scaled, src) }},
+		{"scaled/f64", func() error { return encoding.Scaled{}.EncodeF64(scaled64, src) }},
 		{"raw", func() error { return encoding.Raw{}.Encode(raw, src) }},
+		{"raw/f64", func() error { return encoding.Raw{}.EncodeF64(raw64, src) }},
 		{"diff", func() error { return encoding.Diff{}.Encode(diff, src) }},
+		{"diff/signed", func() error { return encoding.Diff{Signed: true}.Encode(diff, src) }},
+		{"diff/f64", func() error { return encoding.Diff{}.EncodeF64(diff64, src) }},
 		{"diff/signed/f64", func() error { return encoding.Diff{Signed: true}.EncodeF64(diff64, src) }},
 		{"pack4", func() error { return encoding.Pack4{}.Encode(packed, src) }},
 		{"unpack4", func() error { return encoding.Pack4{}.Decode(unpacked, packed) }},

@@ -3,6 +3,7 @@ package encoding
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/tensor"
@@ -31,6 +32,13 @@ type layout struct {
 // frames returns the number of frames.
 func (l layout) frames() int { return l.batch * l.stack }
 
+// maxFrames bounds the frames of a source so that the element count of
+// every output, up to 16 one-hot channels per cell, fits in an int. A
+// larger shape cannot describe real memory; refusing it keeps offset
+// arithmetic from wrapping around, which would let empty data pass for a
+// wrapped size.
+const maxFrames = math.MaxInt / (Cells * Colors)
+
 // parseShape checks that shape is one of the accepted source shapes.
 func parseShape(shape []int) (layout, bool) {
 	n := len(shape)
@@ -44,7 +52,7 @@ func parseShape(shape []int) (layout, bool) {
 	case 4:
 		l.batch, l.stack = shape[0], shape[1]
 	}
-	if l.batch < 0 || l.stack < 0 {
+	if l.batch < 0 || l.stack < 0 || l.stack > maxFrames || (l.stack > 0 && l.batch > maxFrames/l.stack) {
 		return layout{}, false
 	}
 	return l, true

@@ -103,3 +103,77 @@ func FuzzDecodePack4(f *testing.F) {
 		assert.Equal(t, src.Data, again.Data)
 	})
 }
+
+// FuzzShape feeds arbitrary shapes, data lengths and worker counts to every
+// encoder and to Decode: each must return nil or ErrShape, never panic, and
+// succeed only for a shape it accepts. Data is allocated only for small
+// shapes, so that huge or wrapped-around ones arrive with short data, as a
+// lying caller would send them.
+func FuzzShape(f *testing.F) {
+	f.Add(int64(2), int64(1), int64(64), int64(64), uint8(2), int64(-1), uint8(2))
+	f.Add(int64(3), int64(64), int64(64), int64(0), uint8(1), int64(-1), uint8(0))
+	f.Add(int64(3<<26), int64(1<<26), int64(64), int64(64), uint8(2), int64(0), uint8(5))
+	f.Add(int64(1<<40), int64(1<<40), int64(64), int64(64), uint8(2), int64(0), uint8(2))
+	f.Add(int64(-1), int64(-1), int64(64), int64(64), uint8(2), int64(0), uint8(2))
+	f.Add(int64(0), int64(3), int64(64), int64(64), uint8(2), int64(-1), uint8(3))
+	f.Add(int64(3<<27), int64(1<<26), int64(64), int64(32), uint8(2), int64(0), uint8(2))
+	f.Fuzz(func(t *testing.T, a, b, c, d int64, rank uint8, dataLen int64, workers uint8) {
+		dims := []int{int(a), int(b), int(c), int(d)}
+		shape := dims[:2+int(rank)%3]
+		n := 0
+		switch {
+		case dataLen >= 0 && dataLen < 1<<20:
+			n = int(dataLen)
+		case small(shape):
+			n = tensor.Size(shape)
+		}
+		src := tensor.U8{Shape: shape, Data: make([]uint8, n)}
+		w := int(workers % 6)
+		type encoder interface {
+			OutShape([]int) []int
+			Encode(tensor.F32, tensor.U8) error
+		}
+		for _, e := range []encoder{
+			encoding.OneHot{Workers: w}, encoding.OneHot{Layout: encoding.ChannelLast, Workers: w},
+			encoding.Scaled{Workers: w}, encoding.Raw{Workers: w}, encoding.Diff{Workers: w},
+		} {
+			out := e.OutShape(shape)
+			// The destination the caller would allocate, or, for a shape
+			// too big for that, one with no data that claims the shape.
+			dst := tensor.F32{Shape: out}
+			if out != nil && small(out) {
+				dst = tensor.New[float32](out...)
+			}
+			if err := e.Encode(dst, src); err != nil {
+				require.ErrorIs(t, err, encoding.ErrShape, "%T %v", e, shape)
+				continue
+			}
+			require.NotNil(t, out, "%T accepted %v", e, shape)
+		}
+		p := encoding.Pack4{Workers: w}
+		packed := tensor.U8{Shape: shape, Data: make([]uint8, n/2)}
+		out := p.UnpackedShape(shape)
+		unpacked := tensor.U8{Shape: out}
+		if out != nil && small(out) {
+			unpacked = tensor.New[uint8](out...)
+		}
+		if err := p.Decode(unpacked, packed); err != nil {
+			require.ErrorIs(t, err, encoding.ErrShape)
+		}
+	})
+}
+
+// small reports whether shape has no negative dimension and few enough
+// elements to allocate in a fuzz run.
+func small(shape []int) bool {
+	n := 1
+	for _, d := range shape {
+		if d < 0 || d > 1<<20 {
+			return false
+		}
+		if n *= d; n > 1<<22 {
+			return false
+		}
+	}
+	return true
+}

@@ -32,8 +32,8 @@ func matrixDims(shape []int) (r, c int, err error) {
 // the other. Gonum matrices hold float64 only; encode with EncodeF64 to use
 // this view, or copy a float32 tensor with CopyToDense.
 func DenseView(t tensor.Dense[float64]) (*mat.Dense, error) {
-	if err := t.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrShape, err)
+	if err := validate(t); err != nil {
+		return nil, err
 	}
 	r, c, err := matrixDims(t.Shape)
 	if err != nil {
@@ -45,8 +45,8 @@ func DenseView(t tensor.Dense[float64]) (*mat.Dense, error) {
 // VecDenseView returns a gonum vector sharing all of t's elements in
 // row-major order.
 func VecDenseView(t tensor.Dense[float64]) (*mat.VecDense, error) {
-	if err := t.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrShape, err)
+	if err := validate(t); err != nil {
+		return nil, err
 	}
 	if len(t.Data) == 0 {
 		return nil, fmt.Errorf("%w: shape %v is empty; gonum vectors have no zero length", ErrShape, t.Shape)
@@ -73,8 +73,8 @@ func TensorView(m *mat.Dense) (tensor.Dense[float64], error) {
 // to fit, which allocates; otherwise dst must already have t's matrix
 // dimensions, and the copy allocates nothing.
 func CopyToDense(dst *mat.Dense, t tensor.F32) error {
-	if err := t.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrShape, err)
+	if err := validate(t); err != nil {
+		return err
 	}
 	r, c, err := matrixDims(t.Shape)
 	if err != nil {
@@ -100,8 +100,8 @@ func CopyToDense(dst *mat.Dense, t tensor.F32) error {
 // row-major order. An empty dst is sized to fit; otherwise its length must
 // be t.Len().
 func CopyToVecDense(dst *mat.VecDense, t tensor.F32) error {
-	if err := t.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrShape, err)
+	if err := validate(t); err != nil {
+		return err
 	}
 	if len(t.Data) == 0 {
 		return fmt.Errorf("%w: shape %v is empty; gonum vectors have no zero length", ErrShape, t.Shape)
@@ -123,8 +123,8 @@ func CopyToVecDense(dst *mat.VecDense, t tensor.F32) error {
 // by row; dst must hold exactly rows*cols elements (its shape is kept), so a
 // model's (batch, actions) output lands in a tensor of the same shape.
 func CopyFromMatrix(dst tensor.F32, m mat.Matrix) error {
-	if err := dst.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrShape, err)
+	if err := validate(dst); err != nil {
+		return err
 	}
 	r, c := m.Dims()
 	if r*c != len(dst.Data) {

@@ -28,6 +28,10 @@ func TestDenseViewSharesMemory(t *testing.T) {
 	assert.Equal(t, 0.0, m.At(1, 3*4096))
 	// Every row holds one 1 per cell.
 	assert.Equal(t, 4096.0, mat.Sum(m.RowView(0)))
+	raw := m.RawMatrix()
+	assert.Equal(t, c, raw.Stride, "rows are packed back to back")
+	assert.Same(t, &obs.Data[0], &raw.Data[0])
+	assert.Same(t, &obs.Data[16*4096], &m.RawRowView(1)[0], "row 1 starts at observation 1")
 
 	m.Set(0, 0, 42)
 	assert.Equal(t, 42.0, obs.Data[0], "write through the view")

@@ -2,6 +2,7 @@ package encoding
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/arcgym/arcgym/tensor"
@@ -64,6 +65,44 @@ func checkDst[T tensor.Numeric](dst tensor.Dense[T], want *dims) error {
 	}
 	if len(dst.Data) != tensor.Size(dst.Shape) {
 		return fmt.Errorf("%w: destination shape %v needs %d elements, have %d", ErrShape, dst.Shape, tensor.Size(dst.Shape), len(dst.Data))
+	}
+	return nil
+}
+
+// size returns the number of elements of shape and whether it is one: no
+// dimension is negative and the product fits in an int. tensor.Size wraps
+// around silently, so that a huge shape could pass for empty data.
+func size(shape []int) (int, bool) {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return 0, false
+		}
+		if d == 0 {
+			n = 0
+		}
+	}
+	if n == 0 {
+		return 0, true
+	}
+	for _, d := range shape {
+		if n > math.MaxInt/d {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, true
+}
+
+// validate checks that t's shape is a real size and that its data has that
+// many elements.
+func validate[T tensor.Numeric](t tensor.Dense[T]) error {
+	n, ok := size(t.Shape)
+	if !ok {
+		return fmt.Errorf("%w: shape %v has no representable size", ErrShape, t.Shape)
+	}
+	if n != len(t.Data) {
+		return fmt.Errorf("%w: shape %v needs %d elements, have %d", ErrShape, t.Shape, n, len(t.Data))
 	}
 	return nil
 }

@@ -14,16 +14,20 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/spaces"
-	"github.com/arcgym/arcgym/tensor"
 )
 
 // ErrNoAction reports a row whose mask allows no action.
 var ErrNoAction = errors.New("torch: mask allows no action")
 
+// ErrLogits reports a row of logits no choice can be made from: a NaN
+// among the allowed entries, or, for sampling, every allowed entry at -Inf.
+var ErrLogits = errors.New("torch: bad logits")
+
 // Mask packs the flat action masks of a batch, one []bool of length
 // spaces.FlatSize per row (as in env.Info), into a (batch, FlatSize) bool
 // CPU tensor.
 func Mask(masks [][]bool) (*ts.Tensor, error) {
+	defer pin()()
 	for i, m := range masks {
 		if len(m) != spaces.FlatSize {
 			return nil, fmt.Errorf("%w: mask %d has length %d, want %d", ErrShape, i, len(m), spaces.FlatSize)
@@ -42,162 +46,202 @@ func Mask(masks [][]bool) (*ts.Tensor, error) {
 		return nil, fmt.Errorf("torch: data pointer: %w", err)
 	}
 	// A libtorch bool is one byte holding 0 or 1, as a Go bool is.
-	copy(unsafe.Slice((*bool)(p), len(masks)*spaces.FlatSize), flattenMasks(masks))
+	data := unsafe.Slice((*bool)(p), len(masks)*spaces.FlatSize)
+	for i, m := range masks {
+		copy(data[i*spaces.FlatSize:], m)
+	}
 	return t, nil
 }
 
-func flattenMasks(masks [][]bool) []bool {
-	out := make([]bool, 0, len(masks)*spaces.FlatSize)
-	for _, m := range masks {
-		out = append(out, m...)
-	}
-	return out
-}
-
 // checkLogits verifies that logits is a (batch, FlatSize) float32 tensor and
-// mask, when not nil, a bool tensor of the same shape, and returns batch.
-func checkLogits(logits, mask *ts.Tensor) (int, error) {
+// mask, when not nil, a bool tensor of the same shape, and returns the
+// shape.
+func checkLogits(logits, mask *ts.Tensor) ([]int, error) {
 	shape, err := Shape(logits)
-	if err != nil {
-		return 0, err
-	}
-	if len(shape) != 2 || shape[1] != spaces.FlatSize || logits.DType() != gotch.Float {
-		return 0, fmt.Errorf("%w: logits %v of %v, want (batch, %d) float32", ErrShape, shape, logits.DType(), spaces.FlatSize)
-	}
-	if mask == nil {
-		return shape[0], nil
-	}
-	mshape, err := Shape(mask)
-	if err != nil {
-		return 0, err
-	}
-	if len(mshape) != 2 || mshape[0] != shape[0] || mshape[1] != shape[1] || mask.DType() != gotch.Bool {
-		return 0, fmt.Errorf("%w: mask %v of %v for logits %v, want bool of the same shape", ErrShape, mshape, mask.DType(), shape)
-	}
-	return shape[0], nil
-}
-
-// masked returns logits with every disallowed entry set to -Inf, after
-// checking that every row allows something. A nil mask allows everything.
-func masked(logits, mask *ts.Tensor, batch int) (*ts.Tensor, error) {
-	if mask == nil {
-		return logits.ShallowClone()
-	}
-	anyRow, err := mask.AnyDim(1, false, false)
-	if err != nil {
-		return nil, fmt.Errorf("torch: any: %w", err)
-	}
-	allowed := make([]uint8, batch)
-	asU8, err := anyRow.Totype(gotch.Uint8, true)
-	if err != nil {
-		return nil, fmt.Errorf("torch: any to uint8: %w", err)
-	}
-	err = CopyTo(tensor.Of(allowed, batch), asU8)
-	asU8.MustDrop()
 	if err != nil {
 		return nil, err
 	}
-	for i, ok := range allowed {
-		if ok == 0 {
-			return nil, fmt.Errorf("%w: row %d", ErrNoAction, i)
+	if len(shape) != 2 || shape[1] != spaces.FlatSize || logits.DType() != gotch.Float {
+		return nil, fmt.Errorf("%w: logits %v of %v, want (batch, %d) float32", ErrShape, shape, logits.DType(), spaces.FlatSize)
+	}
+	if mask == nil {
+		return shape, nil
+	}
+	mshape, err := Shape(mask)
+	if err != nil {
+		return nil, err
+	}
+	if len(mshape) != 2 || mshape[0] != shape[0] || mshape[1] != shape[1] || mask.DType() != gotch.Bool {
+		return nil, fmt.Errorf("%w: mask %v of %v for logits %v, want bool of the same shape", ErrShape, mshape, mask.DType(), shape)
+	}
+	return shape, nil
+}
+
+// rows is a batch of logits and their mask read from libtorch memory.
+type rows struct {
+	logits []float32
+	// mask holds one byte per logit, non-zero where allowed; nil allows
+	// all.
+	mask      []uint8
+	batch     int
+	tmp, mtmp *ts.Tensor
+}
+
+// readRows checks logits and mask and reads them in place, or from
+// contiguous CPU copies that release drops.
+func readRows(dst []int, logits, mask *ts.Tensor) (*rows, error) {
+	shape, err := checkLogits(logits, mask)
+	if err != nil {
+		return nil, err
+	}
+	r := &rows{batch: shape[0]}
+	if len(dst) != r.batch {
+		return nil, fmt.Errorf("%w: %d destinations for a batch of %d", ErrShape, len(dst), r.batch)
+	}
+	n := r.batch * spaces.FlatSize
+	if r.logits, r.tmp, err = host[float32](logits, shape, n); err != nil {
+		return nil, err
+	}
+	if mask != nil {
+		if r.mask, r.mtmp, err = host[uint8](mask, shape, n); err != nil {
+			r.release()
+			return nil, err
 		}
 	}
-	denied, err := mask.LogicalNot(false)
-	if err != nil {
-		return nil, fmt.Errorf("torch: logical_not: %w", err)
+	return r, nil
+}
+
+func (r *rows) release() {
+	dropIf(r.tmp)
+	dropIf(r.mtmp)
+}
+
+// row returns the logits and the mask (nil: all allowed) of row i.
+func (r *rows) row(i int) ([]float32, []uint8) {
+	l := r.logits[i*spaces.FlatSize : (i+1)*spaces.FlatSize]
+	if r.mask == nil {
+		return l, nil
 	}
-	defer denied.MustDrop()
-	out, err := logits.MaskedFill(denied, ts.FloatScalar(math.Inf(-1)), false)
-	if err != nil {
-		return nil, fmt.Errorf("torch: masked_fill: %w", err)
+	return l, r.mask[i*spaces.FlatSize : (i+1)*spaces.FlatSize]
+}
+
+// best returns the first allowed index of the largest allowed logit of
+// row i. A NaN among the allowed logits fails with ErrLogits, a mask that
+// allows nothing with ErrNoAction; masked entries are never looked at.
+func (r *rows) best(i int) (int, error) {
+	logits, mask := r.row(i)
+	best := -1
+	for j, x := range logits {
+		if mask != nil && mask[j] == 0 {
+			continue
+		}
+		if x != x {
+			return 0, fmt.Errorf("%w: row %d: NaN logit at flat index %d", ErrLogits, i, j)
+		}
+		if best < 0 || x > logits[best] {
+			best = j
+		}
 	}
-	return out, nil
+	if best < 0 {
+		return 0, fmt.Errorf("%w: row %d", ErrNoAction, i)
+	}
+	return best, nil
 }
 
 // MaskedArgmax writes into dst, one per row of the (batch, spaces.FlatSize)
 // float32 logits, the flat index of the largest logit the bool mask allows
-// (a nil mask allows all). dst must have length batch. A row whose mask
-// allows nothing fails with ErrNoAction.
+// (a nil mask allows all); ties, -Inf ones included, go to the lowest
+// allowed index. dst must have length batch. A row whose mask allows
+// nothing fails with ErrNoAction, a NaN among a row's allowed logits with
+// ErrLogits; on error dst is left as it was. The logits and the mask may
+// live on any device and in any memory layout; contiguous CPU tensors are
+// read in place. Neither is modified or dropped.
 func MaskedArgmax(dst []int, logits, mask *ts.Tensor) error {
-	batch, err := checkLogits(logits, mask)
+	defer pin()()
+	r, err := readRows(dst, logits, mask)
 	if err != nil {
 		return err
 	}
-	if len(dst) != batch {
-		return fmt.Errorf("%w: %d destinations for a batch of %d", ErrShape, len(dst), batch)
+	defer r.release()
+	for i := range r.batch {
+		if _, err := r.best(i); err != nil {
+			return err
+		}
 	}
-	m, err := masked(logits, mask, batch)
-	if err != nil {
-		return err
-	}
-	idx, err := m.Argmax([]int64{1}, false, true)
-	if err != nil {
-		return fmt.Errorf("torch: argmax: %w", err)
-	}
-	defer idx.MustDrop()
-	flat := make([]int64, batch)
-	if err := CopyTo(tensor.Of(flat, batch), idx); err != nil {
-		return err
-	}
-	for i, v := range flat {
-		dst[i] = int(v)
+	for i := range r.batch {
+		dst[i], _ = r.best(i)
 	}
 	return nil
 }
 
 // MaskedSample writes into dst, one per row of the (batch, spaces.FlatSize)
 // float32 logits, a flat index drawn from the softmax of the logits over the
-// entries the bool mask allows (a nil mask allows all). Draws come from rng,
-// so a seeded rng makes them reproducible. A row whose mask allows nothing
-// fails with ErrNoAction.
+// entries the bool mask allows (a nil mask allows all). An allowed +Inf
+// logit takes all the probability, shared with any other +Inf ones; a
+// masked entry, or an allowed one at -Inf, is never drawn. Draws take one
+// rng.Float64 per row, so a seeded rng makes them reproducible. A row whose
+// mask allows nothing fails with ErrNoAction; a NaN among a row's allowed
+// logits, or allowed logits all at -Inf (no distribution to draw from),
+// with ErrLogits. On error neither dst nor rng is used. As for
+// MaskedArgmax, the tensors may be anywhere and are left alone.
 func MaskedSample(dst []int, logits, mask *ts.Tensor, rng *rand.Rand) error {
-	batch, err := checkLogits(logits, mask)
+	defer pin()()
+	r, err := readRows(dst, logits, mask)
 	if err != nil {
 		return err
 	}
-	if len(dst) != batch {
-		return fmt.Errorf("%w: %d destinations for a batch of %d", ErrShape, len(dst), batch)
+	defer r.release()
+	for i := range r.batch {
+		b, err := r.best(i)
+		if err != nil {
+			return err
+		}
+		if l, _ := r.row(i); math.IsInf(float64(l[b]), -1) {
+			return fmt.Errorf("%w: row %d: every allowed logit is -Inf", ErrLogits, i)
+		}
 	}
-	m, err := masked(logits, mask, batch)
-	if err != nil {
-		return err
-	}
-	probs, err := m.Softmax(1, gotch.Float, true)
-	if err != nil {
-		return fmt.Errorf("torch: softmax: %w", err)
-	}
-	defer probs.MustDrop()
-	p := make([]float32, batch*spaces.FlatSize)
-	if err := CopyTo(tensor.Of(p, batch, spaces.FlatSize), probs); err != nil {
-		return err
-	}
-	for i := range batch {
-		row := p[i*spaces.FlatSize : (i+1)*spaces.FlatSize]
-		dst[i] = draw(row, rng.Float64())
+	for i := range r.batch {
+		b, _ := r.best(i)
+		logits, mask := r.row(i)
+		dst[i] = draw(logits, mask, logits[b], rng.Float64())
 	}
 	return nil
 }
 
-// draw picks the index where the cumulative sum of probs passes u times
-// the total; it never returns an entry of probability zero (a masked one).
-func draw(probs []float32, u float64) int {
+// draw picks an allowed index of logits with probability proportional to
+// exp(logit-top), top being the largest allowed logit (finite or +Inf), by
+// finding where the cumulative weight passes u times the total.
+func draw(logits []float32, mask []uint8, top float32, u float64) int {
+	weight := func(x float32) float64 {
+		if math.IsInf(float64(top), 1) {
+			if x == top {
+				return 1
+			}
+			return 0
+		}
+		return math.Exp(float64(x) - float64(top))
+	}
 	var total float64
-	last := -1
-	for i, q := range probs {
-		if q > 0 {
-			total += float64(q)
-			last = i
+	for j, x := range logits {
+		if mask == nil || mask[j] != 0 {
+			total += weight(x)
 		}
 	}
 	target := u * total
 	var acc float64
-	for i, q := range probs {
-		if q <= 0 {
+	last := -1
+	for j, x := range logits {
+		if mask != nil && mask[j] == 0 {
 			continue
 		}
-		acc += float64(q)
+		w := weight(x)
+		if w == 0 {
+			continue
+		}
+		acc += w
+		last = j
 		if acc > target {
-			return i
+			return j
 		}
 	}
 	return last

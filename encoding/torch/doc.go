@@ -15,16 +15,34 @@
 //   - Encode runs a Go encoder from package encoding straight into the
 //     memory of a new CPU tensor (NewF32 and NewU8 give such a tensor and a
 //     Go view of it): no copy after the encoder.
-//   - FromU8 copies the colour indices (a quarter of the bytes of a one-hot
-//     float32 batch) and OneHot expands them on the libtorch side, with the
-//     same shape and layout as encoding.OneHot.
+//   - FromU8 copies the colour indices (one byte per cell, a sixty-fourth of
+//     the 16 float32 channels of a one-hot batch) and OneHot expands them on
+//     the libtorch side, with the same shape and layout as encoding.OneHot.
 //
 // Actions out: Mask packs the flat action masks of a batch (length
 // spaces.FlatSize each) into a bool tensor; MaskedArgmax and MaskedSample
 // choose one flat index per row of a (batch, spaces.FlatSize) logits tensor
-// among the allowed ones; Actions maps flat indices back to arc.Action.
+// among the allowed ones, never a masked one whatever its logit, and fail
+// with ErrLogits on a NaN among the allowed logits; Actions maps flat
+// indices back to arc.Action. They read contiguous CPU tensors in place and
+// anything else through a temporary copy.
 //
-// Tensors returned by this package are owned by the caller, who releases
-// them with MustDrop. A Go view (NewF32, NewU8) points into the tensor's
-// memory and must not be used after the tensor is dropped.
+// # Ownership
+//
+// gotch tensors hold C memory that the Go garbage collector neither sees nor
+// frees (gotch v0.7.0 sets no finalizers): a tensor that is not dropped
+// leaks. Every tensor this package returns is owned by the caller, who
+// releases it with MustDrop. Tensors passed in are borrowed: no function
+// here modifies or drops them, nor keeps them after it returns. A Go view
+// (NewF32, NewU8) points into its tensor's memory and must not be used
+// after the tensor is dropped.
+//
+// # Threads
+//
+// gotch reports a libtorch failure in a thread-local variable that it reads
+// in a second cgo call; if the goroutine changes threads in between, the
+// error is lost and gotch returns an invalid tensor that crashes the
+// program when used. Every function here keeps its goroutine on one thread
+// while it calls libtorch. Code that calls gotch directly, where an
+// operation can fail, should do the same with runtime.LockOSThread.
 package torch

@@ -17,6 +17,7 @@ import (
 // same layout. Indices above 15 make libtorch fail, and OneHot return the
 // error.
 func OneHot(indices *ts.Tensor, layout encoding.Layout) (*ts.Tensor, error) {
+	defer pin()()
 	shape, err := Shape(indices)
 	if err != nil {
 		return nil, err

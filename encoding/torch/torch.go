@@ -35,6 +35,7 @@ func int64s(shape []int) []int64 {
 
 // Shape returns the shape of t as ints.
 func Shape(t *ts.Tensor) ([]int, error) {
+	defer pin()()
 	size, err := t.Size()
 	if err != nil {
 		return nil, fmt.Errorf("torch: size: %w", err)
@@ -48,6 +49,7 @@ func Shape(t *ts.Tensor) ([]int, error) {
 
 // newView allocates a contiguous CPU tensor and a Go tensor over its memory.
 func newView[T uint8 | float32](shape []int, dtype gotch.DType) (*ts.Tensor, tensor.Dense[T], error) {
+	defer pin()()
 	for _, d := range shape {
 		if d < 0 {
 			return nil, tensor.Dense[T]{}, fmt.Errorf("%w: negative dimension in %v", ErrShape, shape)
@@ -85,6 +87,7 @@ func NewU8(shape ...int) (*ts.Tensor, tensor.U8, error) {
 // FromU8 copies src, colour indices or any bytes, into a new uint8 CPU
 // tensor of the same shape.
 func FromU8(src tensor.U8) (*ts.Tensor, error) {
+	defer pin()()
 	if err := src.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrShape, err)
 	}
@@ -98,6 +101,7 @@ func FromU8(src tensor.U8) (*ts.Tensor, error) {
 
 // FromF32 copies src into a new float32 CPU tensor of the same shape.
 func FromF32(src tensor.F32) (*ts.Tensor, error) {
+	defer pin()()
 	if err := src.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrShape, err)
 	}
@@ -113,6 +117,7 @@ func FromF32(src tensor.F32) (*ts.Tensor, error) {
 // tensor of shape enc.OutShape(src.Shape); the encoder writes straight into
 // the tensor's memory.
 func Encode(enc Encoder, src tensor.U8) (*ts.Tensor, error) {
+	defer pin()()
 	shape := enc.OutShape(src.Shape)
 	if shape == nil {
 		return nil, fmt.Errorf("%w: encoder %T does not accept shape %v", ErrShape, enc, src.Shape)
@@ -128,9 +133,12 @@ func Encode(enc Encoder, src tensor.U8) (*ts.Tensor, error) {
 	return t, nil
 }
 
-// CopyTo copies a contiguous-or-not CPU tensor of dst's element type into
-// dst, which must hold exactly as many elements; dst's shape is kept.
+// CopyTo copies the elements of t, a tensor of dst's element type on any
+// device and in any memory layout, into dst in row-major order; dst must
+// hold exactly as many elements, and its shape is kept. t is not modified or
+// dropped.
 func CopyTo[T uint8 | float32 | int64](dst tensor.Dense[T], t *ts.Tensor) error {
+	defer pin()()
 	if err := dst.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrShape, err)
 	}
@@ -146,21 +154,18 @@ func CopyTo[T uint8 | float32 | int64](dst tensor.Dense[T], t *ts.Tensor) error 
 	if t.DType() != want {
 		return fmt.Errorf("%w: tensor of %v into %T", ErrShape, t.DType(), dst.Data)
 	}
-	if n := int(t.Numel()); n != len(dst.Data) {
-		return fmt.Errorf("%w: tensor of %d elements into %v", ErrShape, n, dst.Shape)
-	}
-	if len(dst.Data) == 0 {
-		return nil
-	}
-	c, err := t.Contiguous(false)
+	shape, err := Shape(t)
 	if err != nil {
-		return fmt.Errorf("torch: contiguous: %w", err)
+		return err
 	}
-	defer c.MustDrop()
-	p, err := c.DataPtr()
+	if n := tensor.Size(shape); n != len(dst.Data) {
+		return fmt.Errorf("%w: tensor %v of %d elements into %v", ErrShape, shape, n, dst.Shape)
+	}
+	data, tmp, err := host[T](t, shape, len(dst.Data))
 	if err != nil {
-		return fmt.Errorf("torch: data pointer: %w", err)
+		return err
 	}
-	copy(dst.Data, unsafe.Slice((*T)(p), len(dst.Data)))
+	copy(dst.Data, data)
+	dropIf(tmp)
 	return nil
 }

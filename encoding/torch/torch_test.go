@@ -299,3 +299,37 @@ func TestSmallCNN(t *testing.T) {
 		assert.True(t, avail.Contains(a), "action %v not available", a)
 	}
 }
+
+// TestCopyToViews reads views whose memory is not a plain row-major block
+// from the start of their storage: a narrowed one (an offset into the
+// storage, still contiguous) and a transposed one (strided).
+func TestCopyToViews(t *testing.T) {
+	src := tensor.Of([]float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 3, 4)
+	x, err := torch.FromF32(src)
+	require.NoError(t, err)
+	defer x.MustDrop()
+
+	rows, err := x.Narrow(0, 1, 2, false)
+	require.NoError(t, err)
+	defer rows.MustDrop()
+	got := tensor.New[float32](2, 4)
+	require.NoError(t, torch.CopyTo(got, rows))
+	assert.Equal(t, []float32{4, 5, 6, 7, 8, 9, 10, 11}, got.Data)
+
+	cols, err := x.Narrow(1, 1, 2, false)
+	require.NoError(t, err)
+	defer cols.MustDrop()
+	got = tensor.New[float32](3, 2)
+	require.NoError(t, torch.CopyTo(got, cols))
+	assert.Equal(t, []float32{1, 2, 5, 6, 9, 10}, got.Data)
+
+	tr, err := x.Transpose(0, 1, false)
+	require.NoError(t, err)
+	defer tr.MustDrop()
+	got = tensor.New[float32](4, 3)
+	require.NoError(t, torch.CopyTo(got, tr))
+	assert.Equal(t, []float32{0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, got.Data)
+
+	assert.ErrorIs(t, torch.CopyTo(tensor.New[float32](5), x), torch.ErrShape)
+	assert.ErrorIs(t, torch.CopyTo(tensor.New[uint8](3, 4), x), torch.ErrShape)
+}
