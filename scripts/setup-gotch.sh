@@ -10,7 +10,8 @@
 #      the 38 generated wrappers whose libtorch APIs changed between 1.11 and
 #      1.13 get bodies that raise std::runtime_error (reported as a Go error
 #      by gotch, never a crash);
-#   3. writes a go.work file next to that copy that uses this repository and
+#   3. writes env.sh, which on sourcing writes a go.work for the checkout it is
+#      sourced from (one per checkout path) that uses that checkout and
 #      replaces github.com/sugarme/gotch with the patched copy;
 #   4. compiles the gotch packages once (about 5 minutes on 2 cores; later
 #      builds come from the Go build cache);
@@ -30,7 +31,6 @@ GOTCH_VERSION=v0.7.0
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work_dir=${ARCGYM_GOTCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/arcgym/gotch}
 copy_dir="$work_dir/gotch@$GOTCH_VERSION"
-gowork="$work_dir/go.work"
 env_file="$work_dir/env.sh"
 stamp_version=1
 
@@ -133,20 +133,22 @@ GO
 	log "patched ${#broken_wrappers[@]} wrappers and lib.go in $copy_dir"
 fi
 
-# 3. Workspace that swaps in the patched copy.
-go_line=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$repo_root/go.mod")
-cat >"$gowork.new" <<WORK
-go $go_line
-
-use $repo_root
-
-replace github.com/sugarme/gotch $GOTCH_VERSION => $copy_dir
-WORK
-mv "$gowork.new" "$gowork"
+# 3. Workspace that swaps in the patched copy. env.sh writes a go.work for
+# the checkout it is sourced from (keyed by its path), so several checkouts
+# can share one patched copy without pointing at each other.
 cat >"$env_file" <<ENV
-export GOWORK=$gowork
+# Source from inside an arcgym checkout: selects a go.work that uses this
+# checkout and the patched gotch copy, and enables cgo.
+_arcgym_root=\$(git rev-parse --show-toplevel 2>/dev/null || pwd)
+_arcgym_ws="$work_dir/workspaces/\$(printf %s "\$_arcgym_root" | cksum | cut -d' ' -f1)"
+mkdir -p "\$_arcgym_ws"
+printf 'go %s\\n\\nuse %s\\n\\nreplace github.com/sugarme/gotch $GOTCH_VERSION => %s\\n' \\
+	"\$(sed -n 's/^go \\([0-9.]*\\)\$/\\1/p' "\$_arcgym_root/go.mod")" "\$_arcgym_root" "$copy_dir" >"\$_arcgym_ws/go.work"
+export GOWORK="\$_arcgym_ws/go.work"
 export CGO_ENABLED=1
+unset _arcgym_root _arcgym_ws
 ENV
+gowork=$(cd "$repo_root" && . "$env_file" && printf %s "$GOWORK")
 
 # 4. Build once so that test runs reuse the compiled libtch.
 if [ "${ARCGYM_GOTCH_NO_BUILD:-0}" != 1 ]; then

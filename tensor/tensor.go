@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -25,6 +26,9 @@ type F32 = Dense[float32]
 
 // New returns a zeroed tensor of the given shape.
 func New[T Numeric](shape ...int) Dense[T] {
+	if Size(shape) < 0 {
+		panic(fmt.Sprintf("tensor: invalid shape %v", shape))
+	}
 	return Dense[T]{Shape: slices.Clone(shape), Data: make([]T, Size(shape))}
 }
 
@@ -37,10 +41,21 @@ func Of[T Numeric](data []T, shape ...int) Dense[T] {
 	return Dense[T]{Shape: shape, Data: data}
 }
 
-// Size returns the number of elements of a shape.
+// Size returns the number of elements of a shape. It returns -1 when a
+// dimension is negative or the product overflows an int, so that such a
+// shape never matches the length of any slice.
 func Size(shape []int) int {
+	if slices.Contains(shape, 0) && !slices.ContainsFunc(shape, func(d int) bool { return d < 0 }) {
+		return 0
+	}
 	n := 1
 	for _, d := range shape {
+		if d < 0 {
+			return -1
+		}
+		if d != 0 && n > math.MaxInt/d {
+			return -1
+		}
 		n *= d
 	}
 	return n
@@ -58,6 +73,9 @@ func (t Dense[T]) Validate() error {
 		if d < 0 {
 			return fmt.Errorf("tensor: negative dimension in shape %v", t.Shape)
 		}
+	}
+	if Size(t.Shape) < 0 {
+		return fmt.Errorf("tensor: shape %v has more elements than an int holds", t.Shape)
 	}
 	if Size(t.Shape) != len(t.Data) {
 		return fmt.Errorf("tensor: shape %v needs %d elements, have %d", t.Shape, Size(t.Shape), len(t.Data))

@@ -46,3 +46,15 @@ func TestValidate(t *testing.T) {
 	assert.NoError(t, tensor.Of(make([]uint8, 6), 2, 3).Validate())
 	assert.Panics(t, func() { tensor.Of(make([]uint8, 5), 2, 3) })
 }
+
+func TestSizeOverflowAndNegative(t *testing.T) {
+	assert.Equal(t, 0, tensor.Size([]int{1 << 62, 1 << 62, 0}))
+	assert.Equal(t, -1, tensor.Size([]int{3 << 26, 1 << 26, 64, 64}))
+	assert.Equal(t, -1, tensor.Size([]int{2, -3}))
+	err := tensor.U8{Shape: []int{1 << 40, 1 << 40}}.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "more elements")
+	_, err = tensor.New[uint8](4).Reshape(1<<62, 1<<62, 4)
+	require.Error(t, err)
+	assert.Panics(t, func() { tensor.New[uint8](-1) })
+}
