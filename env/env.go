@@ -107,7 +107,9 @@ const (
 	ResetGame ResetMode = iota
 	// ResetLevel restarts the current level and keeps the progress; when no
 	// action was taken in the level it sends nothing, the level being
-	// pristine already. After WIN it is a full reset, as in ARC.
+	// pristine already (Info.Frames then holds the observation only, and
+	// Info.Action the last action sent, not RESET). After WIN it is a full
+	// reset, as in ARC.
 	ResetLevel
 	// ResetAuto sends exactly one RESET and lets the game decide (ARC's own
 	// rule: level reset if an action was taken in the current level).

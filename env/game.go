@@ -186,10 +186,22 @@ func (g *Game) Reset(ctx context.Context, opts ResetOptions) (Obs, Info, error) 
 	g.done = false
 	g.epSteps = 0
 	g.gameOvers = 0
-	return g.obs(), g.infoNow(), nil
+	info := g.infoNow()
+	if sends == 0 {
+		// Nothing was sent: the episode starts from the observation alone,
+		// not from the animation of the step before it. Info.Action still
+		// names that step's action, telling that no RESET went out.
+		g.framesShape = [3]int{1, arc.GridSize, arc.GridSize}
+		info.Frames = tensor.U8{Shape: g.framesShape[:], Data: g.cur.Last()}
+	}
+	return g.obs(), info, nil
 }
 
 // Step applies one action; see the package documentation for its semantics.
+// An error from the backend leaves the Game as it was before the action,
+// so the Step can be retried, except when the action was applied and the
+// level reset that GameOverRestartsLevel sends after a GAME_OVER failed:
+// the episode is then over and Step returns ErrNeedsReset until Reset.
 func (g *Game) Step(ctx context.Context, a arc.Action) (Step, error) {
 	if g.closed {
 		return Step{}, ErrClosed
@@ -226,6 +238,9 @@ func (g *Game) Step(ctx context.Context, a arc.Action) (Step, error) {
 			break
 		}
 		if err := g.do(ctx, arc.Action{ID: arc.Reset}); err != nil {
+			// The game is over and could not be restarted: the episode
+			// cannot go on, and Reset recovers.
+			g.done = true
 			return Step{}, fmt.Errorf("env: level reset after GAME_OVER: %w", err)
 		}
 		g.cur.FullReset = false

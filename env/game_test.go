@@ -93,6 +93,31 @@ func TestGameOverModes(t *testing.T) {
 		// 1 level action, 1 losing action, 1 level reset.
 		assert.Equal(t, 3, st.Info.ScoreActions)
 	})
+	t.Run("restart fails", func(t *testing.T) {
+		boom := errors.New("boom")
+		refuse := false
+		g, f := newGame(t, envtest.FakeConfig{Fail: func(_ int, a arc.Action) error {
+			if refuse && a.ID == arc.Reset {
+				return boom
+			}
+			return nil
+		}}, env.WithGameOver(env.GameOverRestartsLevel))
+		_, _, err := g.Reset(t.Context(), env.ResetOptions{})
+		require.NoError(t, err)
+		refuse = true
+		_, err = g.Step(t.Context(), lose)
+		require.ErrorIs(t, err, boom)
+		refuse = false
+		commands := f.Commands()
+		_, err = g.Step(t.Context(), paint)
+		require.ErrorIs(t, err, env.ErrNeedsReset, "the game is over: no action is sent to it")
+		assert.Equal(t, commands, f.Commands())
+		_, info, err := g.Reset(t.Context(), env.ResetOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, arc.NotFinished, info.State)
+		_, err = g.Step(t.Context(), paint)
+		assert.NoError(t, err, "Reset recovers")
+	})
 }
 
 func TestResetModes(t *testing.T) {
@@ -148,6 +173,24 @@ func TestResetModes(t *testing.T) {
 		_, info, err = g.Reset(ctx, env.ResetOptions{Mode: env.ResetLevel})
 		require.NoError(t, err)
 		assert.Equal(t, 2, f.Resets())
+		assert.Equal(t, 1, info.LevelsCompleted)
+	})
+	t.Run("level reset of a pristine level", func(t *testing.T) {
+		// The step into level 2 animates over several frames; a level
+		// reset right after it sends nothing, and its frames are the
+		// observation only, not the animation of that step.
+		g, f := newGame(t, envtest.FakeConfig{Levels: 3, FramesPerAction: 3})
+		_, _, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+		st, err := g.Step(ctx, up)
+		require.NoError(t, err)
+		require.Greater(t, st.Info.Frames.Shape[0], 1)
+		obs, info, err := g.Reset(ctx, env.ResetOptions{Mode: env.ResetLevel})
+		require.NoError(t, err)
+		assert.Equal(t, 1, f.Resets(), "nothing sent")
+		assert.Equal(t, []int{1, arc.GridSize, arc.GridSize}, info.Frames.Shape)
+		assert.Equal(t, obs.Grid.Data, info.Frames.Data)
+		assert.NotEqual(t, arc.Reset, info.Action.ID, "no RESET was applied")
 		assert.Equal(t, 1, info.LevelsCompleted)
 	})
 	t.Run("auto follows ARC", func(t *testing.T) {
@@ -329,6 +372,22 @@ func TestStepAllocatesNothing(t *testing.T) {
 			_, _, _ = g.Reset(ctx, env.ResetOptions{})
 		}
 		i++
+	})
+	assert.Zero(t, allocs)
+}
+
+func TestSeededResetAllocatesNothing(t *testing.T) {
+	g, _ := newGame(t, envtest.FakeConfig{})
+	ctx := t.Context()
+	seed := int64(0)
+	allocs := testing.AllocsPerRun(200, func() {
+		seed++
+		if _, _, err := g.Reset(ctx, env.WithSeed(seed)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.Step(ctx, paint); err != nil {
+			t.Fatal(err)
+		}
 	})
 	assert.Zero(t, allocs)
 }

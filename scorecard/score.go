@@ -27,6 +27,18 @@ func LevelScore(baseline, actions int) float64 {
 // played, and a full clear scores at most 100.
 func RunScore(baselines, levelActions []int, completed int) (score float64, levelScores []float64) {
 	levelScores = make([]float64, len(baselines))
+	return runScore(baselines, levelActions, completed, levelScores), levelScores
+}
+
+// Score is RunScore without the per-level scores; it allocates nothing, for
+// callers that score every episode.
+func Score(baselines, levelActions []int, completed int) float64 {
+	return runScore(baselines, levelActions, completed, nil)
+}
+
+// runScore computes the run score, writing level scores into levelScores
+// when it is not nil.
+func runScore(baselines, levelActions []int, completed int, levelScores []float64) float64 {
 	var weighted, total, earned float64
 	for i, b := range baselines {
 		w := float64(i + 1)
@@ -35,14 +47,16 @@ func RunScore(baselines, levelActions []int, completed int) (score float64, leve
 			continue
 		}
 		s := LevelScore(b, levelActions[i])
-		levelScores[i] = s
+		if levelScores != nil {
+			levelScores[i] = s
+		}
 		weighted += w * s
 		if s > 0 {
 			earned += w
 		}
 	}
 	if total == 0 {
-		return 0, levelScores
+		return 0
 	}
-	return min(weighted/total, 100*earned/total), levelScores
+	return min(weighted/total, 100*earned/total)
 }

@@ -57,3 +57,15 @@ func TestRunScore(t *testing.T) {
 		})
 	}
 }
+
+func TestScoreMatchesRunScoreWithoutAllocating(t *testing.T) {
+	baselines := []int{4, 8, 16, 20, 24}
+	for _, tc := range []struct {
+		acts      []int
+		completed int
+	}{{[]int{4, 8, 16, 20, 24}, 5}, {[]int{8}, 1}, {[]int{2, 9, 40}, 2}, {nil, 0}} {
+		want, _ := RunScore(baselines, tc.acts, tc.completed)
+		assert.InDelta(t, want, Score(baselines, tc.acts, tc.completed), 1e-12)
+	}
+	assert.Zero(t, testing.AllocsPerRun(100, func() { Score(baselines, []int{8}, 1) }))
+}

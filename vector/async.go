@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
@@ -21,6 +24,11 @@ import (
 // in order of completion, so that slow ones do not hold up a batch. Each
 // sub-environment runs at most one command at a time.
 //
+// Step, Reset and ResetMask run their commands on the calling goroutine
+// and up to Workers-1 workers at once, which take chunks of the
+// sub-environments as they free up; Send's commands run on the workers.
+// With one worker, Step runs everything on the caller, as Sync does.
+//
 // Send and Recv may be called from different goroutines; Step, Reset and
 // ResetMask need every sub-environment idle. Close stops the workers and
 // waits for them.
@@ -30,13 +38,33 @@ type Async struct {
 	batch   int
 
 	jobs chan job
-	// done reports each sub-environment of a Send, shardDone each shard of
-	// a Step, Reset or ResetMask.
-	done      chan int
-	shardDone chan struct{}
-	base      context.Context
-	stop      context.CancelFunc
-	wg        sync.WaitGroup
+	// done reports each sub-environment of a Send.
+	done chan int
+	base context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	// The chunks of the running Step, Reset or ResetMask. state packs the
+	// call's generation and the range of chunks not taken yet (see claim).
+	// left counts the chunks not finished; a caller that stops spinning
+	// for them sets parkedFlag in it and waits on allDone, where the worker
+	// that finishes the last chunk then reports. runIDs, nChunks and gen
+	// are written by the caller only while no chunk is running. spinners
+	// counts the workers spinning for work, which need no wake-up, and
+	// maxSpin bounds it.
+	state    atomic.Uint64
+	left     atomic.Int64
+	allDone  chan struct{}
+	runIDs   []int
+	nChunks  int
+	gen      uint64
+	spinners atomic.Int32
+	maxSpin  int32
+	cpuBound bool
+	// calls counts the Step, Reset and ResetMask calls under way, whose
+	// caller runs commands itself: Close waits for them before closing
+	// the sub-environments.
+	calls sync.WaitGroup
 
 	mu        sync.Mutex
 	closed    bool
@@ -53,19 +81,42 @@ type Async struct {
 
 var _ Env = (*Async)(nil)
 
-// job is work for a worker: the sub-environments lo..hi-1, or ids[lo:hi]
-// when ids is set. A shard reports once on shardDone when all its
-// sub-environments are done; other jobs report each on done.
+// job is work for a worker: the command of sub-environment env, sent by
+// Send, or, when help is set, chunks of the Step, Reset or ResetMask of
+// generation gen.
 type job struct {
-	lo, hi int
-	ids    []int
-	shard  bool
+	env  int
+	help bool
+	gen  uint64
 }
 
-// shardsPerWorker splits a full-batch call into a few shards per worker:
-// fewer hand-offs than one per sub-environment, and still some balance
-// between workers when sub-environments differ in speed.
-const shardsPerWorker = 2
+// chunksPerWorker splits a full-batch call into a few chunks per worker:
+// few hand-offs, and still some balance between the goroutines when
+// sub-environments differ in speed or a worker is slow to wake.
+const chunksPerWorker = 8
+
+// spinFor is how long a worker out of work, or a caller waiting for the
+// last chunks of its call, spins before it parks. A rollout loop's next
+// Step comes within microseconds, and waking a parked goroutine takes tens
+// of microseconds on a busy machine, longer than a whole Step of local
+// games; a learner that thinks longer between steps loses at most this
+// much CPU per step.
+const spinFor = 50 * time.Microsecond
+
+// parkedFlag is set in Async.left by a caller that waits on allDone.
+const parkedFlag = 1 << 62
+
+// The layout of Async.state: the generation in the top bits, then the
+// first and the end of the range of chunks not taken yet. The caller takes
+// chunks from the front and workers from the back, so that each
+// sub-environment tends to run on the same goroutine, and core, from one
+// call to the next, its memory staying in that core's cache.
+const (
+	chunkBits = 20
+	chunkMask = 1<<chunkBits - 1
+	genShift  = 2 * chunkBits
+	genMask   = 1<<(64-genShift) - 1
+)
 
 // boundCtx is the context commands run under: the caller's, also cancelled
 // by Close. It is made once per distinct caller context and shared by the
@@ -96,16 +147,25 @@ func NewAsync(n int, f Factory, cfg Config) (*Async, error) {
 	}
 	cfg = c.cfg
 	a := &Async{
-		c:         c,
-		workers:   cfg.Workers,
-		batch:     cfg.BatchSize,
-		jobs:      make(chan job, n),
-		done:      make(chan int, n),
-		shardDone: make(chan struct{}, n),
-		inflight:  make([]bool, n),
-		maskIDs:   make([]int, 0, n),
-		ready:     make([]int, 0, n),
-		out:       newRows(cfg.BatchSize, c.obsShape, cfg.Autoreset == SameStep),
+		c:        c,
+		workers:  cfg.Workers,
+		batch:    cfg.BatchSize,
+		jobs:     make(chan job, n),
+		done:     make(chan int, n),
+		allDone:  make(chan struct{}, 1),
+		inflight: make([]bool, n),
+		maskIDs:  make([]int, 0, n),
+		ready:    make([]int, 0, n),
+		out:      newRows(cfg.BatchSize, c.obsShape, cfg.Autoreset == SameStep),
+	}
+	// No more workers than cores means CPU-bound sub-environments. Only
+	// they gain from spinning (while a core is left to the caller) and
+	// from uneven chunks; with more workers the commands wait on the
+	// network (or timers), and a spinning worker would keep the processor
+	// from running the others.
+	if a.workers <= runtime.GOMAXPROCS(0) {
+		a.cpuBound = true
+		a.maxSpin = int32(a.workers - 1)
 	}
 	a.base, a.stop = context.WithCancel(context.Background())
 	for range a.workers {
@@ -114,26 +174,159 @@ func NewAsync(n int, f Factory, cfg Config) (*Async, error) {
 	return a, nil
 }
 
+// work is the loop of a worker goroutine: it spins for work for a while,
+// then waits for a job, until Close.
 func (a *Async) work() {
 	for {
+		if !a.spin() {
+			return
+		}
 		select {
 		case <-a.base.Done():
 			return
 		case j := <-a.jobs:
-			for k := j.lo; k < j.hi; k++ {
-				i := k
-				if j.ids != nil {
-					i = j.ids[k]
-				}
-				a.c.run(i)
-				if !j.shard {
-					a.done <- i
-				}
-			}
-			if j.shard {
-				a.shardDone <- struct{}{}
-			}
+			a.do(j)
 		}
+	}
+}
+
+// do runs job j on a worker.
+func (a *Async) do(j job) {
+	if !j.help {
+		a.c.run(j.env)
+		a.done <- j.env
+		return
+	}
+	a.help(j.gen)
+}
+
+// help runs chunks of the call of generation gen and reports to a parked
+// caller when it finished the last one.
+func (a *Async) help(gen uint64) {
+	if a.runChunks(gen, true) == parkedFlag {
+		a.allDone <- struct{}{}
+	}
+}
+
+// spin looks for work without parking for spinFor, if fewer than maxSpin
+// workers spin already: chunks of a running call, then jobs. It returns
+// false when the Async is closed.
+func (a *Async) spin() bool {
+	if a.spinners.Add(1) > a.maxSpin {
+		a.spinners.Add(-1)
+		return true
+	}
+	deadline := time.Now().Add(spinFor)
+	for k := 0; ; k++ {
+		if v := a.state.Load(); v>>chunkBits&chunkMask < v&chunkMask {
+			a.spinners.Add(-1)
+			a.help(v >> genShift)
+			a.spinners.Add(1)
+			deadline = time.Now().Add(spinFor)
+			continue
+		}
+		select {
+		case <-a.base.Done():
+			a.spinners.Add(-1)
+			return false
+		case j := <-a.jobs:
+			a.spinners.Add(-1)
+			a.do(j)
+			a.spinners.Add(1)
+			deadline = time.Now().Add(spinFor)
+			continue
+		default:
+		}
+		if k%64 == 63 && time.Now().After(deadline) {
+			a.spinners.Add(-1)
+			return true
+		}
+	}
+}
+
+// claim takes a chunk of the call of generation gen, the first one left or,
+// for a worker, the last one, and returns the positions lo..hi-1 of runIDs
+// it covers; ok is false when the call has no chunk left or is over. A
+// chunk taken keeps its call from returning, so runIDs and nChunks can be
+// read after the claim.
+func (a *Async) claim(gen uint64, worker bool) (lo, hi int, ok bool) {
+	for {
+		v := a.state.Load()
+		front, end := v>>chunkBits&chunkMask, v&chunkMask
+		if v>>genShift != gen || front >= end {
+			return 0, 0, false
+		}
+		k, next := front, v+1<<chunkBits
+		if worker {
+			k, next = end-1, v-1
+		}
+		if a.state.CompareAndSwap(v, next) {
+			return a.bound(int(k)), a.bound(int(k) + 1), true
+		}
+	}
+}
+
+// bound returns the position in runIDs where chunk k starts. For CPU-bound
+// sub-environments (cpuBound), chunks are large at both ends and small in
+// the middle, where the caller and the workers meet: the last chunks taken
+// are short, so that no one waits long for another to finish. Otherwise
+// chunks are even, one sub-environment each when there are workers enough,
+// so that commands that wait (on the network) all wait together.
+func (a *Async) bound(k int) int {
+	m, n := len(a.runIDs), a.nChunks
+	if !a.cpuBound {
+		return k * m / n
+	}
+	if 2*k > n {
+		return m - a.bound(n-k)
+	}
+	// m * f(k/n) with f(x) = 2x - 2x², rising from 0 to 1/2 with a slope
+	// falling from 2 to 0.
+	return 2 * m * k * (n - k) / (n * n)
+}
+
+// runChunks runs chunks of the call of generation gen until none is left.
+// It returns what its last chunk left in Async.left: 0 or parkedFlag when
+// it finished the call, the parked flag telling that the caller waits on
+// allDone; -1 when it ran no chunk.
+func (a *Async) runChunks(gen uint64, worker bool) (left int64) {
+	left = -1
+	for {
+		lo, hi, ok := a.claim(gen, worker)
+		if !ok {
+			return left
+		}
+		for _, i := range a.runIDs[lo:hi] {
+			a.c.run(i)
+		}
+		left = a.left.Add(-1)
+	}
+}
+
+// wait waits, on the caller, for the chunks of the running call that
+// workers run: spinning for spinFor, then parked on allDone. It returns
+// false when the Async was closed meanwhile.
+func (a *Async) wait() bool {
+	deadline := time.Now().Add(spinFor)
+	for k := 0; a.left.Load() != 0; k++ {
+		if k%64 == 63 && time.Now().After(deadline) {
+			break
+		}
+	}
+	for {
+		x := a.left.Load()
+		if x == 0 {
+			return true
+		}
+		if a.left.CompareAndSwap(x, x|parkedFlag) {
+			break
+		}
+	}
+	select {
+	case <-a.allDone:
+		return true
+	case <-a.base.Done():
+		return false
 	}
 }
 
@@ -195,31 +388,47 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 		a.mu.Unlock()
 		return nil, fmt.Errorf("%w: %d sub-environments have commands from Send; Recv them first", ErrBusy, n)
 	}
+	a.calls.Add(1)
+	defer a.calls.Done()
 	ids := a.c.ids
+	a.c.setIdle(mask)
 	if mask != nil {
 		// A masked reset: the rows left out carry no news.
 		a.maskIDs = a.maskIDs[:0]
 		for i, m := range mask {
 			if m {
 				a.maskIDs = append(a.maskIDs, i)
-			} else {
-				a.c.clearRow(i)
 			}
 		}
 		ids = a.maskIDs
 	}
 	a.prepare(ctx, ids, op, actions, opts)
-	shards := min(len(ids), shardsPerWorker*a.workers)
-	for k := range shards {
-		a.jobs <- job{lo: k * len(ids) / shards, hi: (k + 1) * len(ids) / shards, ids: ids, shard: true}
-	}
-	a.mu.Unlock()
-	for range shards {
-		select {
-		case <-a.shardDone:
-		case <-a.base.Done():
+	if len(ids) > 0 {
+		chunks := 1
+		if a.workers > 1 {
+			chunks = min(len(ids), chunksPerWorker*a.workers, chunkMask)
+		}
+		a.gen = (a.gen + 1) & genMask
+		a.runIDs, a.nChunks = ids, chunks
+		a.left.Store(int64(chunks))
+		a.state.Store(a.gen<<genShift | uint64(chunks))
+		// Spinning workers see the chunks at once; wake parked ones for
+		// the rest.
+		for range min(a.workers-1, chunks-1) - int(a.spinners.Load()) {
+			select {
+			case a.jobs <- job{help: true, gen: a.gen}:
+			default:
+				// The queue is full of help already; the caller and the
+				// workers that take it run the chunks.
+			}
+		}
+		a.mu.Unlock()
+		a.runChunks(a.gen, false)
+		if !a.wait() {
 			return nil, env.ErrClosed
 		}
+	} else {
+		a.mu.Unlock()
 	}
 	a.mu.Lock()
 	for _, i := range ids {
@@ -339,7 +548,7 @@ func (a *Async) send(ctx context.Context, ids []int, op opKind, actions []arc.Ac
 	a.unmark(ids)
 	a.prepare(ctx, ids, op, actions, opts)
 	for _, i := range ids {
-		a.jobs <- job{lo: i, hi: i + 1}
+		a.jobs <- job{env: i}
 	}
 	return nil
 }
@@ -355,6 +564,9 @@ func (a *Async) unmark(ids []int) {
 // row's sub-environment. If ctx ends first, Recv returns its error and the
 // finished sub-environments stay ready for the next Recv.
 func (a *Async) Recv(ctx context.Context) (*Batch, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	a.recvMu.Lock()
 	defer a.recvMu.Unlock()
 	a.mu.Lock()
@@ -376,8 +588,9 @@ func (a *Async) Recv(ctx context.Context) (*Batch, error) {
 			return nil, env.ErrClosed
 		}
 	}
-	a.c.publish()
+	a.c.publishFloat()
 	for k, i := range a.ready[:a.batch] {
+		a.c.gather(i)
 		a.out.copyRow(k, a.c.all, i)
 	}
 	a.mu.Lock()
@@ -399,8 +612,8 @@ func (a *Async) InFlight() int {
 }
 
 // Replace installs e as sub-environment i, which must be idle, and closes
-// the old one. In NextStep mode the next step of i resets it; otherwise
-// reset it with ResetMask or SendReset.
+// the old one. In the autoreset modes the next step of i resets it; in
+// Disabled mode reset it with ResetMask or SendReset.
 func (a *Async) Replace(i int, e env.Env) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -445,6 +658,7 @@ func (a *Async) Close() error {
 	a.mu.Unlock()
 	a.stop()
 	a.wg.Wait()
+	a.calls.Wait()
 	a.mu.Lock()
 	if a.cur != nil {
 		a.cur.release()

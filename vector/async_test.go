@@ -3,6 +3,7 @@ package vector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -102,7 +103,9 @@ func TestSendRecvMisuse(t *testing.T) {
 
 func TestRecvContextKeepsFinished(t *testing.T) {
 	ms := time.Millisecond
-	a := newAsync(t, 2, latencies(0, 80*ms), Config{})
+	// Env 1 takes long enough that even a loaded machine cannot finish it
+	// within the cancelled Recv.
+	a := newAsync(t, 2, latencies(0, 400*ms), Config{})
 	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
 	ctx, cancel := context.WithTimeout(t.Context(), 30*ms)
 	defer cancel()
@@ -313,14 +316,16 @@ func TestRecvBatchesCopyRows(t *testing.T) {
 	}
 	a := newAsync(t, 4, f, Config{BatchSize: 2, Autoreset: SameStep})
 	require.NoError(t, a.SendReset(t.Context(), nil, env.WithSeed(5)))
+	// Receive every reset before sending, so that which rows win does not
+	// depend on the order of completion.
 	for range 2 {
 		b, err := a.Recv(t.Context())
 		require.NoError(t, err)
 		require.NoError(t, b.Err())
 		assert.Equal(t, []int{2, arc.GridSize, arc.GridSize}, b.Float.Shape)
-		acts := []arc.Action{arc.Simple(arc.Action1), arc.Click(1, 1)}
-		require.NoError(t, a.Send(t.Context(), b.EnvIDs, acts))
 	}
+	win, click := arc.Simple(arc.Action1), arc.Click(1, 1)
+	require.NoError(t, a.Send(t.Context(), nil, []arc.Action{win, click, win, click}))
 	finals := 0
 	for range 2 {
 		b, err := a.Recv(t.Context())
@@ -347,4 +352,144 @@ func TestRecvBatchesCopyRows(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, finals, "the two ACTION1 rows won and were reset")
+}
+
+// Close during a Step cancels its commands and waits for them, including
+// those the calling goroutine runs itself, before closing the
+// sub-environments.
+func TestCloseDuringStep(t *testing.T) {
+	for _, workers := range []int{1, 2, 0} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			checkNoLeak(t)
+			a, err := NewAsync(4, sameFakes(envtest.FakeConfig{}), Config{Workers: workers})
+			require.NoError(t, err)
+			_, err = a.Reset(t.Context(), env.ResetOptions{})
+			require.NoError(t, err)
+			// Every sub-environment now takes 10 s per command unless
+			// cancelled.
+			var closedBusy atomic.Int32
+			for i := range 4 {
+				g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: 10 * time.Second}))
+				require.NoError(t, err)
+				require.NoError(t, a.Replace(i, &busyEnv{Env: g, closedBusy: &closedBusy}))
+			}
+			errc := make(chan error, 1)
+			go func() {
+				_, err := a.Step(t.Context(), repeat(arc.Simple(arc.Action3), 4))
+				errc <- err
+			}()
+			time.Sleep(20 * time.Millisecond)
+			start := time.Now()
+			require.NoError(t, a.Close())
+			assert.Less(t, time.Since(start), 2*time.Second, "Close cancels the running Step")
+			select {
+			case err := <-errc:
+				if err != nil {
+					assert.ErrorIs(t, err, env.ErrClosed)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("Step did not return after Close")
+			}
+			assert.Zero(t, closedBusy.Load(), "no sub-environment is closed while it runs a command")
+		})
+	}
+}
+
+// busyEnv counts the Close calls that arrive while a command runs.
+type busyEnv struct {
+	env.Env
+	busy       atomic.Int32
+	closedBusy *atomic.Int32
+}
+
+func (e *busyEnv) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	e.busy.Add(1)
+	defer e.busy.Add(-1)
+	obs, info, err := e.Env.Reset(ctx, opts)
+	// A command that ignores cancellation a little longer than the
+	// others, as a network call finishing may.
+	time.Sleep(20 * time.Millisecond)
+	return obs, info, err
+}
+
+func (e *busyEnv) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	e.busy.Add(1)
+	defer e.busy.Add(-1)
+	st, err := e.Env.Step(ctx, a)
+	time.Sleep(20 * time.Millisecond)
+	return st, err
+}
+
+func (e *busyEnv) Close() error {
+	if e.busy.Load() > 0 {
+		e.closedBusy.Add(1)
+	}
+	return e.Env.Close()
+}
+
+// Step splits the sub-environments into chunks that the caller and the
+// workers take; every sub-environment must run exactly once per call,
+// whatever the split, and a ResetMask only the masked ones.
+func TestAsyncRunsEachEnvOnce(t *testing.T) {
+	for _, tc := range []struct{ n, workers int }{{1, 2}, {5, 2}, {37, 2}, {37, 3}, {64, 2}, {7, 0}} {
+		t.Run(fmt.Sprintf("n=%d/workers=%d", tc.n, tc.workers), func(t *testing.T) {
+			fks := make([]*envtest.Fake, tc.n)
+			f := func(i int) (env.Env, error) {
+				fks[i] = envtest.NewFake(envtest.FakeConfig{})
+				return env.New(fks[i])
+			}
+			a := newAsync(t, tc.n, f, Config{Workers: tc.workers})
+			_, err := a.Reset(t.Context(), env.ResetOptions{})
+			require.NoError(t, err)
+			for s := range 30 {
+				b, err := a.Step(t.Context(), repeat(arc.Click(s%64, 1), tc.n))
+				require.NoError(t, err)
+				require.NoError(t, b.Err())
+				for r := range tc.n {
+					require.Equal(t, s+1, b.Infos[r].EpisodeSteps, "row %d after step %d", r, s)
+				}
+			}
+			mask := make([]bool, tc.n)
+			for i := range mask {
+				mask[i] = i%3 == 0
+			}
+			_, err = a.ResetMask(t.Context(), mask, env.ResetOptions{})
+			require.NoError(t, err)
+			for i, fk := range fks {
+				want := 1
+				if mask[i] {
+					want = 3 // a game reset after actions sends two RESETs
+				}
+				assert.Equal(t, want, fk.Resets(), "env %d", i)
+				assert.Equal(t, 30, fk.Actions(), "env %d", i)
+			}
+		})
+	}
+}
+
+// The chunks of a call cover every position once, in order, whatever their
+// layout; spread over enough workers, waiting sub-environments get a chunk
+// each.
+func TestChunkBounds(t *testing.T) {
+	for _, cpu := range []bool{true, false} {
+		for _, m := range []int{1, 2, 7, 64, 1000} {
+			for _, n := range []int{1, 2, 3, 8, 16, 64} {
+				if n > m {
+					continue
+				}
+				a := &Async{runIDs: make([]int, m), nChunks: n, cpuBound: cpu}
+				require.Zero(t, a.bound(0))
+				require.Equal(t, m, a.bound(n), "cpu=%v m=%d n=%d", cpu, m, n)
+				for k := range n {
+					require.LessOrEqual(t, a.bound(k), a.bound(k+1), "cpu=%v m=%d n=%d k=%d", cpu, m, n, k)
+					if !cpu && n == m {
+						require.Equal(t, 1, a.bound(k+1)-a.bound(k))
+					}
+				}
+				if cpu && n >= 4 && m >= 4*n {
+					assert.Less(t, a.bound(n/2+1)-a.bound(n/2), a.bound(1)-a.bound(0), "middle chunks are the small ones")
+				}
+			}
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package vector
 
 import (
+	"errors"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -211,5 +213,87 @@ func TestFloatObservations(t *testing.T) {
 				require.InDelta(t, float32(c)/15, b.Float.Data[i], 1e-6)
 			}
 		})
+	}
+}
+
+// A failed row carries no reward and no episode end, not even one left over
+// from the previous call, so that a training loop counting ends does not
+// count one twice.
+func TestFailedRowClearsFlags(t *testing.T) {
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			v := newVec(t, k, 2, sameFakes(envtest.FakeConfig{Levels: 1}), Config{Autoreset: Disabled})
+			_, err := v.Reset(t.Context(), env.WithSeed(1))
+			require.NoError(t, err)
+			acts := []arc.Action{arc.Simple(arc.Action1), arc.Simple(arc.Action3)}
+			b, err := v.Step(t.Context(), acts)
+			require.NoError(t, err)
+			require.NoError(t, b.Err())
+			require.Equal(t, []bool{true, false}, b.Terminated)
+			require.Equal(t, []float64{1, 0}, b.Rewards)
+
+			b, err = v.Step(t.Context(), acts)
+			require.NoError(t, err)
+			require.ErrorIs(t, b.Errs[0], env.ErrNeedsReset)
+			assert.Equal(t, []bool{false, false}, b.Terminated, "the failed row does not end an episode again")
+			assert.Equal(t, []bool{false, false}, b.Truncated)
+			assert.Zero(t, b.Rewards[0])
+			assert.False(t, b.First[0])
+		})
+	}
+}
+
+// In the autoreset modes a sub-environment that could not be reset is
+// reset again by its next step, which returns the first observation of a
+// new episode, as NextStep does; Disabled leaves it to ResetMask.
+func TestFailedAutoresetIsRetried(t *testing.T) {
+	boom := errors.New("reset refused")
+	for _, mode := range []AutoresetMode{NextStep, SameStep} {
+		for _, k := range kinds {
+			t.Run(mode.String()+"/"+k.name, func(t *testing.T) {
+				var refuse atomic.Bool
+				f := sameFakes(envtest.FakeConfig{Levels: 1, Fail: func(_ int, a arc.Action) error {
+					if a.ID == arc.Reset && refuse.Load() {
+						return boom
+					}
+					return nil
+				}})
+				v := newVec(t, k, 2, f, Config{Autoreset: mode})
+				_, err := v.Reset(t.Context(), env.WithSeed(1))
+				require.NoError(t, err)
+				ref := newReference(t, envtest.FakeConfig{Levels: 1}, 1)
+				refuse.Store(true)
+				acts := []arc.Action{arc.Simple(arc.Action1), arc.Simple(arc.Action3)}
+				b, err := v.Step(t.Context(), acts)
+				require.NoError(t, err)
+				if mode == SameStep {
+					require.ErrorIs(t, b.Errs[0], boom, "the same-step reset fails")
+					var ee *EnvError
+					require.ErrorAs(t, b.Errs[0], &ee)
+					assert.Equal(t, "autoreset", ee.Op)
+					assert.True(t, b.Terminated[0], "the ending step keeps its flags")
+					assert.Equal(t, 1.0, b.Rewards[0])
+					assert.True(t, b.HasFinal[0])
+					assert.Equal(t, arc.Win, b.FinalInfos[0].State)
+				} else {
+					require.NoError(t, b.Err())
+					b, err = v.Step(t.Context(), acts)
+					require.NoError(t, err)
+					require.ErrorIs(t, b.Errs[0], boom, "the next-step reset fails")
+				}
+				assert.NoError(t, b.Errs[1])
+
+				refuse.Store(false)
+				b, err = v.Step(t.Context(), acts)
+				require.NoError(t, err)
+				require.NoError(t, b.Err(), "the reset is retried")
+				assert.Equal(t, []bool{true, false}, b.First)
+				assert.Equal(t, []bool{false, false}, b.Terminated)
+				ref.step(t, acts[0])
+				ref.reset(t)
+				assert.Equal(t, ref.grid(), row(b.Obs, 0), "the row starts a new episode")
+				assert.Equal(t, arc.NotFinished, b.Infos[0].State)
+			})
+		}
 	}
 }

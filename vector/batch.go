@@ -2,6 +2,7 @@ package vector
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
@@ -33,11 +34,19 @@ type Batch struct {
 	// First marks rows whose observation starts an episode: every row after
 	// Reset, and rows that were autoreset.
 	First []bool
+	// Idle marks rows whose sub-environment ran no command in this call:
+	// the rows that ResetMask left out. Their observation and info are
+	// those of the previous call, with First, Errs and HasFinal cleared;
+	// they hold no new transition.
+	Idle []bool
 	// Infos holds a copy of each row's info; its Frames, Mask and Episode
 	// point into buffers of the Batch.
 	Infos []env.Info
-	// Errs holds each row's failure (an *EnvError) or nil. The other fields
-	// of a failed row are unspecified; the other rows are valid.
+	// Errs holds each row's failure (an *EnvError) or nil. A failed row has
+	// a reward of 0 and both flags false (except after a failed SameStep
+	// autoreset, which keeps the ending step's reward and flags, and its
+	// final observation); its observation and info are unspecified. The
+	// other rows are valid.
 	Errs []error
 
 	// HasFinal marks rows whose episode ended and was reset in the same
@@ -126,7 +135,11 @@ type infoBuf struct {
 // and are not copied twice.
 func (b *infoBuf) copyInfo(dst, src *env.Info, srcObs, dstObs []uint8) {
 	*dst = *src
-	b.shape = append(b.shape[:0], src.Frames.Shape...)
+	if !slices.Equal(b.shape, src.Frames.Shape) {
+		// Written only when it changes: the small shape arrays of
+		// neighbouring rows may share a cache line across workers.
+		b.shape = append(b.shape[:0], src.Frames.Shape...)
+	}
 	frames := src.Frames.Data
 	if len(frames) > 0 && len(frames) == len(srcObs) && &frames[0] == &srcObs[0] {
 		dst.Frames = tensor.U8{Shape: b.shape, Data: dstObs}
@@ -170,6 +183,7 @@ func newRows(n int, single []int, sameStep bool) *rows {
 		Terminated: make([]bool, n),
 		Truncated:  make([]bool, n),
 		First:      make([]bool, n),
+		Idle:       make([]bool, n),
 		Infos:      make([]env.Info, n),
 		Errs:       make([]error, n),
 	}
@@ -208,6 +222,7 @@ func (r *rows) view(k int) *Batch {
 	b.Terminated = b.Terminated[:k:full]
 	b.Truncated = b.Truncated[:k:full]
 	b.First = b.First[:k:full]
+	b.Idle = b.Idle[:k:full]
 	b.Infos = b.Infos[:k:full]
 	b.Errs = b.Errs[:k:full]
 	b.Obs.Data = r.obsData[:k*r.obsSize]
@@ -243,6 +258,7 @@ func (r *rows) copyRow(k int, src *rows, i int) {
 	d.Terminated[k] = s.Terminated[i]
 	d.Truncated[k] = s.Truncated[i]
 	d.First[k] = s.First[i]
+	d.Idle[k] = s.Idle[i]
 	d.Errs[k] = s.Errs[i]
 	r.infos[k].copyInfo(&d.Infos[k], &s.Infos[i], srcObs, dstObs)
 	if d.HasFinal == nil {

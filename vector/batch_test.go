@@ -153,6 +153,12 @@ func TestNilContext(t *testing.T) {
 		assert.Error(t, err, k.name)
 		if a, ok := v.(*Async); ok {
 			assert.Error(t, a.Send(nil, nil, repeat(arc.Simple(arc.Action3), 2)))
+			assert.Error(t, a.SendReset(nil, nil, env.ResetOptions{}))
+			require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+			_, err = a.Recv(nil)
+			assert.Error(t, err, "Recv with a nil context fails instead of panicking")
+			_, err = a.Recv(t.Context())
+			assert.NoError(t, err)
 		}
 	}
 }

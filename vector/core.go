@@ -32,9 +32,23 @@ type slot struct {
 	reset env.ResetOptions
 	ctx   context.Context
 	bound *boundCtx
-	// pending is set in NextStep mode when the episode ended: the next
-	// step resets instead.
+	// pending is set when the sub-environment needs a reset that the next
+	// step does instead of stepping: in NextStep mode after the episode
+	// ended, and in either autoreset mode after a failed autoreset or a
+	// Replace.
 	pending bool
+	// res holds the row's scalar results. Commands write them here, in
+	// memory of their own, and publish gathers them into the Batch's
+	// slices: workers writing neighbouring entries of those slices would
+	// share cache lines on every step.
+	res rowResult
+}
+
+// rowResult is the scalar part of a Batch row.
+type rowResult struct {
+	reward                             float64
+	err                                error
+	term, trunc, first, idle, hasFinal bool
 }
 
 // floatStore is the batched float storage, allocated when the first float
@@ -180,23 +194,28 @@ func (c *core) run(i int) {
 		}
 		cancel()
 	}
+	r := &s.res
+	r.err = nil
 	if err != nil {
-		c.all.b.Errs[i] = &EnvError{Env: i, Op: op, Err: err}
+		r.err = &EnvError{Env: i, Op: op, Err: err}
 		if op != "autoreset" || c.cfg.Autoreset != SameStep {
-			c.all.b.Rewards[i] = 0
+			// Nothing happened in the row: no reward, and no episode end
+			// left over from an earlier call for the caller to count twice.
+			r.reward, r.term, r.trunc = 0, false, false
 		}
-	} else {
-		c.all.b.Errs[i] = nil
+		if c.cfg.Autoreset != Disabled && (op == "autoreset" || errors.Is(err, env.ErrNeedsReset)) {
+			// An autoreset that failed, or a sub-environment whose episode
+			// ended behind the vector env's back, is reset by the next
+			// step, as in NextStep mode.
+			s.pending = true
+		}
 	}
 	s.ctx = nil
 }
 
 func (c *core) exec(ctx context.Context, i int, s *slot) (string, error) {
-	b := &c.all.b
-	b.First[i] = false
-	if b.HasFinal != nil {
-		b.HasFinal[i] = false
-	}
+	r := &s.res
+	r.first, r.idle, r.hasFinal = false, false, false
 	if s.op == opReset || s.pending {
 		op, opts := "reset", s.reset
 		if s.op == opStep {
@@ -205,16 +224,14 @@ func (c *core) exec(ctx context.Context, i int, s *slot) (string, error) {
 		if err := c.reset(ctx, i, s, opts); err != nil {
 			return op, err
 		}
-		b.Rewards[i] = 0
-		b.Terminated[i], b.Truncated[i] = false, false
+		r.reward, r.term, r.trunc = 0, false, false
 		return op, nil
 	}
 	st, err := s.e.Step(ctx, s.act)
 	if err != nil {
 		return "step", err
 	}
-	b.Rewards[i] = st.Reward
-	b.Terminated[i], b.Truncated[i] = st.Terminated, st.Truncated
+	r.reward, r.term, r.trunc = st.Reward, st.Terminated, st.Truncated
 	final := st.Done() && c.cfg.Autoreset == SameStep
 	if err := c.store(i, st.Obs, &st.Info, final); err != nil {
 		return "step", err
@@ -226,7 +243,7 @@ func (c *core) exec(ctx context.Context, i int, s *slot) (string, error) {
 	case NextStep:
 		s.pending = true
 	case SameStep:
-		b.HasFinal[i] = true
+		r.hasFinal = true
 		if err := c.reset(ctx, i, s, env.ResetOptions{}); err != nil {
 			return "autoreset", err
 		}
@@ -243,7 +260,7 @@ func (c *core) reset(ctx context.Context, i int, s *slot, opts env.ResetOptions)
 	if err := c.store(i, obs, &info, false); err != nil {
 		return err
 	}
-	c.all.b.First[i] = true
+	s.res.first = true
 	return nil
 }
 
@@ -295,9 +312,31 @@ func (c *core) floats(shape []int) *floatStore {
 	return fs
 }
 
+// gather copies the scalar results of row i into the Batch's slices; it
+// runs on the caller's goroutine while i runs no command.
+func (c *core) gather(i int) {
+	b, r := &c.all.b, &c.slots[i].res
+	b.Rewards[i] = r.reward
+	b.Terminated[i], b.Truncated[i] = r.term, r.trunc
+	b.First[i], b.Idle[i] = r.first, r.idle
+	b.Errs[i] = r.err
+	if b.HasFinal != nil {
+		b.HasFinal[i] = r.hasFinal
+	}
+}
+
 // publish makes the batch view of all rows current; it runs on the caller's
 // goroutine once no command is running.
 func (c *core) publish() *Batch {
+	for i := range c.n {
+		c.gather(i)
+	}
+	return c.publishFloat()
+}
+
+// publishFloat makes the float view of the rows current once float
+// observations exist; it runs on the caller's goroutine.
+func (c *core) publishFloat() *Batch {
 	r := c.all
 	if fs := c.fl.Load(); fs != nil && r.floatData == nil {
 		r.floatSize = fs.size
@@ -313,11 +352,18 @@ func (c *core) publish() *Batch {
 
 // clearRow clears the per-step flags of row i.
 func (c *core) clearRow(i int) {
-	b := &c.all.b
-	b.First[i] = false
-	b.Errs[i] = nil
-	if b.HasFinal != nil {
-		b.HasFinal[i] = false
+	r := &c.slots[i].res
+	r.first, r.hasFinal, r.err = false, false, nil
+}
+
+// setIdle marks the rows that mask leaves out of the coming call idle and
+// clears their per-step flags; exec clears the flag of the rows it runs.
+func (c *core) setIdle(mask []bool) {
+	for i, m := range mask {
+		if !m {
+			c.clearRow(i)
+			c.slots[i].res.idle = true
+		}
 	}
 }
 
@@ -349,7 +395,7 @@ func (c *core) replace(i int, e env.Env) error {
 	s := &c.slots[i]
 	old := s.e
 	s.e = e
-	s.pending = c.cfg.Autoreset == NextStep
+	s.pending = c.cfg.Autoreset != Disabled
 	c.clearRow(i)
 	if err := old.Close(); err != nil {
 		return fmt.Errorf("vector: closing replaced env %d: %w", i, err)

@@ -6,11 +6,11 @@
 // # Sync and Async
 //
 // Sync steps the sub-environments one after the other on the caller's
-// goroutine. Async runs them on worker goroutines: CPU-bound local games
-// spread over cores, and remote games, whose steps mostly wait on the
-// network, overlap their waits (64 remote games at 20 ms per step make about
-// 3200 steps per second instead of 50). Both are made from a Factory, called
-// once per sub-environment:
+// goroutine. Async runs them on the caller's goroutine and worker
+// goroutines together: CPU-bound local games spread over cores, and remote
+// games, whose steps mostly wait on the network, overlap their waits (64
+// remote games at 20 ms per step make about 3200 steps per second instead
+// of 50). Both are made from a Factory, called once per sub-environment:
 //
 //	v, err := vector.NewAsync(64, vector.Remote(ctx, "ls20", urls), vector.Config{})
 //	b, err := v.Reset(ctx, env.WithSeed(1)) // sub-environment i gets seed 1+i
@@ -25,7 +25,8 @@
 // rows in one contiguous tensor (rows x frames x 64 x 64 as bytes), the float
 // observations likewise when the sub-environments fill Obs.Float (an
 // encoding wrapper), rewards, terminated and truncated flags, a First flag
-// for rows that start an episode, and per-row infos. A sub-environment's own
+// for rows that start an episode, an Idle flag for rows that ResetMask left
+// out, and per-row infos. A sub-environment's own
 // results are only valid until its next call, so the vector env copies them
 // into buffers it allocates once; the Batch stays valid until the next call
 // on the vector env and the steady state allocates nothing.
@@ -48,11 +49,15 @@
 //     rows, and stepping an ended sub-environment fails in its row with
 //     env.ErrNeedsReset.
 //
+// In both autoreset modes, a sub-environment whose reset failed (or that
+// reported env.ErrNeedsReset) is reset by its next step, as in NextStep.
+//
 // # Failures and deadlines
 //
 // A failing sub-environment does not fail the call: its row's Errs entry
-// holds an *EnvError (sub-environment index, operation and cause) and the
-// other rows are valid; Batch.Err joins the failures. Config.Timeout puts a
+// holds an *EnvError (sub-environment index, operation and cause), its
+// reward is 0 and its flags false, and the other rows are valid; Batch.Err
+// joins the failures. Config.Timeout puts a
 // deadline on every command of every sub-environment, so a hung remote game
 // shows up as ErrDeadline in its row. A failed sub-environment can be reset
 // (ResetMask), replaced (Replace) or rebuilt by the factory (Remake).

@@ -3,6 +3,7 @@ package vector_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/arcgym/arcgym/arc"
@@ -105,4 +106,56 @@ func ExampleUnflatten() {
 	// Output:
 	// mask 8204 = 2 x 4102
 	// [ACTION1 ACTION6(10,20)] <nil>
+}
+
+// Async steps local games on the calling goroutine and a second worker:
+// the batch is the same as Sync's, only faster on two cores.
+func ExampleNewAsync() {
+	ctx := context.Background()
+	a, err := vector.NewAsync(4, fakeGames(noLatency), vector.Config{Workers: 2})
+	if err != nil {
+		panic(err)
+	}
+	defer a.Close()
+
+	b, _ := a.Reset(ctx, env.WithSeed(7))
+	fmt.Println("obs", b.Obs.Shape, "workers", a.Metadata().Workers)
+	level, paint := arc.Simple(arc.Action1), arc.Click(0, 0)
+	b, err = a.Step(ctx, []arc.Action{level, paint, level, paint})
+	if err != nil || b.Failed() {
+		panic(fmt.Sprint(err, b.Err()))
+	}
+	fmt.Println("reward", b.Rewards, "levels", b.Infos[0].LevelsCompleted, b.Infos[1].LevelsCompleted)
+	// Output:
+	// obs [4 64 64] workers 2
+	// reward [1 0 1 0] levels 1 0
+}
+
+// Frame stacking on the learner's side: the stacks of every row, with a
+// row that starts an episode padded with its first observation.
+func ExampleFrameStack() {
+	ctx := context.Background()
+	v, err := vector.NewSync(2, fakeGames(noLatency), vector.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer v.Close()
+	fs, err := vector.NewFrameStack(2, 4, v.Metadata().ObsShape)
+	if err != nil {
+		panic(err)
+	}
+
+	b, _ := v.Reset(ctx, env.WithSeed(1))
+	stacks, _, _ := fs.Update(b)
+	row := stacks.Index(0)
+	fmt.Println("stacks", stacks.Shape, "padded", slices.Equal(row.Index(0).Data, row.Index(3).Data))
+	for range 3 {
+		b, _ = v.Step(ctx, []arc.Action{arc.Click(1, 1), arc.Click(2, 2)})
+		stacks, _, _ = fs.Update(b)
+	}
+	row = stacks.Index(0)
+	fmt.Println("newest is the observation", slices.Equal(row.Index(3).Data, b.Obs.Index(0).Data))
+	// Output:
+	// stacks [2 4 64 64] padded true
+	// newest is the observation true
 }

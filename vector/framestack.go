@@ -47,8 +47,9 @@ func NewFrameStack(numEnvs, k int, obsShape []int) (*FrameStack, error) {
 // Update pushes the observations of b into the stacks and returns the
 // stacked observations of b's rows and, for rows with HasFinal, the stacks
 // ending at the final observation (unspecified for the other rows). Failed
-// rows push nothing and return their stack unchanged. Both tensors are
-// valid until the next Update.
+// and idle rows push nothing and return their stack unchanged (a failed row
+// with HasFinal pushes its final observation). Both tensors are valid until
+// the next Update.
 func (f *FrameStack) Update(b *Batch) (obs, final tensor.U8, err error) {
 	rows := b.Len()
 	if len(b.Obs.Data) != rows*f.size {
@@ -58,13 +59,13 @@ func (f *FrameStack) Update(b *Batch) (obs, final tensor.U8, err error) {
 		if i < 0 || i >= f.n {
 			return obs, final, fmt.Errorf("vector: frame stack of %d envs got env id %d", f.n, i)
 		}
-		if b.Errs[r] != nil {
-			f.write(f.out, r, i)
-			continue
-		}
 		if b.HasFinal != nil && b.HasFinal[r] {
 			f.push(i, b.FinalObs.Data[r*f.size:(r+1)*f.size])
 			f.write(f.final, r, i)
+		}
+		if b.Errs[r] != nil || (b.Idle != nil && b.Idle[r]) {
+			f.write(f.out, r, i)
+			continue
 		}
 		o := b.Obs.Data[r*f.size : (r+1)*f.size]
 		if b.First[r] || !f.started[i] {

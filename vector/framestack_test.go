@@ -135,3 +135,54 @@ func TestFrameStackAllocs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, testing.AllocsPerRun(20, func() { _, _, _ = fs.Update(b) }))
 }
+
+// Rows that ResetMask leaves out are idle: their stacks must not grow by a
+// repeat of their last observation.
+func TestFrameStackSkipsIdleRows(t *testing.T) {
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			const depth = 3
+			v := newVec(t, k, 2, sameFakes(envtest.FakeConfig{}), Config{Autoreset: Disabled})
+			fs, err := NewFrameStack(2, depth, v.Metadata().ObsShape)
+			require.NoError(t, err)
+			b, err := v.Reset(t.Context(), env.WithSeed(1))
+			require.NoError(t, err)
+			assert.Equal(t, []bool{false, false}, b.Idle)
+			_, _, err = fs.Update(b)
+			require.NoError(t, err)
+			b, err = v.Step(t.Context(), []arc.Action{arc.Click(1, 1), arc.Click(2, 2)})
+			require.NoError(t, err)
+			obs, _, err := fs.Update(b)
+			require.NoError(t, err)
+			before := slices.Clone(obs.Index(1).Data)
+
+			b, err = v.ResetMask(t.Context(), []bool{true, false}, env.ResetOptions{})
+			require.NoError(t, err)
+			require.NoError(t, b.Err())
+			assert.Equal(t, []bool{false, true}, b.Idle)
+			obs, _, err = fs.Update(b)
+			require.NoError(t, err)
+			assert.True(t, slices.Equal(before, obs.Index(1).Data), "the idle row's stack is unchanged")
+			first := obs.Index(0)
+			assert.True(t, slices.Equal(first.Index(0).Data, first.Index(depth-1).Data), "the reset row is padded")
+
+			b, err = v.Step(t.Context(), []arc.Action{arc.Click(3, 3), arc.Click(4, 4)})
+			require.NoError(t, err)
+			assert.Equal(t, []bool{false, false}, b.Idle, "a step runs every row")
+		})
+	}
+}
+
+// Recv rows are never idle, even after a ResetMask left some out.
+func TestRecvRowsAreNotIdle(t *testing.T) {
+	a := newAsync(t, 2, sameFakes(envtest.FakeConfig{}), Config{})
+	_, err := a.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	b, err := a.ResetMask(t.Context(), []bool{false, true}, env.ResetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, []bool{true, false}, b.Idle)
+	require.NoError(t, a.Send(t.Context(), nil, repeat(arc.Click(1, 1), 2)))
+	b, err = a.Recv(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []bool{false, false}, b.Idle)
+}

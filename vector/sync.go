@@ -67,9 +67,9 @@ func (v *Sync) ResetMask(ctx context.Context, mask []bool, opts env.ResetOptions
 	if err := v.c.checkMask(mask); err != nil {
 		return nil, err
 	}
+	v.c.setIdle(mask)
 	for i, m := range mask {
 		if !m {
-			v.c.clearRow(i)
 			continue
 		}
 		v.c.prepReset(ctx, i, opts)
@@ -96,8 +96,9 @@ func (v *Sync) Step(ctx context.Context, actions []arc.Action) (*Batch, error) {
 	return v.c.publish(), ctx.Err()
 }
 
-// Replace installs e as sub-environment i and closes the old one. In
-// NextStep mode the next Step resets it; otherwise reset it with ResetMask.
+// Replace installs e as sub-environment i and closes the old one. In the
+// autoreset modes the next Step resets it; in Disabled mode reset it with
+// ResetMask.
 func (v *Sync) Replace(i int, e env.Env) error {
 	if v.closed {
 		return env.ErrClosed

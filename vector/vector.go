@@ -29,6 +29,11 @@ type Env interface {
 	Step(ctx context.Context, actions []arc.Action) (*Batch, error)
 	// Metadata describes the vector env.
 	Metadata() Metadata
+	// SingleObservationSpace is the observation space of one
+	// sub-environment: a Batch row of Obs.
+	SingleObservationSpace() spaces.Space
+	// SingleActionSpace is the action space of sub-environment 0.
+	SingleActionSpace() spaces.Space
 	// Close closes every sub-environment and stops any worker.
 	Close() error
 }
@@ -91,11 +96,14 @@ type Metadata struct {
 type Config struct {
 	// Autoreset selects the autoreset mode.
 	Autoreset AutoresetMode
-	// Workers is the number of worker goroutines of an Async env; 0 means
-	// one per sub-environment, the right choice for remote games whose
-	// steps wait on the network. For local games, whose steps take well
-	// under a microsecond, runtime.GOMAXPROCS(0) workers avoid hand-offs
-	// that cost more than the steps. Sync ignores it.
+	// Workers is the number of goroutines of an Async env that run
+	// commands at once: the caller of Step and Workers-1 workers, or, for
+	// Send, Workers workers. 0 means one per sub-environment, the right
+	// choice for remote games whose steps wait on the network. For local
+	// games, whose steps take well under a microsecond, use
+	// runtime.GOMAXPROCS(0) workers: then idle workers spin briefly for the
+	// next Step instead of being woken, which would cost more than the
+	// steps. Sync ignores it.
 	Workers int
 	// BatchSize is the number of sub-environments Async.Recv returns; 0
 	// means all of them.

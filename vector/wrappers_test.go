@@ -31,57 +31,76 @@ func TestWrappedSubEnvs(t *testing.T) {
 		}
 		return wrappers.NewFrameStack(m, k, wrappers.FrameStackConfig{})
 	}
-	for _, kd := range kinds[:2] {
-		t.Run(kd.name, func(t *testing.T) {
-			wv := newVec(t, kd, n, wrapped, Config{})
-			pv := newVec(t, kd, n, sameFakes(cfg), Config{})
-			assert.Equal(t, []int{k, 64, 64}, wv.Metadata().ObsShape)
-			fs, err := NewFrameStack(n, k, pv.Metadata().ObsShape)
-			require.NoError(t, err)
-			var masks []bool
-			compare := func(wb, pb *Batch) {
-				t.Helper()
-				require.NoError(t, wb.Err())
-				require.NoError(t, pb.Err())
-				stacked, _, err := fs.Update(pb)
-				require.NoError(t, err)
-				require.Equal(t, []int{n, k, 64, 64}, wb.Obs.Shape)
-				require.Equal(t, stacked.Data, wb.Obs.Data)
-				masks = wb.Masks(masks)
-				for r := range n {
-					require.Len(t, wb.Infos[r].Mask, spaces.FlatSize)
-					require.Equal(t, wb.Infos[r].Mask, masks[r*spaces.FlatSize:(r+1)*spaces.FlatSize])
+	for _, mode := range []AutoresetMode{NextStep, SameStep} {
+		for _, kd := range kinds[:2] {
+			t.Run(mode.String()+"/"+kd.name, func(t *testing.T) {
+				testWrappedSubEnvs(t, kd, mode, n, k, cfg, wrapped)
+			})
+		}
+	}
+}
+
+func testWrappedSubEnvs(t *testing.T, kd kind, mode AutoresetMode, n, k int, cfg envtest.FakeConfig, wrapped Factory) {
+	wv := newVec(t, kd, n, wrapped, Config{Autoreset: mode})
+	pv := newVec(t, kd, n, sameFakes(cfg), Config{Autoreset: mode})
+	assert.Equal(t, []int{k, 64, 64}, wv.Metadata().ObsShape)
+	fs, err := NewFrameStack(n, k, pv.Metadata().ObsShape)
+	require.NoError(t, err)
+	var masks []bool
+	ends := 0
+	compare := func(wb, pb *Batch) {
+		t.Helper()
+		require.NoError(t, wb.Err())
+		require.NoError(t, pb.Err())
+		stacked, final, err := fs.Update(pb)
+		require.NoError(t, err)
+		require.Equal(t, []int{n, k, 64, 64}, wb.Obs.Shape)
+		require.Equal(t, stacked.Data, wb.Obs.Data)
+		require.Equal(t, pb.First, wb.First)
+		require.Equal(t, pb.HasFinal, wb.HasFinal)
+		for r := range n {
+			if wb.HasFinal != nil && wb.HasFinal[r] {
+				ends++
+				require.Equal(t, final.Index(r).Data, wb.FinalObs.Index(r).Data, "final stack of row %d", r)
+				require.Len(t, wb.FinalInfos[r].Mask, spaces.FlatSize)
+			}
+		}
+		masks = wb.Masks(masks)
+		for r := range n {
+			require.Len(t, wb.Infos[r].Mask, spaces.FlatSize)
+			require.Equal(t, wb.Infos[r].Mask, masks[r*spaces.FlatSize:(r+1)*spaces.FlatSize])
+		}
+	}
+	wb, err := wv.Reset(t.Context(), env.WithSeed(4))
+	require.NoError(t, err)
+	pb, err := pv.Reset(t.Context(), env.WithSeed(4))
+	require.NoError(t, err)
+	compare(wb, pb)
+	acts := make([]arc.Action, n)
+	for s := range 15 {
+		// Click an allowed cell, picked from the batched masks.
+		for i := range acts {
+			var allowed []int
+			for f, ok := range masks[i*spaces.FlatSize+spaces.FlatAction6 : (i+1)*spaces.FlatSize] {
+				if ok {
+					allowed = append(allowed, spaces.FlatAction6+f)
 				}
 			}
-			wb, err := wv.Reset(t.Context(), env.WithSeed(4))
-			require.NoError(t, err)
-			pb, err := pv.Reset(t.Context(), env.WithSeed(4))
-			require.NoError(t, err)
-			compare(wb, pb)
-			acts := make([]arc.Action, n)
-			for s := range 15 {
-				// Click an allowed cell, picked from the batched masks.
-				for i := range acts {
-					var allowed []int
-					for f, ok := range masks[i*spaces.FlatSize+spaces.FlatAction6 : (i+1)*spaces.FlatSize] {
-						if ok {
-							allowed = append(allowed, spaces.FlatAction6+f)
-						}
-					}
-					acts[i] = arc.Simple(arc.Action3)
-					if len(allowed) > 0 {
-						acts[i], _ = spaces.Unflatten(allowed[(s*37+i)%len(allowed)])
-					}
-					if (s+i)%7 == 6 {
-						acts[i] = arc.Simple(arc.Action1)
-					}
-				}
-				wb, err := wv.Step(t.Context(), acts)
-				require.NoError(t, err)
-				pb, err := pv.Step(t.Context(), acts)
-				require.NoError(t, err)
-				compare(wb, pb)
+			acts[i] = arc.Simple(arc.Action3)
+			if len(allowed) > 0 {
+				acts[i], _ = spaces.Unflatten(allowed[(s*37+i)%len(allowed)])
 			}
-		})
+			if (s+i)%7 == 6 {
+				acts[i] = arc.Simple(arc.Action1)
+			}
+		}
+		wb, err := wv.Step(t.Context(), acts)
+		require.NoError(t, err)
+		pb, err := pv.Step(t.Context(), acts)
+		require.NoError(t, err)
+		compare(wb, pb)
+	}
+	if mode == SameStep {
+		assert.Positive(t, ends, "episodes ended along the way")
 	}
 }

@@ -16,6 +16,9 @@
 //     efficiency score next to the return, and running means.
 //   - Encode: Obs.Float from any Encoder (package encoding has them).
 //   - TransformReward (NewClipReward, NewScaleReward), StickyActions.
+//   - Reseed: a seed of its own for every episode, from a sequence that a
+//     seeded reset restarts, so procedural games play new levels under
+//     autoreset.
 //   - Recorder: the official JSONL recording format; Replay checks a
 //     recording against an Env.
 //   - Render (ANSI terminal) and Video (animated GIF per episode).

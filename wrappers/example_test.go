@@ -1,6 +1,7 @@
 package wrappers_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -57,4 +58,51 @@ func ExampleReplay() {
 	res, err := wrappers.Replay(ctx, fresh, f)
 	fmt.Println(res.Resets, res.Steps, err)
 	// Output: 1 2 <nil>
+}
+
+// The action mask in both forms: flat, for a policy over spaces.FlatSize
+// logits, and structured; clicks on the background are remapped to the
+// nearest object.
+func ExampleNewActionMask() {
+	ctx := context.Background()
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{Available: arc.ActionSetOf(arc.Action1, arc.Action6)}))
+	m, _ := wrappers.NewActionMask(g, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap})
+	defer m.Close()
+
+	_, info, _ := m.Reset(ctx, env.ResetOptions{})
+	allowed := 0
+	for _, ok := range info.Mask {
+		if ok {
+			allowed++
+		}
+	}
+	// The fake's level 1 shows one marked cell, at (0,0).
+	fmt.Println("allowed", allowed, "of", len(info.Mask), "ids", m.Mask().IDs)
+	st, _ := m.Step(ctx, arc.Click(30, 40))
+	fmt.Println("applied", st.Info.Action)
+	// Output:
+	// allowed 2 of 4102 ids [1 6]
+	// applied ACTION6(0,0)
+}
+
+// Four stacked frames, the oldest first; after Reset the stack repeats the
+// first frame.
+func ExampleNewFrameStack() {
+	ctx := context.Background()
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	fs, _ := wrappers.NewFrameStack(g, 4, wrappers.FrameStackConfig{})
+	defer fs.Close()
+
+	obs, _, _ := fs.Reset(ctx, env.ResetOptions{})
+	fmt.Println(fs.ObservationSpace().Shape(), "padded", bytes.Equal(obs.Grid.Index(0).Data, obs.Grid.Index(3).Data))
+	// The observation is a view that the next call overwrites: keep a copy
+	// of what is needed.
+	first := bytes.Clone(obs.Grid.Index(3).Data)
+	st, _ := fs.Step(ctx, arc.Click(9, 9))
+	frames := st.Info.Frames
+	last := frames.Index(frames.Shape[0] - 1).Data
+	fmt.Println("newest", bytes.Equal(st.Obs.Grid.Index(3).Data, last), "then", bytes.Equal(st.Obs.Grid.Index(2).Data, first))
+	// Output:
+	// [4 64 64] padded true
+	// newest true then true
 }

@@ -33,7 +33,8 @@ type RecorderConfig struct {
 // JSONL format: one line per Reset and per Step with the result as the
 // wrapped Env reports it. A Reset that the Game carries out with two RESETs,
 // or a Step followed by an automatic level reset after GAME_OVER, is one
-// line. Lines are buffered and flushed at the end of every episode and on
+// line; a Reset that sends nothing (env.ResetLevel on a pristine level) is
+// none. Lines are buffered and flushed at the end of every episode and on
 // Close; a new session (guid) starts a new file, an existing file is
 // appended to.
 type Recorder struct {
@@ -71,6 +72,12 @@ func (r *Recorder) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, e
 	obs, info, err := r.inner.Reset(ctx, opts)
 	if err != nil {
 		return obs, info, err
+	}
+	if info.Action.ID != arc.Reset {
+		// No RESET went out (a level reset of a level still pristine): the
+		// game did nothing, and a line would replay as a repeat of the
+		// last action.
+		return obs, info, nil
 	}
 	return obs, info, r.write(&info, true)
 }

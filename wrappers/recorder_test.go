@@ -98,6 +98,31 @@ func TestRecorderReplay(t *testing.T) {
 	assert.ErrorContains(t, err, "win levels 2, recorded 4")
 }
 
+// A level reset of a level still pristine sends nothing, so it leaves no
+// line; one would replay as a repeat of the step before it.
+func TestRecorderSkipsResetThatSendsNothing(t *testing.T) {
+	dir := t.TempDir()
+	cfg := envtest.FakeConfig{FramesPerAction: 2}
+	rec := must(wrappers.NewRecorder(newGame(t, cfg), wrappers.RecorderConfig{Dir: dir, Frames: true}))
+	ctx := t.Context()
+	_, _, err := rec.Reset(ctx, env.ResetOptions{})
+	require.NoError(t, err)
+	_, err = rec.Step(ctx, arc.Simple(arc.Action1)) // into level 2, which is pristine
+	require.NoError(t, err)
+	_, _, err = rec.Reset(ctx, env.ResetOptions{Mode: env.ResetLevel})
+	require.NoError(t, err)
+	_, err = rec.Step(ctx, arc.Simple(arc.Action3))
+	require.NoError(t, err)
+	require.NoError(t, rec.Close())
+
+	b, err := os.ReadFile(rec.Path())
+	require.NoError(t, err)
+	assert.Equal(t, 3, strings.Count(string(b), "\n"), "reset, two steps")
+	res, err := wrappers.Replay(ctx, newGame(t, cfg), bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, wrappers.ReplayResult{Resets: 1, Steps: 2, FramesChecked: 1 + 3 + 2}, res)
+}
+
 func TestReplayWithoutFramesAndBadInput(t *testing.T) {
 	dir := t.TempDir()
 	rec := must(wrappers.NewRecorder(newGame(t, envtest.FakeConfig{}), wrappers.RecorderConfig{Dir: dir}))

@@ -417,6 +417,26 @@ func TestStickyActions(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// Over a wrapper that remaps actions, the sticky action is the one applied,
+// not the one asked for (which the wrapper could remap differently).
+func TestStickyActionsRepeatApplied(t *testing.T) {
+	avail := arc.ActionSetOf(arc.Action3, arc.Action4, arc.Action5)
+	m := must(wrappers.NewActionMask(newGame(t, envtest.FakeConfig{Available: avail}),
+		wrappers.ActionMaskConfig{Policy: wrappers.MaskRemap, Seed: 3}))
+	s := must(wrappers.NewStickyActions(m, 1, 1))
+	_, _, err := s.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	st, err := s.Step(t.Context(), arc.Simple(arc.Action1))
+	require.NoError(t, err)
+	first := st.Info.Action
+	require.True(t, avail.Has(first.ID), "ACTION1 is remapped to an offered action")
+	for i := range 20 {
+		st, err := s.Step(t.Context(), arc.Simple(arc.ActionID(1+i%7)))
+		require.NoError(t, err)
+		require.Equal(t, first, st.Info.Action, "step %d repeats the applied action", i)
+	}
+}
+
 func TestEncode(t *testing.T) {
 	g := newGame(t, envtest.FakeConfig{})
 	fs := must(wrappers.NewFrameStack(g, 2, wrappers.FrameStackConfig{}))

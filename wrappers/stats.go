@@ -150,7 +150,7 @@ func (w *EpisodeStats) finish(info *env.Info) {
 			w.levelActs = append(w.levelActs, m-prev)
 			prev = m
 		}
-		w.stats.Score, _ = scorecard.RunScore(w.baselines, w.levelActs, min(info.LevelsCompleted, len(w.levelActs)))
+		w.stats.Score = scorecard.Score(w.baselines, w.levelActs, min(info.LevelsCompleted, len(w.levelActs)))
 	}
 	if len(w.window) < w.cfg.Window {
 		w.window = append(w.window, w.stats)

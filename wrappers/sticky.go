@@ -11,11 +11,13 @@ import (
 
 // StickyActions is a wrapper that, with probability p, applies the previous
 // action again instead of the one asked for, as in the sticky-action
-// protocol of the Arcade Learning Environment. The first step of an episode
-// always applies the action asked for, and so does a step whose previous
-// action is no longer available. Info.Action reports what was applied. The
-// draws are seeded: by the constructor's seed, and again by every Reset
-// that carries a seed.
+// protocol of the Arcade Learning Environment. The previous action is the
+// one the last step applied (its Info.Action, which differs from the one
+// asked for when a wrapper inside remaps actions). The first step of an
+// episode always applies the action asked for, and so does a step whose
+// previous action is no longer available. Info.Action reports what was
+// applied. The draws are seeded: by the constructor's seed, and again by
+// every Reset that carries a seed.
 type StickyActions struct {
 	inner
 	p       float64
@@ -77,7 +79,12 @@ func (w *StickyActions) Step(ctx context.Context, a arc.Action) (env.Step, error
 		return st, err
 	}
 	w.life.step(&st)
+	// Repeat what was applied: a wrapper inside may have remapped a, and
+	// asking for a again could be remapped to something else.
 	w.prev, w.hasPrev = a, true
+	if st.Info.Action.ID != arc.Reset {
+		w.prev = st.Info.Action
+	}
 	w.avail = st.Info.Available
 	return st, nil
 }

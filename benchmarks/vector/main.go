@@ -11,10 +11,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,22 +86,15 @@ func run(game string, n int, dur, latency time.Duration, remote int) error {
 	fmt.Printf("  raw loop            %10.0f steps/s  %6.0f ns/step\n", raw, 1e9/raw)
 	fmt.Printf("  Sync                %10.0f steps/s  %6.0f ns/step  (+%.0f ns/step overhead)\n", sync, 1e9/sync, 1e9/sync-1e9/raw)
 
-	fmt.Printf("  plain goroutines    x%.2f on 2 over 1 (what the machine gives now)\n", machineScaling(dur/2))
-	var w1 float64
-	for _, w := range []int{1, 2} {
-		r, err := vecRate(ctx, func() (vector.Env, error) {
-			return vector.NewAsync(n, vector.Make(game), vector.Config{Workers: w})
-		}, n, dur, script)
-		if err != nil {
-			return err
-		}
-		if w == 1 {
-			w1 = r
-			fmt.Printf("  Async 1 worker      %10.0f steps/s\n", r)
-		} else {
-			fmt.Printf("  Async 2 workers     %10.0f steps/s  (x%.2f over 1 worker)\n", r, r/w1)
-		}
+	sc, err := measureScaling(ctx, game, n, dur, script)
+	if err != nil {
+		return err
 	}
+	fmt.Printf("  (medians of %d interleaved rounds, so that a passing load hits all alike)\n", scalingRounds)
+	fmt.Printf("  plain goroutines    x%.2f on 2 over 1 (what the machine gives now)\n", sc.machine)
+	fmt.Printf("  plain game loops    x%.2f on 2 over 1 (each goroutine steps half the games by hand)\n", sc.games)
+	fmt.Printf("  Async 1 worker      %10.0f steps/s\n", sc.async1)
+	fmt.Printf("  Async 2 workers     %10.0f steps/s  (x%.2f over 1 worker)\n", sc.async2, sc.ratio)
 
 	lat := func(int) (env.Env, error) { return env.New(envtest.NewFake(envtest.FakeConfig{Latency: latency})) }
 	ideal := float64(remote) / latency.Seconds()
@@ -214,6 +209,131 @@ func loadAvg() string {
 		return "unknown"
 	}
 	return f[0]
+}
+
+// scalingRounds is the number of rounds measureScaling interleaves.
+const scalingRounds = 10
+
+// scaling holds the medians measureScaling found.
+type scaling struct {
+	machine, games float64 // speed-ups of plain goroutines, 2 over 1
+	async1, async2 float64 // steps/s of Async on 1 and 2 workers
+	ratio          float64 // median of the per-round async2/async1
+}
+
+// measureScaling measures, in interleaved rounds, Async on one and two
+// workers, n games stepped by hand on one goroutine and on two (each its
+// own half, without any synchronisation: what the games themselves allow,
+// caches and memory bandwidth included) and plain CPU-bound goroutines:
+// the bounds for the vector env on the same games.
+func measureScaling(ctx context.Context, game string, n int, dur time.Duration, script [][]arc.Action) (scaling, error) {
+	envs := make([]env.Env, n)
+	for i := range envs {
+		g, err := env.Make(game)
+		if err != nil {
+			return scaling{}, err
+		}
+		defer g.Close()
+		if _, _, err := g.Reset(ctx, env.ResetOptions{}); err != nil {
+			return scaling{}, err
+		}
+		envs[i] = g
+	}
+	var async [2]*vector.Async
+	for w := range async {
+		a, err := vector.NewAsync(n, vector.Make(game), vector.Config{Workers: w + 1})
+		if err != nil {
+			return scaling{}, err
+		}
+		defer a.Close()
+		if _, err := a.Reset(ctx, env.ResetOptions{}); err != nil {
+			return scaling{}, err
+		}
+		async[w] = a
+	}
+	round := dur / scalingRounds
+	var machine, games, a1, a2, ratio []float64
+	for range scalingRounds {
+		r1, err := stepFor(ctx, async[0], n, round, script)
+		if err != nil {
+			return scaling{}, err
+		}
+		r2, err := stepFor(ctx, async[1], n, round, script)
+		if err != nil {
+			return scaling{}, err
+		}
+		g1, err := handRate(ctx, envs, 1, round, script)
+		if err != nil {
+			return scaling{}, err
+		}
+		g2, err := handRate(ctx, envs, 2, round, script)
+		if err != nil {
+			return scaling{}, err
+		}
+		a1, a2, ratio = append(a1, r1), append(a2, r2), append(ratio, r2/r1)
+		games = append(games, g2/g1)
+		machine = append(machine, machineScaling(round/2))
+	}
+	return scaling{
+		machine: median(machine), games: median(games),
+		async1: median(a1), async2: median(a2), ratio: median(ratio),
+	}, nil
+}
+
+// stepFor steps v for dur and returns its steps per second.
+func stepFor(ctx context.Context, v vector.Env, n int, dur time.Duration, script [][]arc.Action) (float64, error) {
+	steps := 0
+	start := time.Now()
+	for s := 0; time.Since(start) < dur; s++ {
+		b, err := v.Step(ctx, script[s%len(script)][:n])
+		if err != nil {
+			return 0, err
+		}
+		if err := b.Err(); err != nil {
+			return 0, err
+		}
+		steps += n
+	}
+	return float64(steps) / time.Since(start).Seconds(), nil
+}
+
+// handRate steps envs by hand on parts goroutines, each its own share, for
+// dur and returns the steps per second.
+func handRate(ctx context.Context, envs []env.Env, parts int, dur time.Duration, script [][]arc.Action) (float64, error) {
+	n := len(envs)
+	var total atomic.Int64
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for p := range parts {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		wg.Go(func() {
+			steps := int64(0)
+			for s := 0; time.Since(start) < dur; s++ {
+				acts := script[s%len(script)]
+				for i := lo; i < hi; i++ {
+					st, err := envs[i].Step(ctx, acts[i])
+					if err == nil && st.Done() {
+						_, _, err = envs[i].Reset(ctx, env.ResetOptions{})
+					}
+					if err != nil {
+						errs[p] = err
+						return
+					}
+				}
+				steps += int64(hi - lo)
+			}
+			total.Add(steps)
+		})
+	}
+	wg.Wait()
+	return float64(total.Load()) / time.Since(start).Seconds(), errors.Join(errs...)
+}
+
+// median returns the median of xs, which it sorts.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
 
 // machineScaling measures how much faster two goroutines burning CPU get
