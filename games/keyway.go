@@ -198,20 +198,13 @@ func keywaySolve(lv *engine.Level) []arc.Action {
 
 // Levels implements engine.Game.
 func (g *keyway) Levels(seed int64) []engine.Level {
-	if seed == 0 {
-		return keywayHand()
-	}
-	out := make([]engine.Level, 5)
-	for i := range out {
-		out[i] = keywayGenerate(levelRand(seed, 0x6b77, i), i)
-	}
-	return out
+	return levelSet(seed, 0x6b77, keywayHand, keywayGenerate)
 }
 
 // keywayGenerate carves a perfect maze, puts the exit at the cell farthest
 // from the start and locks doors along the way, each key reachable before
 // its door; the solver then checks it and sets budget and baseline.
-func keywayGenerate(r interface{ IntN(int) int }, level int) engine.Level {
+func keywayGenerate(r intner, level int) engine.Level {
 	k := 3 + level + r.IntN(2) // maze of (2k+1) cells a side: 7..17
 	size := 2*k + 1
 	m := make([]byte, size*size)

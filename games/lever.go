@@ -391,14 +391,7 @@ func leverSolveClicks(lv *engine.Level) []arc.Action {
 
 // Levels implements engine.Game.
 func (g *lever) Levels(seed int64) []engine.Level {
-	if seed == 0 {
-		return leverHand()
-	}
-	out := make([]engine.Level, 5)
-	for i := range out {
-		out[i] = leverGenerate(levelRand(seed, 0x6c76, i), i)
-	}
-	return out
+	return levelSet(seed, 0x6c76, leverHand, leverGenerate)
 }
 
 // leverFinish fills in the solution, baseline and budget of a level.
@@ -425,7 +418,7 @@ func leverFinish(lv *engine.Level) bool {
 // reaching a lever or the exit takes at least one action), and the
 // keyboard walk along the tree's unique paths is a shortest keyboard
 // solution, which sets the budget.
-func leverGenerate(r interface{ IntN(int) int }, level int) engine.Level {
+func leverGenerate(r intner, level int) engine.Level {
 	for {
 		k := 6 + 2*level + r.IntN(3) // 13..29 cells a side
 		size := 2*k + 1
