@@ -32,6 +32,7 @@ func init() {
 		{"list", "list the built-in games", runList},
 		{"play", "play a game in the terminal", runPlay},
 		{"run", "run a baseline agent over many episodes and print a summary", runRun},
+		{"render", "draw the games as a PNG contact sheet or an episode as a GIF", runRender},
 		{"serve", "serve the built-in games over the ARC-AGI-3 REST API", runServe},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},

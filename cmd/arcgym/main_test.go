@@ -32,6 +32,7 @@ func TestMainDispatch(t *testing.T) {
 		{"-h", []string{"-h"}, exitOK, "Commands:", ""},
 		{"help run", []string{"help", "run"}, exitOK, "-max-steps", ""},
 		{"help play", []string{"help", "play"}, exitOK, "mouse click", ""},
+		{"help render", []string{"help", "render"}, exitOK, "contact sheet", ""},
 		{"help serve", []string{"help", "serve"}, exitOK, "-idle-timeout", ""},
 		{"help unknown", []string{"help", "fly"}, exitUsage, "", "unknown command"},
 		{"run -h", []string{"run", "-h"}, exitOK, "", "-episodes"},
