@@ -32,6 +32,10 @@ func step(id arc.ActionID) (dx, dy int, ok bool) {
 	return 0, 0, false
 }
 
+// plus is a cell and its four neighbours, the neighbours in ACTION1..ACTION4
+// order: plus[1:] are the unit moves of dirs.
+var plus = [5][2]int{{0, 0}, {0, -1}, {0, 1}, {-1, 0}, {1, 0}}
+
 // dirs are the four direction actions in ACTION1..ACTION4 order.
 var dirs = [4]arc.ActionID{arc.Action1, arc.Action2, arc.Action3, arc.Action4}
 
@@ -58,6 +62,54 @@ func levelSet(seed int64, salt uint64, hand func() []engine.Level, gen func(r in
 		levels[i] = gen(levelRand(seed, salt, i), i)
 	}
 	return levels
+}
+
+// carve digs a perfect maze into m (size x size, all walls) over the odd
+// cells, depth first from (1, 1).
+func carve(m []byte, size int, r intner) {
+	stack := [][2]int{{1, 1}}
+	m[size+1] = '.'
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		var opts [4][2]int
+		n := 0
+		for _, d := range [4][2]int{{0, -2}, {0, 2}, {-2, 0}, {2, 0}} {
+			x, y := c[0]+d[0], c[1]+d[1]
+			if x > 0 && y > 0 && x < size-1 && y < size-1 && m[y*size+x] == '#' {
+				opts[n] = [2]int{x, y}
+				n++
+			}
+		}
+		if n == 0 {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		o := opts[r.IntN(n)]
+		m[(c[1]+o[1])/2*size+(c[0]+o[0])/2] = '.'
+		m[o[1]*size+o[0]] = '.'
+		stack = append(stack, o)
+	}
+}
+
+// mazePath walks back from cell far along decreasing distances and returns
+// the cells from far to the start.
+func mazePath(dist []int32, size, far int) []int {
+	path := []int{far}
+	for c := far; dist[c] > 0; {
+		x, y := c%size, c/size
+		for _, d := range [4][2]int{{0, -1}, {0, 1}, {-1, 0}, {1, 0}} {
+			nx, ny := x+d[0], y+d[1]
+			if nx < 0 || ny < 0 || nx >= size || ny >= size {
+				continue
+			}
+			if nb := ny*size + nx; dist[nb] == dist[c]-1 {
+				c = nb
+				break
+			}
+		}
+		path = append(path, c)
+	}
+	return path
 }
 
 // standardHUD is the HUD of the built-in games: level pips on the top row
@@ -113,9 +165,8 @@ func gridBFS(cols, rows, sx, sy int, pass func(x, y int) bool, dist []int32, que
 	for h := 0; h < len(queue); h++ {
 		c := queue[h]
 		x, y := int(c)%cols, int(c)/cols
-		for _, id := range dirs {
-			dx, dy, _ := step(id)
-			nx, ny := x+dx, y+dy
+		for _, d := range plus[1:] {
+			nx, ny := x+d[0], y+d[1]
 			if nx < 0 || ny < 0 || nx >= cols || ny >= rows {
 				continue
 			}

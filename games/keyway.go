@@ -85,11 +85,9 @@ func (g *keyway) Load(w *engine.World) {
 }
 
 func (g *keyway) redraw() {
-	px := g.tiles.Pixels()
 	for i := range g.cols * g.rows {
-		px[i] = keywayTile(g.cells[i])
+		g.tiles.Set(i%g.cols, i/g.cols, keywayTile(g.cells[i]))
 	}
-	g.tiles.CopyPixels(px)
 }
 
 // Step implements engine.Game.
@@ -212,29 +210,7 @@ func keywayGenerate(r intner, level int) engine.Level {
 		m[i] = '#'
 	}
 	at := func(x, y int) *byte { return &m[y*size+x] }
-	// Iterative depth-first carving over the odd cells.
-	stack := [][2]int{{1, 1}}
-	*at(1, 1) = '.'
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		var opts [4][2]int
-		n := 0
-		for _, d := range [4][2]int{{0, -2}, {0, 2}, {-2, 0}, {2, 0}} {
-			x, y := c[0]+d[0], c[1]+d[1]
-			if x > 0 && y > 0 && x < size-1 && y < size-1 && *at(x, y) == '#' {
-				opts[n] = [2]int{x, y}
-				n++
-			}
-		}
-		if n == 0 {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		o := opts[r.IntN(n)]
-		*at((c[0]+o[0])/2, (c[1]+o[1])/2) = '.'
-		*at(o[0], o[1]) = '.'
-		stack = append(stack, o)
-	}
+	carve(m, size, r)
 	// A few extra openings make loops, so there is more than one way round.
 	for range level {
 		x, y := 1+r.IntN(size-2), 1+r.IntN(size-2)
@@ -254,19 +230,7 @@ func keywayGenerate(r intner, level int) engine.Level {
 	}
 	*at(1, 1) = 'P'
 	m[far] = 'X'
-	// Walk back from the exit along decreasing distance to get the path.
-	path := []int{far}
-	for c := far; dist[c] > 0; {
-		x, y := c%size, c/size
-		for _, d := range [4][2]int{{0, -1}, {0, 1}, {-1, 0}, {1, 0}} {
-			nb := (y+d[1])*size + x + d[0]
-			if dist[nb] == dist[c]-1 {
-				c = nb
-				break
-			}
-		}
-		path = append(path, c)
-	}
+	path := mazePath(dist, size, far)
 	doors := min(level, 3)
 	for d := range doors {
 		// Door d sits on the path, nearer the exit for later doors.

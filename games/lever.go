@@ -540,54 +540,6 @@ func treeDist(dist []int32, size, a, b int) int {
 	return n
 }
 
-// carve digs a perfect maze into m (size x size, all walls) over the odd
-// cells, depth first from (1, 1).
-func carve(m []byte, size int, r interface{ IntN(int) int }) {
-	stack := [][2]int{{1, 1}}
-	m[size+1] = '.'
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		var opts [4][2]int
-		n := 0
-		for _, d := range [4][2]int{{0, -2}, {0, 2}, {-2, 0}, {2, 0}} {
-			x, y := c[0]+d[0], c[1]+d[1]
-			if x > 0 && y > 0 && x < size-1 && y < size-1 && m[y*size+x] == '#' {
-				opts[n] = [2]int{x, y}
-				n++
-			}
-		}
-		if n == 0 {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		o := opts[r.IntN(n)]
-		m[(c[1]+o[1])/2*size+(c[0]+o[0])/2] = '.'
-		m[o[1]*size+o[0]] = '.'
-		stack = append(stack, o)
-	}
-}
-
-// mazePath walks back from cell far along decreasing distances and returns
-// the cells from far to the start.
-func mazePath(dist []int32, size, far int) []int {
-	path := []int{far}
-	for c := far; dist[c] > 0; {
-		x, y := c%size, c/size
-		for _, d := range [4][2]int{{0, -1}, {0, 1}, {-1, 0}, {1, 0}} {
-			nx, ny := x+d[0], y+d[1]
-			if nx < 0 || ny < 0 || nx >= size || ny >= size {
-				continue
-			}
-			if nb := ny*size + nx; dist[nb] == dist[c]-1 {
-				c = nb
-				break
-			}
-		}
-		path = append(path, c)
-	}
-	return path
-}
-
 func leverLevel(name string, rows ...string) engine.Level {
 	lv := engine.Level{Name: name}
 	lv.SetMap(rows...)

@@ -92,8 +92,6 @@ func lampAt(lv *engine.Level, gx, gy int) (cx, cy int, ok bool) {
 	return cx, cy, true
 }
 
-var plus = [5][2]int{{0, 0}, {0, -1}, {0, 1}, {-1, 0}, {1, 0}}
-
 // press advances the lamps around (cx, cy) in cells (cols x rows).
 func press(cells []byte, cols, rows, cx, cy int) {
 	for _, d := range plus {
