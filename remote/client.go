@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -442,23 +443,13 @@ func appendCommand(dst []byte, gameID, cardID, guid string, a arc.Action) []byte
 	}
 	if a.ID == arc.Action6 {
 		dst = append(dst, `,"x":`...)
-		dst = appendSmall(dst, a.X)
+		dst = strconv.AppendUint(dst, uint64(a.X), 10)
 		dst = append(dst, `,"y":`...)
-		dst = appendSmall(dst, a.Y)
+		dst = strconv.AppendUint(dst, uint64(a.Y), 10)
 	}
 	if len(a.Reasoning) > 0 {
 		dst = append(dst, `,"reasoning":`...)
 		dst = append(dst, a.Reasoning...)
 	}
 	return append(dst, '}')
-}
-
-func appendSmall(dst []byte, v uint8) []byte {
-	if v >= 100 {
-		dst = append(dst, '0'+v/100)
-	}
-	if v >= 10 {
-		dst = append(dst, '0'+v/10%10)
-	}
-	return append(dst, '0'+v%10)
 }

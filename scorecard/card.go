@@ -95,15 +95,14 @@ func (c *Card) Competition() bool { return c.meta.Competition }
 func (c *Card) Record(info *arc.GameInfo, guid string, res *arc.FrameData) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	g := c.game(info)
-	r := g.run(guid, res.Action.ID == arc.Reset && res.FullReset)
-	switch {
-	case res.Action.ID == arc.Reset && res.FullReset:
-	case res.Action.ID == arc.Reset:
+	reset := res.Action.ID == arc.Reset
+	fresh := reset && res.FullReset
+	r := c.game(info).run(guid, fresh)
+	if !fresh {
 		r.actions++
-		r.resets++
-	default:
-		r.actions++
+		if reset {
+			r.resets++
+		}
 	}
 	r.state = res.State
 	if res.LevelsCompleted != r.levels {

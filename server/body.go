@@ -79,6 +79,18 @@ func isJSON(ct string) bool {
 	return strings.EqualFold(strings.TrimSpace(mt), "application/json")
 }
 
+// readObject reads the request body (see readBody) and decodes it into v
+// (see decodeObject), with a pooled buffer.
+func (s *Server) readObject(r *http.Request, v any) *apiError {
+	buf := getBuf()
+	defer putBuf(buf)
+	body, aerr := s.readBody(r, buf)
+	if aerr != nil {
+		return aerr
+	}
+	return decodeObject(body, v)
+}
+
 // decodeObject decodes a JSON object body into v; an empty body is read as
 // {}. Errors name the offending field and value.
 func decodeObject(body []byte, v any) *apiError {

@@ -65,14 +65,8 @@ func (s *Server) findCard(id, key string) *card {
 }
 
 func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *apiError {
-	buf := getBuf()
-	defer putBuf(buf)
-	body, aerr := s.readBody(r, buf)
-	if aerr != nil {
-		return aerr
-	}
 	var req wire.OpenScorecardRequest
-	if aerr := decodeObject(body, &req); aerr != nil {
+	if aerr := s.readObject(r, &req); aerr != nil {
 		return aerr
 	}
 	var opaque []byte
@@ -126,24 +120,21 @@ func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *a
 var errShuttingDown = errorf(http.StatusServiceUnavailable, wire.CodeServer, "server is shutting down")
 
 func (s *Server) closeCardRoute(w http.ResponseWriter, r *http.Request, key string) *apiError {
-	buf := getBuf()
-	defer putBuf(buf)
-	body, aerr := s.readBody(r, buf)
-	if aerr != nil {
-		return aerr
-	}
 	var req wire.CloseScorecardRequest
-	if aerr := decodeObject(body, &req); aerr != nil {
+	if aerr := s.readObject(r, &req); aerr != nil {
 		return aerr
 	}
 	if req.CardID == "" {
 		return validationf("missing `card_id` in action data")
 	}
+	// A card closed by another request in the meantime is as unknown as
+	// one that never existed.
 	c := s.findCard(req.CardID, key)
-	if c == nil {
-		return errorf(http.StatusNotFound, wire.CodeValidation, "scorecard %s not found", req.CardID)
+	var sum wire.Scorecard
+	ok := c != nil
+	if ok {
+		sum, ok = s.closeCard(c)
 	}
-	sum, ok := s.closeCard(c)
 	if !ok {
 		return errorf(http.StatusNotFound, wire.CodeValidation, "scorecard %s not found", req.CardID)
 	}

@@ -245,15 +245,15 @@ func (r *rows) view(k int) *Batch {
 func (r *rows) copyRow(k int, src *rows, i int) {
 	d, s := &r.b, &src.b
 	d.EnvIDs[k] = s.EnvIDs[i]
-	copy(r.obsData[k*r.obsSize:(k+1)*r.obsSize], src.obsData[i*src.obsSize:(i+1)*src.obsSize])
+	srcObs := src.obsData[i*src.obsSize : (i+1)*src.obsSize]
+	dstObs := r.obsData[k*r.obsSize : (k+1)*r.obsSize]
+	copy(dstObs, srcObs)
 	if src.floatData != nil {
 		if r.floatData == nil {
 			r.setFloat(src.floatShape[1:])
 		}
 		copy(r.floatData[k*r.floatSize:(k+1)*r.floatSize], src.floatData[i*src.floatSize:(i+1)*src.floatSize])
 	}
-	srcObs := src.obsData[i*src.obsSize : (i+1)*src.obsSize]
-	dstObs := r.obsData[k*r.obsSize : (k+1)*r.obsSize]
 	d.Rewards[k] = s.Rewards[i]
 	d.Terminated[k] = s.Terminated[i]
 	d.Truncated[k] = s.Truncated[i]

@@ -59,7 +59,7 @@ func AppendRecord(dst []byte, t time.Time, fd *arc.FrameData, withFrames bool) [
 	dst = append(dst, `", "data": {"game_id": `...)
 	dst = AppendString(dst, fd.GameID)
 	dst = append(dst, `, "state": "`...)
-	dst = append(dst, recStateName(fd.State)...)
+	dst = append(dst, stateName(fd.State)...)
 	dst = append(dst, `", "levels_completed": `...)
 	dst = strconv.AppendInt(dst, int64(fd.LevelsCompleted), 10)
 	dst = append(dst, `, "win_levels": `...)
@@ -129,13 +129,6 @@ func recAppendGrid(dst []byte, cells []uint8) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, ']')
-}
-
-func recStateName(s arc.GameState) string {
-	if s > arc.GameOver {
-		return arc.NotPlayed.String()
-	}
-	return s.String()
 }
 
 func recActionName(id arc.ActionID) string {
