@@ -90,11 +90,30 @@ func (s *Action) Mask(dst []bool) []bool {
 	if len(dst) != FlatSize {
 		dst = make([]bool, FlatSize)
 	}
-	for i := range FlatSize {
-		a, _ := Unflatten(i)
-		dst[i] = s.Available.Has(a.ID)
-	}
+	AvailableMask(dst, s.Available)
 	return dst
+}
+
+// SimpleMask writes the mask of the payload-free actions in avail into
+// dst[:FlatAction6], leaving the ACTION6 cells alone.
+func SimpleMask(dst []bool, avail arc.ActionSet) {
+	for id := arc.Action1; id <= arc.Action7; id++ {
+		if id != arc.Action6 {
+			dst[Flatten(arc.Action{ID: id})] = avail.Has(id)
+		}
+	}
+}
+
+// AvailableMask writes the flat mask of the actions in avail into dst (len
+// FlatSize): the simple actions at their indices and every ACTION6 cell
+// when ACTION6 is available. RESET is never part of it.
+func AvailableMask(dst []bool, avail arc.ActionSet) {
+	SimpleMask(dst, avail)
+	click := avail.Has(arc.Action6)
+	cells := dst[FlatAction6:FlatSize]
+	for i := range cells {
+		cells[i] = click
+	}
 }
 
 // Sample draws an action: an available id uniformly, then for ACTION6 a cell

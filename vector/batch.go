@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 
-	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/tensor"
@@ -100,24 +99,9 @@ func (b *Batch) Masks(dst []bool) []bool {
 			copy(row, info.Mask)
 			continue
 		}
-		AvailableMask(row, info.Available)
+		spaces.AvailableMask(row, info.Available)
 	}
 	return dst
-}
-
-// AvailableMask writes the flat mask of the actions in avail into dst, which
-// must have length spaces.FlatSize.
-func AvailableMask(dst []bool, avail arc.ActionSet) {
-	for id := arc.Action1; id <= arc.Action7; id++ {
-		if id != arc.Action6 {
-			dst[spaces.Flatten(arc.Action{ID: id})] = avail.Has(id)
-		}
-	}
-	click := avail.Has(arc.Action6)
-	cells := dst[spaces.FlatAction6:spaces.FlatSize]
-	for i := range cells {
-		cells[i] = click
-	}
 }
 
 // infoBuf owns the memory an info copy points into.

@@ -204,10 +204,7 @@ func (w *ActionMask) nearest(x, y int) arc.Action {
 
 func (w *ActionMask) update(info *env.Info) {
 	ids := info.Available &^ arc.ActionSetOf(arc.Reset)
-	for i := range spaces.FlatAction6 {
-		a, _ := spaces.Unflatten(i)
-		w.flat[i] = ids.Has(a.ID)
-	}
+	spaces.SimpleMask(w.flat, ids)
 	cells := w.mask.Cells
 	switch {
 	case !ids.Has(arc.Action6):

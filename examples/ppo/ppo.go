@@ -714,7 +714,7 @@ func (a *Agent) Begin(obs env.Obs, _ *env.Info) {
 func (a *Agent) Act(obs env.Obs, info *env.Info) arc.Action {
 	copy(a.frames, a.frames[frameCells:])
 	copy(a.frames[(a.Stack-1)*frameCells:], obs.Grid.Data)
-	vector.AvailableMask(a.mask, info.Available)
+	spaces.AvailableMask(a.mask, info.Available)
 	act, err := a.choose()
 	if err != nil {
 		// The games always offer an action; fall back to the first.
