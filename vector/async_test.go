@@ -34,7 +34,7 @@ func newAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
 
 func TestRecvOrderOfCompletion(t *testing.T) {
 	ms := time.Millisecond
-	a := newAsync(t, 4, latencies(150*ms, 0, 100*ms, 50*ms), Config{BatchSize: 2})
+	a := newAsync(t, 4, latencies(600*ms, 0, 400*ms, 200*ms), Config{BatchSize: 2})
 	assert.Equal(t, 2, a.Metadata().BatchSize)
 	require.NoError(t, a.SendReset(t.Context(), nil, env.WithSeed(20)))
 	assert.Equal(t, 4, a.InFlight())
