@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/arcengine"
 	"github.com/arcgym/arcgym/games"
 	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/tensor"
@@ -94,16 +95,38 @@ func NewWithConfig(b Backend, cfg Config) (*Game, error) {
 	return g, nil
 }
 
-// Make returns a Game over a new session of the built-in local game named
-// by id (versioned "base-version" or base id). It needs no network.
+// Make returns a Game over a new session of the game named by id
+// (versioned "base-version" or base id): a built-in local game, or else a
+// real ARC-AGI-3 game from the games directory of arcengine.Default
+// (ARCGYM_GAMES_DIR or the toolkit's ENVIRONMENTS_DIR), run by the official
+// engine in a worker process. It needs no network.
 func Make(id string, opts ...Option) (*Game, error) {
+	return MakeContext(context.Background(), id, opts...)
+}
+
+// MakeContext is Make with a context bounding the start of a real game's
+// worker.
+func MakeContext(ctx context.Context, id string, opts ...Option) (*Game, error) {
+	var b Backend
 	s, err := games.New(id)
-	if err != nil {
+	switch {
+	case err == nil:
+		b = s
+	case !errors.Is(err, arc.ErrUnknownGame):
 		return nil, err
+	case !arcengine.Configured():
+		return nil, fmt.Errorf("%w (for the real ARC-AGI-3 games, set %s to a folder of games in the toolkit's layout)",
+			err, arcengine.EnvGamesDir)
+	default:
+		rs, rerr := arcengine.NewDefault(ctx, id)
+		if rerr != nil {
+			return nil, rerr
+		}
+		b = rs
 	}
-	g, err := New(s, opts...)
+	g, err := New(b, opts...)
 	if err != nil {
-		_ = s.Close()
+		_ = b.Close()
 		return nil, err
 	}
 	return g, nil

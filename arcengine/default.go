@@ -1,0 +1,98 @@
+package arcengine
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/games"
+)
+
+var dflt struct {
+	mu sync.Mutex
+	p  *Pool
+}
+
+// Default returns the process-wide Pool configured from the environment
+// (see Config), opening it on first use. It fails with ErrGamesDir when no
+// games directory is configured. The Pool lives as long as the program;
+// its workers exit with it.
+func Default() (*Pool, error) {
+	dflt.mu.Lock()
+	defer dflt.mu.Unlock()
+	if dflt.p != nil && !dflt.p.isShut.Load() {
+		return dflt.p, nil
+	}
+	p, err := Open(Config{})
+	if err != nil {
+		return nil, err
+	}
+	dflt.p = p
+	return p, nil
+}
+
+// SetDefault makes p the pool that Default returns, in place of one
+// configured from the environment (a program with its own flags for the
+// games directory and interpreter calls it once at start). A nil p goes
+// back to the environment.
+func SetDefault(p *Pool) {
+	dflt.mu.Lock()
+	defer dflt.mu.Unlock()
+	dflt.p = p
+}
+
+// NewDefault starts a session of game id in the Default pool.
+func NewDefault(ctx context.Context, id string) (*Session, error) {
+	p, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return p.New(ctx, id)
+}
+
+// Catalog serves a Pool's games where a games.Session is wanted (the REST
+// server's catalog). New starts sessions under context.Background: the
+// pool's StartTimeout bounds them.
+type Catalog struct{ Pool *Pool }
+
+// List returns the pool's games; their Info has Available and Levels for
+// the games probed or played so far (see Pool.Probe).
+func (c Catalog) List() []arc.GameInfo {
+	gs := c.Pool.Games()
+	out := make([]arc.GameInfo, len(gs))
+	for i, g := range gs {
+		out[i] = g.Info
+	}
+	return out
+}
+
+// New starts a session of game id.
+func (c Catalog) New(id string) (games.Session, error) {
+	s, err := c.Pool.New(context.Background(), id)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ProbeAll probes every game of the pool (see Pool.Probe), n at a time,
+// and returns the failures joined.
+func (p *Pool) ProbeAll(ctx context.Context, n int) error {
+	gs := p.Games()
+	if n < 1 {
+		n = 1
+	}
+	sem := make(chan struct{}, n)
+	errs := make([]error, len(gs))
+	var wg sync.WaitGroup
+	for i, g := range gs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			_, errs[i] = p.Probe(ctx, g.Info.ID)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

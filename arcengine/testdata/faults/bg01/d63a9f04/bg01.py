@@ -1,0 +1,63 @@
+"""bg01: on ACTION1 the HUD writes colours outside 0..15 into the frame
+(99 at row 0, column 0 and -5 at row 0, column 1).
+
+Fault fixture for arcgym's arcengine worker tests. Apart from the fault it is a
+tiny walker: ACTION1-4 move a dot around an 8x8 room; stepping on the green
+cell wins.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcengine import ARCBaseGame, Camera, GameAction, Level, RenderableUserDisplay, Sprite
+
+MOVES: dict[GameAction, tuple[int, int]] = {
+    GameAction.ACTION1: (0, -1),
+    GameAction.ACTION2: (0, 1),
+    GameAction.ACTION3: (-1, 0),
+    GameAction.ACTION4: (1, 0),
+}
+
+
+def room() -> Level:
+    border = [[3 if x in (0, 7) or y in (0, 7) else -1 for x in range(8)] for y in range(8)]
+    return Level(
+        sprites=[
+            Sprite(border, name="border", layer=0),
+            Sprite([[14]], name="goal", x=6, y=6, layer=1),
+            Sprite([[9]], name="player", x=1, y=1, layer=2),
+        ],
+        grid_size=(8, 8),
+        name="room",
+    )
+
+
+class BrokenHud(RenderableUserDisplay):
+    def __init__(self) -> None:
+        self.broken = False
+
+    def render_interface(self, frame: np.ndarray) -> np.ndarray:
+        if self.broken:
+            frame[0, 0] = 99
+            frame[0, 1] = -5
+        return frame
+
+
+class Bg01(ARCBaseGame):
+    def __init__(self) -> None:
+        self._hud = BrokenHud()
+        super().__init__(game_id="bg01", levels=[room()], camera=Camera(background=0, letter_box=5, interfaces=[self._hud]), available_actions=[1, 2, 3, 4])
+
+    def step(self) -> None:
+        action = self.action.id
+        self._hud.broken = action == GameAction.ACTION1
+        if action in MOVES:
+            player = self.current_level.get_sprites_by_name("player")[0]
+            dx, dy = MOVES[action]
+            x = min(6, max(1, player.x + dx))
+            y = min(6, max(1, player.y + dy))
+            player.set_position(x, y)
+            if (x, y) == (6, 6):
+                self.next_level()
+        self.complete_action()

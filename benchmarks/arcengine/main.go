@@ -1,0 +1,692 @@
+// Command arcengine measures the real-games backend (package arcengine)
+// against the official engine stepped in-process by a plain Python loop,
+// measured in the same run, and prints a table and PASS/FAIL per target.
+//
+// Usage:
+//
+//	go run ./benchmarks/arcengine [-games DIR] [-python PATH] [-steps 300]
+//	    [-rounds 3] [-run bridge,vector,serve,memory] [-check]
+//
+// It runs from a checkout of arcgym: the games default to the test games
+// (arcengine/testdata/games) and the Python baselines are the scripts under
+// arcengine/python. Point -games at any ENVIRONMENTS_DIR, such as the public
+// games downloaded with the official toolkit.
+//
+// Four parts, each against a baseline of the same run:
+//
+//   - bridge: per game, the same commands (a random agent's, with a RESET
+//     after every WIN or GAME_OVER) played by a plain Python loop calling
+//     perform_action in-process, and by one arcgym worker through
+//     Session.Do, interleaved over -rounds rounds. Targets, as the median
+//     over the games whose in-process step takes at least -min-ms: a
+//     per-step overhead of at most 50 µs, and at least 95% of the
+//     in-process speed.
+//   - vector: vector.Async over the slowest game, 2 workers against 1,
+//     steps per second. Target: at least 1.8x on 2 cores.
+//   - serve: arcgym's REST server over the worker backend against the
+//     official toolkit's own server (arc_agi listen_and_serve) on the same
+//     games, one keep-alive client, the same commands. Target: at least 5x
+//     the round trips per second, per game.
+//   - memory: the resident and proportional memory of workers per env,
+//     with one game per process and with eight; reported, no target.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/arcengine"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/remote"
+	"github.com/arcgym/arcgym/server"
+	"github.com/arcgym/arcgym/vector"
+)
+
+type options struct {
+	games, python        string
+	steps, rounds, block int
+	minMS                float64
+	vectorSteps, envs    int
+	serveSteps           int
+	parts                map[string]bool
+	check                bool
+	seed                 uint64
+	root                 string
+	maxOverheadUS, ratio float64
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.games, "games", "", "games directory in the toolkit's layout (default: the test games)")
+	flag.StringVar(&o.python, "python", "", "interpreter with arcengine and arc-agi (default: as arcengine.Python finds it)")
+	flag.IntVar(&o.steps, "steps", 400, "commands per game and round in the bridge part")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the bridge and vector parts")
+	flag.IntVar(&o.block, "block", 2, "commands per alternating block of the bridge part")
+	flag.Float64Var(&o.minMS, "min-ms", 1, "in-process ms per step from which a game counts for the bridge targets")
+	flag.IntVar(&o.vectorSteps, "vector-steps", 150, "vector steps per measurement")
+	flag.IntVar(&o.envs, "envs", 4, "sub-environments of the vector part")
+	flag.IntVar(&o.serveSteps, "serve-steps", 150, "commands per game and server in the serve part")
+	run := flag.String("run", "bridge,vector,serve,memory", "parts to run")
+	flag.BoolVar(&o.check, "check", false, "exit with status 1 when a target is missed")
+	flag.Uint64Var(&o.seed, "seed", 1, "seed of the random commands")
+	flag.Parse()
+	o.parts = map[string]bool{}
+	for p := range strings.SplitSeq(*run, ",") {
+		o.parts[strings.TrimSpace(p)] = true
+	}
+	o.maxOverheadUS, o.ratio = 50, 0.95
+	ok, err := mainErr(o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "arcengine benchmark:", err)
+		os.Exit(2)
+	}
+	if !ok && o.check {
+		os.Exit(1)
+	}
+}
+
+func mainErr(o options) (bool, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return false, err
+	}
+	o.root = root
+	if o.games == "" {
+		o.games = filepath.Join(root, "arcengine", "testdata", "games")
+	}
+	py, err := arcengine.Python(o.python)
+	if err != nil {
+		return false, err
+	}
+	o.python = py
+	pool, err := arcengine.Open(arcengine.Config{GamesDir: o.games, Python: py})
+	if err != nil {
+		return false, err
+	}
+	defer pool.Close()
+	ctx := context.Background()
+	if err := pool.ProbeAll(ctx, runtime.NumCPU()); err != nil {
+		return false, err
+	}
+	fmt.Printf("arcengine benchmark: %s, %d CPUs, %s, Go %s\n", cpuModel(), runtime.NumCPU(), py, runtime.Version())
+	fmt.Printf("games: %s\n\n", o.games)
+	var targets []target
+	var slowest string
+	if o.parts["bridge"] || o.parts["vector"] {
+		rows, t, err := benchBridge(ctx, o, pool)
+		if err != nil {
+			return false, err
+		}
+		if o.parts["bridge"] {
+			targets = append(targets, t...)
+		}
+		slowest = rows[0].game
+		for _, r := range rows {
+			if r.baseMS > rowFor(rows, slowest).baseMS {
+				slowest = r.game
+			}
+		}
+	}
+	if o.parts["vector"] {
+		t, err := benchVector(ctx, o, pool, slowest)
+		if err != nil {
+			return false, err
+		}
+		targets = append(targets, t...)
+	}
+	if o.parts["serve"] {
+		t, err := benchServe(ctx, o, pool)
+		if err != nil {
+			return false, err
+		}
+		targets = append(targets, t...)
+	}
+	if o.parts["memory"] {
+		if err := benchMemory(ctx, o, pool); err != nil {
+			return false, err
+		}
+	}
+	fmt.Println("targets (each a ratio to a baseline measured in this run):")
+	all := true
+	for _, t := range targets {
+		verdict := "PASS"
+		if !t.pass {
+			verdict, all = "FAIL", false
+		}
+		fmt.Printf("  %-62s %s\n", t.name+": "+t.detail, verdict)
+	}
+	return all, nil
+}
+
+type target struct {
+	name, detail string
+	pass         bool
+}
+
+// bridgeRow is one game's bridge measurement.
+type bridgeRow struct {
+	game                string
+	frames              float64
+	baseMS, bridgeMS    float64
+	overheadUS, ofSpeed float64
+}
+
+func rowFor(rows []bridgeRow, game string) bridgeRow {
+	for _, r := range rows {
+		if r.game == game {
+			return r
+		}
+	}
+	return bridgeRow{}
+}
+
+func benchBridge(ctx context.Context, o options, pool *arcengine.Pool) ([]bridgeRow, []target, error) {
+	// Both sides run in one worker process: a session stepped through the
+	// protocol, and one stepped by the worker's own in-process loop.
+	bp, err := arcengine.Open(arcengine.Config{GamesDir: o.games, Python: o.python, EnvsPerWorker: 2})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer bp.Close()
+	var rows []bridgeRow
+	for _, g := range pool.Games() {
+		cmds, frames, err := randomCommands(ctx, pool, g.Info.ID, o.steps, o.seed)
+		if errors.Is(err, arcengine.ErrGameRaised) {
+			fmt.Printf("%s left out: its code raised under the random agent\n", g.Info.ID)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		var basePer, bridgePer, over, ratio []float64
+		for r := range o.rounds {
+			b, err := pairedBlocks(ctx, bp, g.Info.ID, cmds, o.block, r)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", g.Info.ID, err)
+			}
+			for _, x := range b {
+				basePer = append(basePer, x[0])
+				bridgePer = append(bridgePer, x[1])
+				over = append(over, x[1]-x[0])
+				ratio = append(ratio, x[0]/x[1])
+			}
+		}
+		rows = append(rows, bridgeRow{
+			game: g.Info.ID, frames: frames,
+			baseMS: median(basePer) / 1e6, bridgeMS: median(bridgePer) / 1e6,
+			overheadUS: median(over) / 1e3, ofSpeed: median(ratio),
+		})
+	}
+	fmt.Printf("bridge: one worker vs the engine in-process (plain Python loop) in the same process, %d commands x %d rounds\n", o.steps, o.rounds)
+	fmt.Printf("        in alternating blocks of %d; per-step means of each block, medians over blocks\n", o.block)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "game\tframes/step\tin-process ms/step\tarcgym ms/step\toverhead µs/step\tof in-process speed\t")
+	var qOver, qRatio []float64
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%.2f\t%.3f\t%.3f\t%.1f\t%.1f%%\t\n", r.game, r.frames, r.baseMS, r.bridgeMS, r.overheadUS, 100*r.ofSpeed)
+		if r.baseMS >= o.minMS {
+			qOver = append(qOver, r.overheadUS)
+			qRatio = append(qRatio, r.ofSpeed)
+		}
+	}
+	tw.Flush()
+	fmt.Println()
+	var ts []target
+	if len(qOver) == 0 {
+		ts = append(ts, target{name: "bridge", detail: fmt.Sprintf("no game takes %.1f ms or more per step in-process", o.minMS)})
+		return rows, ts, nil
+	}
+	mo, mr := median(qOver), median(qRatio)
+	ts = append(ts,
+		target{name: "bridge overhead", detail: fmt.Sprintf("median %.1f µs/step over %d games >= %.1f ms (<= %.0f)", mo, len(qOver), o.minMS, o.maxOverheadUS), pass: mo <= o.maxOverheadUS},
+		target{name: "bridge speed", detail: fmt.Sprintf("median %.1f%% of in-process (>= %.0f%%)", 100*mr, 100*o.ratio), pass: mr >= o.ratio},
+	)
+	return rows, ts, nil
+}
+
+// pairedBlocks plays cmds on two sessions of one worker, block by block:
+// one in the worker's in-process loop, one through Session.Do, the side
+// going first alternating. It returns each block's mean step time on both
+// sides, in nanoseconds: {in-process, through arcgym}.
+func pairedBlocks(ctx context.Context, bp *arcengine.Pool, id string, cmds []arc.Action, block, round int) ([][2]float64, error) {
+	inproc, err := bp.New(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer inproc.Close()
+	through, err := bp.New(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer through.Close()
+	if inproc.PID() != through.PID() {
+		return nil, errors.New("the two sides did not share a worker")
+	}
+	var out [][2]float64
+	var fd arc.FrameData
+	for k, blk := 0, 0; k < len(cmds); k, blk = k+block, blk+1 {
+		part := cmds[k:min(k+block, len(cmds))]
+		var b []time.Duration
+		var w time.Duration
+		bridgeSide := func() error {
+			t0 := time.Now()
+			for _, a := range part {
+				if err := through.Do(ctx, a, &fd); err != nil {
+					return fmt.Errorf("%s: %w", a, err)
+				}
+			}
+			w = time.Since(t0)
+			return nil
+		}
+		if (round+blk)%2 == 0 {
+			if b, err = inproc.TimeInProcess(ctx, part); err == nil {
+				err = bridgeSide()
+			}
+		} else if err = bridgeSide(); err == nil {
+			b, err = inproc.TimeInProcess(ctx, part)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, [2]float64{mean(b), float64(w) / float64(len(part))})
+	}
+	return out, nil
+}
+
+// randomCommands plays a random agent on a session and returns its
+// commands and the mean frames per command: available actions at random,
+// clicks on cells that stand out, and a RESET after every WIN or GAME_OVER.
+func randomCommands(ctx context.Context, pool *arcengine.Pool, id string, n int, seed uint64) ([]arc.Action, float64, error) {
+	s, err := pool.New(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer s.Close()
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var fd arc.FrameData
+	if err := s.Do(ctx, arc.Simple(arc.Reset), &fd); err != nil {
+		return nil, 0, err
+	}
+	cmds := []arc.Action{arc.Simple(arc.Reset)}
+	frames := fd.NumFrames()
+	var ids []arc.ActionID
+	for len(cmds) < n {
+		a := arc.Simple(arc.Reset)
+		if ids = fd.Available.IDs(ids[:0]); !fd.State.Terminal() && len(ids) > 0 {
+			a = arc.Action{ID: ids[rng.IntN(len(ids))]}
+			if a.ID == arc.Action6 {
+				a.X, a.Y = standout(rng, fd.Last())
+			}
+		}
+		if err := s.Do(ctx, a, &fd); err != nil {
+			return nil, 0, fmt.Errorf("%s: %s: %w", id, a, err)
+		}
+		frames += fd.NumFrames()
+		cmds = append(cmds, a)
+	}
+	return cmds, float64(frames) / float64(len(cmds)), nil
+}
+
+// standout picks a cell not of the frame's commonest colour, mostly.
+func standout(rng *rand.Rand, frame []uint8) (uint8, uint8) {
+	var hist [256]int
+	for _, c := range frame {
+		hist[c]++
+	}
+	common := 0
+	for c := range hist {
+		if hist[c] > hist[common] {
+			common = c
+		}
+	}
+	for range 64 {
+		if k := rng.IntN(len(frame)); int(frame[k]) != common && rng.IntN(4) > 0 {
+			return uint8(k % arc.GridSize), uint8(k / arc.GridSize)
+		}
+	}
+	return uint8(rng.IntN(64)), uint8(rng.IntN(64))
+}
+
+func mean(ds []time.Duration) float64 {
+	var s time.Duration
+	for _, d := range ds {
+		s += d
+	}
+	return float64(s) / float64(len(ds))
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// benchVector compares vector.Async with 2 workers to 1 worker.
+func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game string) ([]target, error) {
+	rate := func(workers int) (float64, error) {
+		if err := pool.Warm(ctx, o.envs); err != nil {
+			return 0, err
+		}
+		v, err := vector.NewAsync(o.envs, func(int) (env.Env, error) {
+			s, err := pool.New(ctx, game)
+			if err != nil {
+				return nil, err
+			}
+			return env.New(s, env.WithGameOver(env.GameOverRestartsLevel))
+		}, vector.Config{Workers: workers})
+		if err != nil {
+			return 0, err
+		}
+		defer v.Close()
+		b, err := v.Reset(ctx, env.WithSeed(1))
+		if err != nil {
+			return 0, err
+		}
+		rng := rand.New(rand.NewPCG(o.seed, 3))
+		acts := make([]arc.Action, o.envs)
+		var ids []arc.ActionID
+		choose := func(b *vector.Batch) {
+			for r := range acts {
+				ids = b.Infos[r].Available.IDs(ids[:0])
+				a := arc.Action{ID: ids[rng.IntN(len(ids))]}
+				if a.ID == arc.Action6 {
+					a.X, a.Y = standout(rng, b.Obs.Data[r*arc.FrameCells:(r+1)*arc.FrameCells])
+				}
+				acts[r] = a
+			}
+		}
+		choose(b)
+		t0 := time.Now()
+		for range o.vectorSteps {
+			if b, err = v.Step(ctx, acts); err != nil {
+				return 0, err
+			}
+			for _, e := range b.Errs {
+				if e != nil {
+					return 0, e
+				}
+			}
+			choose(b)
+		}
+		return float64(o.vectorSteps*o.envs) / time.Since(t0).Seconds(), nil
+	}
+	var one, two []float64
+	for range o.rounds {
+		r1, err := rate(1)
+		if err != nil {
+			return nil, err
+		}
+		r2, err := rate(2)
+		if err != nil {
+			return nil, err
+		}
+		one, two = append(one, r1), append(two, r2)
+	}
+	m1, m2 := median(one), median(two)
+	fmt.Printf("vector: vector.Async, %d envs of %s, %d steps x %d rounds, medians\n", o.envs, game, o.vectorSteps, o.rounds)
+	fmt.Printf("  1 worker  %8.0f steps/s\n  2 workers %8.0f steps/s  (x%.2f)\n\n", m1, m2, m2/m1)
+	return []target{{name: "vector 2 workers vs 1", detail: fmt.Sprintf("x%.2f (>= 1.8)", m2/m1), pass: m2/m1 >= 1.8}}, nil
+}
+
+// benchServe compares arcgym's server to the toolkit's on every game.
+func benchServe(ctx context.Context, o options, pool *arcengine.Pool) ([]target, error) {
+	srv, err := server.New(server.Config{Games: arcengine.Catalog{Pool: pool}, IdleTimeout: -1})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv}
+	go hs.Serve(ln)
+	defer hs.Close()
+	ours := "http://" + ln.Addr().String()
+
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	theirs := fmt.Sprintf("http://127.0.0.1:%d", port)
+	tk := exec.Command(o.python, "-c", fmt.Sprintf(
+		"import logging, arc_agi\n"+
+			"log = logging.getLogger('toolkit'); log.addHandler(logging.NullHandler()); log.propagate = False\n"+
+			"logging.getLogger('werkzeug').setLevel(logging.ERROR)\n"+
+			"arc_agi.Arcade(operation_mode=arc_agi.OperationMode.OFFLINE, environments_dir=%q, logger=log).listen_and_serve(host='127.0.0.1', port=%d)\n",
+		o.games, port))
+	tk.Stdout, tk.Stderr = io.Discard, io.Discard
+	if err := tk.Start(); err != nil {
+		return nil, err
+	}
+	defer func() { tk.Process.Kill(); tk.Wait() }()
+	if err := waitHealthy(ctx, theirs); err != nil {
+		return nil, fmt.Errorf("toolkit server: %w", err)
+	}
+
+	fmt.Printf("serve: one keep-alive client, %d commands per game and server x %d interleaved rounds, medians\n", o.serveSteps, o.rounds)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "game\ttoolkit server round trips/s\tarcgym serve round trips/s\tratio\t")
+	var ts []target
+	for _, g := range pool.Games() {
+		cmds, _, err := randomCommands(ctx, pool, g.Info.ID, o.serveSteps, o.seed+1)
+		if errors.Is(err, arcengine.ErrGameRaised) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var a, b []float64
+		for range o.rounds {
+			r1, err := roundTrips(ctx, theirs, g.Info.ID, cmds)
+			if err != nil {
+				return nil, fmt.Errorf("toolkit server: %w", err)
+			}
+			r2, err := roundTrips(ctx, ours, g.Info.ID, cmds)
+			if err != nil {
+				return nil, fmt.Errorf("arcgym serve: %w", err)
+			}
+			a, b = append(a, r1), append(b, r2)
+		}
+		ma, mb := median(a), median(b)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\tx%.1f\t\n", g.Info.ID, ma, mb, mb/ma)
+		ts = append(ts, target{name: "serve " + g.Info.ID, detail: fmt.Sprintf("x%.1f the toolkit server (>= 5)", mb/ma), pass: mb/ma >= 5})
+	}
+	tw.Flush()
+	fmt.Println()
+	return ts, nil
+}
+
+// roundTrips plays cmds over REST with one client and returns commands/s.
+func roundTrips(ctx context.Context, base, game string, cmds []arc.Action) (float64, error) {
+	c, err := remote.New(remote.WithBaseURL(base))
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	card, err := c.OpenScorecard(ctx, remote.OpenOptions{})
+	if err != nil {
+		return 0, err
+	}
+	var fd arc.FrameData
+	t0 := time.Now()
+	if err := c.Reset(ctx, game, card, "", &fd); err != nil {
+		return 0, err
+	}
+	guid := fd.GUID
+	for _, a := range cmds[1:] {
+		if a.ID == arc.Reset {
+			err = c.Reset(ctx, game, card, guid, &fd)
+		} else {
+			err = c.Action(ctx, game, guid, a, &fd)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", a, err)
+		}
+	}
+	rate := float64(len(cmds)) / time.Since(t0).Seconds()
+	_, _ = c.CloseScorecard(ctx, card)
+	return rate, nil
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func waitHealthy(ctx context.Context, base string) error {
+	c, err := remote.New(remote.WithBaseURL(base))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var last error
+	for range 300 {
+		if last = c.Healthcheck(ctx); last == nil {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return last
+}
+
+// benchMemory reports the memory of workers per env.
+func benchMemory(ctx context.Context, o options, pool *arcengine.Pool) error {
+	game := pool.Games()[0].Info.ID
+	fmt.Printf("memory: workers' resident (RSS) and proportional (PSS) memory per env, %d envs of each game\n", 8)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "game\tenvs per process\tprocesses\tRSS MB/env\tPSS MB/env\t")
+	for _, g := range pool.Games() {
+		for _, per := range []int{1, 8} {
+			p, err := arcengine.Open(arcengine.Config{GamesDir: o.games, Python: o.python, EnvsPerWorker: per})
+			if err != nil {
+				return err
+			}
+			var ss []*arcengine.Session
+			var fd arc.FrameData
+			for range 8 {
+				s, err := p.New(ctx, g.Info.ID)
+				if err != nil {
+					p.Close()
+					return err
+				}
+				if err := s.Do(ctx, arc.Simple(arc.Reset), &fd); err != nil {
+					p.Close()
+					return err
+				}
+				ss = append(ss, s)
+			}
+			pids := p.Workers()
+			var rss, pss float64
+			for _, pid := range pids {
+				r, q := memoryOf(pid)
+				rss += r
+				pss += q
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t\n", g.Info.ID, per, len(pids), rss/8, pss/8)
+			for _, s := range ss {
+				s.Close()
+			}
+			p.Close()
+		}
+	}
+	_ = game
+	tw.Flush()
+	fmt.Println()
+	return nil
+}
+
+// memoryOf returns a process's RSS and PSS in MB (0 when unknown).
+func memoryOf(pid int) (rss, pss float64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "Rss:":
+			rss = kb / 1024
+		case "Pss:":
+			pss = kb / 1024
+		}
+	}
+	return rss, pss
+}
+
+// moduleRoot finds the checkout of arcgym above the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(b), "module github.com/arcgym/arcgym\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run from a checkout of arcgym: its Python baselines are under arcengine/python")
+		}
+		dir = parent
+	}
+}
+
+// cpuModel reads the CPU's model name and cache size.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	var model, cache string
+	for line := range strings.SplitSeq(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "model name":
+			if model == "" {
+				model = strings.TrimSpace(v)
+			}
+		case "cache size":
+			if cache == "" {
+				cache = strings.TrimSpace(v)
+			}
+		}
+	}
+	if cache != "" {
+		return model + ", " + cache + " cache"
+	}
+	return model
+}
