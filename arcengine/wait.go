@@ -3,6 +3,8 @@
 package arcengine
 
 import (
+	"context"
+	"errors"
 	"io"
 	"os"
 	"runtime"
@@ -47,7 +49,38 @@ type pipeReader struct {
 	err error
 
 	poll poller
+	ctx  context.Context // of the request in flight
+
+	// The worker spins for its next command only while commands follow
+	// each other quickly (workerSpin); a worker that slept was woken by
+	// the request and may share this thread's CPU, and spinning there
+	// would take its turns. lastAnswer and gap (a moving average) track
+	// what the worker sees, so that waits spin only when it spun too.
+	lastAnswer  time.Time
+	gap         time.Duration
+	workerAwake bool
 }
+
+// sending records that a request is about to go out.
+func (r *pipeReader) sending() {
+	if r.lastAnswer.IsZero() {
+		r.workerAwake = false
+		return
+	}
+	g := time.Since(r.lastAnswer)
+	r.gap += (g - r.gap) / 4
+	r.workerAwake = g < workerSpin*3/4 && r.gap < workerSpin*3/4
+}
+
+// answered records that an answer came.
+func (r *pipeReader) answered() { r.lastAnswer = time.Now() }
+
+// errContextDone is returned by a wait whose context ended.
+var errContextDone = errors.New("arcengine: context done while waiting for a worker")
+
+// ctxSlice bounds a kernel sleep under a context without a deadline, so
+// that its cancellation is seen within this long.
+const ctxSlice = 20 * time.Millisecond
 
 func newPipeReader(f *os.File) (*pipeReader, error) {
 	// Fd puts the file in blocking mode, out of Go's poller; the
@@ -80,7 +113,7 @@ func (r *pipeReader) Read(p []byte) (int, error) {
 // descriptor open meanwhile.
 func (r *pipeReader) readFd(fd uintptr) bool {
 	p := r.pool
-	spinning, gaveUp := false, !p.spin
+	spinning, gaveUp := false, !p.spin || !r.workerAwake
 	var spinEnd time.Time
 	defer func() {
 		if spinning {
@@ -124,9 +157,30 @@ func (r *pipeReader) readFd(fd uintptr) bool {
 			p.spinning.Add(-1)
 			spinning, gaveUp = false, true
 		}
-		if err := r.waitReadable(int(fd), -1); err != nil {
+		if err := r.sleepReadable(int(fd)); err != nil {
 			r.err = err
 			return true
+		}
+	}
+}
+
+// sleepReadable sleeps in the kernel until fd is readable, or until the
+// context ends (errContextDone).
+func (r *pipeReader) sleepReadable(fd int) error {
+	if r.ctx == nil || r.ctx.Done() == nil {
+		return r.waitReadable(fd, -1)
+	}
+	for {
+		if r.ctx.Err() != nil {
+			return errContextDone
+		}
+		d := ctxSlice
+		if dl, ok := r.ctx.Deadline(); ok {
+			d = min(d, time.Until(dl))
+		}
+		ready, err := r.waitReadableFor(fd, max(d, 0))
+		if ready || err != nil {
+			return err
 		}
 	}
 }
@@ -139,8 +193,16 @@ func (r *pipeReader) spinReadable(fd int, end time.Time) (bool, error) {
 		if ready || err != nil {
 			return ready, err
 		}
-		if k%32 == 0 && (r.pool.overbooked() || time.Now().After(end)) {
-			return false, nil
+		// The scheduler may have put the worker on this CPU when it woke
+		// it: yielding lets it run, where spinning would take its turns.
+		yield()
+		if k%32 == 0 {
+			if r.ctx != nil && r.ctx.Err() != nil {
+				return false, errContextDone
+			}
+			if r.pool.overbooked() || time.Now().After(end) {
+				return false, nil
+			}
 		}
 	}
 }

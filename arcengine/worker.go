@@ -23,11 +23,11 @@ import (
 // One request is in flight at a time (mu). A worker that crashed, hung or
 // broke the protocol is killed and marked dead; it is never used again.
 //
-// The pipes are in blocking mode: a response wakes the reading thread
-// directly, which measured 2-3x faster than Go's poller for these
-// ping-pong exchanges. A context that ends while a request is in flight
-// therefore cannot interrupt the read; the watcher kills the worker
-// instead, which ends the read.
+// The pipes are kept out of Go's poller: a response wakes the reading
+// thread directly, which measured 2-3x faster than the poller for these
+// ping-pong exchanges (see wait.go for how a wait spins or sleeps). The
+// wait watches the context of the request in flight; a worker that does
+// not answer before it ends is killed.
 type worker struct {
 	pool *Pool
 	cmd  *exec.Cmd
@@ -45,12 +45,6 @@ type worker struct {
 	wbuf    []byte
 	broken  error       // the failure that killed the worker (guarded by mu)
 	dead    atomic.Bool // set with broken, readable without mu
-	expired atomic.Bool // the watcher killed the worker over a context
-
-	// The watcher turns a context's end into a pipe deadline.
-	watch   chan context.Context
-	unwatch chan struct{}
-	stop    chan struct{}
 	stopped sync.Once
 
 	python, engine string
@@ -108,26 +102,22 @@ func startWorker(ctx context.Context, p *Pool) (*worker, error) {
 		return nil, fmt.Errorf("arcengine: pipe: %w", err)
 	}
 	w := &worker{
-		pool:    p,
-		cmd:     cmd,
-		pid:     cmd.Process.Pid,
-		req:     reqW,
-		resp:    respR,
-		rd:      rd,
-		br:      bufio.NewReaderSize(rd, 1<<16),
-		tail:    tail,
-		exited:  make(chan struct{}),
-		watch:   make(chan context.Context),
-		unwatch: make(chan struct{}),
-		stop:    make(chan struct{}),
-		wbuf:    make([]byte, 0, 256),
+		pool:   p,
+		cmd:    cmd,
+		pid:    cmd.Process.Pid,
+		req:    reqW,
+		resp:   respR,
+		rd:     rd,
+		br:     bufio.NewReaderSize(rd, 1<<16),
+		tail:   tail,
+		exited: make(chan struct{}),
+		wbuf:   make([]byte, 0, 256),
 	}
 	rd.pool = p
 	go func() {
 		w.waitErr = cmd.Wait()
 		close(w.exited)
 	}()
-	go w.watcher()
 
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.StartTimeout)
 	defer cancel()
@@ -181,31 +171,6 @@ func (w *worker) checkHello(r *response) error {
 	return nil
 }
 
-// watcher kills the worker when the context of the request in flight
-// ends, which ends the blocked read. The worker is first asked to print its
-// Python stacks, which end up in the error's detail.
-func (w *worker) watcher() {
-	for {
-		select {
-		case ctx := <-w.watch:
-			select {
-			case <-ctx.Done():
-				w.expired.Store(true)
-				dumpStacks(w.cmd.Process)
-				select {
-				case <-w.exited:
-				case <-time.After(stackDumpWait):
-				}
-				w.cmd.Process.Kill()
-				<-w.unwatch
-			case <-w.unwatch:
-			}
-		case <-w.stop:
-			return
-		}
-	}
-}
-
 // stackDumpWait is how long a hung worker gets to print its stacks.
 const stackDumpWait = 200 * time.Millisecond
 
@@ -220,12 +185,9 @@ func (w *worker) call(ctx context.Context, op, game string, out *arc.FrameData, 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	armed := ctx.Done() != nil
-	if armed {
-		w.watch <- ctx
-	}
 	var err error
 	w.pool.busy.Add(1)
+	w.rd.sending()
 	if len(w.wbuf) > 0 {
 		_, err = w.req.Write(w.wbuf)
 	}
@@ -233,21 +195,26 @@ func (w *worker) call(ctx context.Context, op, game string, out *arc.FrameData, 
 		if out == nil {
 			out = &arc.FrameData{}
 		}
+		w.rd.ctx = ctx
 		err = readResponse(w.br, out, r)
+		w.rd.ctx = nil
 	}
 	w.pool.busy.Add(-1)
-	if armed {
-		w.unwatch <- struct{}{}
-	}
-	if err == nil && !w.expired.Load() {
+	if err == nil {
+		w.rd.answered()
 		return nil
 	}
 	we := &WorkerError{Game: game, PID: w.pid, Op: op}
 	switch {
-	case w.expired.Load():
-		// Even if the answer came as the context ended, the worker is
-		// being killed: the command's outcome is lost with it.
+	case errors.Is(err, errContextDone):
 		we.Kind, we.Err = ErrHung, context.Cause(ctx)
+		// A hung worker is asked for its Python stacks before it is
+		// killed; they end up in the error's detail.
+		dumpStacks(w.cmd.Process)
+		select {
+		case <-w.exited:
+		case <-time.After(stackDumpWait):
+		}
 		w.kill(we)
 		we.Detail = w.tail.String()
 	case errors.Is(err, ErrProtocol):
@@ -305,7 +272,6 @@ func (w *worker) close() {
 		}
 		w.dead.Store(true)
 		w.resp.Close()
-		close(w.stop)
 	})
 }
 
