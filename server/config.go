@@ -102,3 +102,30 @@ func (cfg *Config) validate() error {
 
 // errNoGames is returned by New for a catalog without games.
 var errNoGames = errors.New("server: the catalog has no games")
+
+// Join returns a catalog of every game of cats: List concatenates their
+// lists (an id must appear in one catalog only) and New asks the catalog
+// that listed the id. The REST server uses it to serve the built-in games
+// and the real ARC-AGI-3 games (arcengine.Catalog) side by side.
+func Join(cats ...Catalog) Catalog { return joined(slices.Clone(cats)) }
+
+type joined []Catalog
+
+func (j joined) List() []arc.GameInfo {
+	var out []arc.GameInfo
+	for _, c := range j {
+		out = append(out, c.List()...)
+	}
+	return out
+}
+
+func (j joined) New(id string) (games.Session, error) {
+	for _, c := range j {
+		for _, info := range c.List() {
+			if info.ID == id {
+				return c.New(id)
+			}
+		}
+	}
+	return nil, fmt.Errorf("%w: %q", arc.ErrUnknownGame, id)
+}
