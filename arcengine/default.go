@@ -32,6 +32,16 @@ func Default() (*Pool, error) {
 	return p, nil
 }
 
+// HasDefault reports whether Default has a pool to return without
+// failing for lack of configuration: one set by SetDefault, or a games
+// directory named by the environment.
+func HasDefault() bool {
+	dflt.mu.Lock()
+	set := dflt.p != nil && !dflt.p.isShut.Load()
+	dflt.mu.Unlock()
+	return set || Configured()
+}
+
 // SetDefault makes p the pool that Default returns, in place of one
 // configured from the environment (a program with its own flags for the
 // games directory and interpreter calls it once at start). A nil p goes

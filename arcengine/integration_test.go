@@ -63,9 +63,11 @@ func ctxT(t testing.TB) context.Context {
 
 func TestEnvMakeFindsRealGames(t *testing.T) {
 	p := testPool(t, "games")
+	// A pool given to SetDefault is enough: no environment variable.
+	t.Setenv(arcengine.EnvGamesDir, "")
+	t.Setenv(arcengine.EnvToolkitGamesDir, "")
 	arcengine.SetDefault(p)
 	t.Cleanup(func() { arcengine.SetDefault(nil) })
-	t.Setenv(arcengine.EnvGamesDir, p.GamesDir())
 
 	g, err := env.Make("sd01")
 	require.NoError(t, err)

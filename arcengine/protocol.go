@@ -66,10 +66,13 @@ func finishRequest(b []byte) []byte {
 	return b
 }
 
+// flagSpin in a command lets the worker spin for its next command.
+const flagSpin = 1
+
 // appendCmd encodes a command request.
-func appendCmd(b []byte, slot uint32, a arc.Action) []byte {
+func appendCmd(b []byte, slot uint32, a arc.Action, flags byte) []byte {
 	b = appendHeader(b, opCmd, slot)
-	b = append(b, byte(a.ID), a.X, a.Y)
+	b = append(b, byte(a.ID), a.X, a.Y, flags)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(a.Reasoning)))
 	b = append(b, a.Reasoning...)
 	return finishRequest(b)

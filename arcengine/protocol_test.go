@@ -141,13 +141,13 @@ func TestReadRejectsGarbage(t *testing.T) {
 }
 
 func TestRequestEncoding(t *testing.T) {
-	b := appendCmd(nil, 7, arc.Action{ID: arc.Action6, X: 3, Y: 60, Reasoning: []byte(`{"a":1}`)})
+	b := appendCmd(nil, 7, arc.Action{ID: arc.Action6, X: 3, Y: 60, Reasoning: []byte(`{"a":1}`)}, flagSpin)
 	require.Equal(t, uint32(len(b)-4), binary.LittleEndian.Uint32(b))
 	assert.Equal(t, byte(opCmd), b[4])
 	assert.Equal(t, uint32(7), binary.LittleEndian.Uint32(b[5:]))
-	assert.Equal(t, []byte{6, 3, 60}, b[9:12])
-	assert.Equal(t, uint32(7), binary.LittleEndian.Uint32(b[12:]))
-	assert.Equal(t, `{"a":1}`, string(b[16:]))
+	assert.Equal(t, []byte{6, 3, 60, flagSpin}, b[9:13])
+	assert.Equal(t, uint32(7), binary.LittleEndian.Uint32(b[13:]))
+	assert.Equal(t, `{"a":1}`, string(b[17:]))
 
 	b, err := appendOpen(nil, 2, -5, "/g/ab12/v", "", "ab12-00ff")
 	require.NoError(t, err)

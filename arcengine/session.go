@@ -295,7 +295,7 @@ func frameSum(fd *arc.FrameData) uint64 {
 func (s *Session) command(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	w := s.w
 	w.mu.Lock()
-	w.wbuf = appendCmd(w.wbuf[:0], s.slot, a)
+	w.wbuf = appendCmd(w.wbuf[:0], s.slot, a, s.pool.workerFlags())
 	err := w.call(ctx, a.ID.String(), s.info.ID, out, &s.r)
 	w.mu.Unlock()
 	if err != nil {

@@ -217,6 +217,16 @@ func (p *Pool) mayspin() bool {
 	return true
 }
 
+// workerFlags returns the flags of a command: a worker may spin for its
+// next command when, besides the other busy workers, it and this side
+// both find a core.
+func (p *Pool) workerFlags() byte {
+	if p.spin && p.busy.Load()+p.spinning.Load()+2 <= p.cores {
+		return flagSpin
+	}
+	return 0
+}
+
 // overbooked reports whether the busy workers and spinners exceed the
 // cores, so that a spinner should give its core up.
 func (p *Pool) overbooked() bool {

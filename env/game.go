@@ -98,8 +98,9 @@ func NewWithConfig(b Backend, cfg Config) (*Game, error) {
 // Make returns a Game over a new session of the game named by id
 // (versioned "base-version" or base id): a built-in local game, or else a
 // real ARC-AGI-3 game from the games directory of arcengine.Default
-// (ARCGYM_GAMES_DIR or the toolkit's ENVIRONMENTS_DIR), run by the official
-// engine in a worker process. It needs no network.
+// (ARCGYM_GAMES_DIR or the toolkit's ENVIRONMENTS_DIR, or the pool given to
+// arcengine.SetDefault), run by the official engine in a worker process. It
+// needs no network.
 func Make(id string, opts ...Option) (*Game, error) {
 	return MakeContext(context.Background(), id, opts...)
 }
@@ -114,7 +115,7 @@ func MakeContext(ctx context.Context, id string, opts ...Option) (*Game, error) 
 		b = s
 	case !errors.Is(err, arc.ErrUnknownGame):
 		return nil, err
-	case !arcengine.Configured():
+	case !arcengine.HasDefault():
 		return nil, fmt.Errorf("%w (for the real ARC-AGI-3 games, set %s to a folder of games in the toolkit's layout)",
 			err, arcengine.EnvGamesDir)
 	default:

@@ -10,6 +10,8 @@ Output (standard output): one JSON object per command, in order:
     {"kind": "frames", "state": str, "levels_completed": int,
      "win_levels": int, "full_reset": bool, "available_actions": [int],
      "n": int, "frames": base64 of n*4096 bytes (int8 cells)}
+(cells of other types are converted as the worker converts them: values in
+-128..255 kept as one byte each, values outside clipped to that range)
 or {"kind": "none"} when the toolkit returned nothing (game code raised).
 """
 
@@ -20,11 +22,11 @@ import io
 import json
 import logging
 import sys
-from typing import Any, Optional, TextIO
+from typing import Any, TextIO
 
 
 def parse_command(cmd: str) -> tuple[str, dict[str, int]]:
-    """"ACTION6 3 4" -> ("ACTION6", {"x": 3, "y": 4})."""
+    """Parses one command: "ACTION6 3 4" -> ("ACTION6", {"x": 3, "y": 4})."""
     parts = cmd.split()
     if not parts:
         raise ValueError("empty command")
@@ -38,11 +40,11 @@ def parse_command(cmd: str) -> tuple[str, dict[str, int]]:
     return name, {}
 
 
-def encode(result: Optional[Any]) -> dict[str, Any]:
-    """The JSON record of one toolkit result."""
+def encode(result: Any) -> dict[str, Any]:
+    """The JSON record of one toolkit result (None when it returned none)."""
     if result is None:
         return {"kind": "none"}
-    frames = [f.tobytes() if hasattr(f, "tobytes") else _list_bytes(f) for f in result.frame]
+    frames = [frame_bytes(f) for f in result.frame]
     state = result.state
     return {
         "kind": "frames",
@@ -56,8 +58,17 @@ def encode(result: Optional[Any]) -> dict[str, Any]:
     }
 
 
-def _list_bytes(frame: list[list[int]]) -> bytes:
-    return bytes(v & 0xFF for row in frame for v in row)
+def frame_bytes(frame: Any) -> bytes:
+    """A frame's cells, row-major, one byte each. The engine renders int8
+    arrays, whose memory is taken as it is; anything else (nested lists,
+    wider integers) is converted as the worker converts it."""
+    import numpy as np
+
+    a = np.asarray(frame)
+    if a.dtype not in (np.int8, np.uint8):
+        a = np.clip(a, -128, 255).astype(np.int16).astype(np.uint8)
+    out: bytes = a.tobytes()
+    return out
 
 
 def play(request: dict[str, Any], out: TextIO) -> None:

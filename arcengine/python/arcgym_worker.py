@@ -12,7 +12,9 @@ Frames:
 Requests:
     OPEN   i64 seed | str16 game dir | str16 class name | str16 game id
            (re)creates the game in a slot, as the toolkit's local mode does
-    CMD    u8 action id | u8 x | u8 y | u32 n | n bytes of reasoning JSON
+    CMD    u8 action id | u8 x | u8 y | u8 flags | u32 n | n bytes of
+           reasoning JSON; flag 1: the worker may spin for its next command
+           (the Go side allows it while a core is free)
     CLOSE  drops the game in a slot
     ECHO   u16 n: answers with n blank frames (measures the transport)
     TIME   u32 n | n x (u8 action id | u8 x | u8 y): plays the commands on
@@ -48,7 +50,7 @@ import time
 import traceback
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any
 
 PROTOCOL = 1
 FRAME_SIDE = 64
@@ -77,7 +79,8 @@ PHASE_ACTION = 6  # the engine refused the action (reasoning too large...)
 STATE_CODES = {"NOT_PLAYED": 0, "NOT_FINISHED": 1, "WIN": 2, "GAME_OVER": 3}
 
 _HEADER = struct.Struct("<IBI")
-_CMD = struct.Struct("<BBBI")
+_CMD = struct.Struct("<BBBBI")
+FLAG_SPIN = 1
 # A FRAMES response's length prefix and fixed fields, packed at once.
 _FRAMES_HEAD = struct.Struct("<IBBiiBB")
 _FRAMES_FIXED = _FRAMES_HEAD.size - 4
@@ -117,7 +120,7 @@ def class_name_for(game_id: str, class_name: str) -> str:
     return base[:1].upper() + base[1:]
 
 
-def game_file(directory: str, class_name: str) -> Optional[Path]:
+def game_file(directory: str, class_name: str) -> Path | None:
     """The source file of a game, looked up as the toolkit does."""
     d = Path(directory)
     for p in (d / f"{class_name.lower()}.py", d / f"{class_name}.py"):
@@ -198,7 +201,6 @@ class Host:
             return error(PHASE_STEP, traceback.format_exc())
         return frames_body(result)
 
-
     def time_commands(self, slot: int, body: bytes) -> Response:
         """Plays commands on a slot's game in a plain loop, timing each."""
         s = self.slots.get(slot)
@@ -272,22 +274,26 @@ def frames_body(result: Any) -> Response:
     frames that the engine answers after WIN or GAME_OVER. It runs right
     after a game step, when the step has pushed most of this code out of
     the CPU's caches, so every lookup it saves counts."""
-    parts = []
+    parts: Response = []
     for i, f in enumerate(result_frames(result)):
-        b = frame_bytes(f)
+        try:
+            b = frame_bytes(f)
+        except Exception as e:
+            return error(PHASE_FRAME, f"frame {i} is not an array of cells: {type(e).__name__}: {e}")
         if b is None:
-            shape = getattr(f, "shape", None) or (len(f), len(f[0]) if len(f) else 0)
-            return error(PHASE_FRAME, f"frame {i} has shape {tuple(shape)}, want (64, 64)")
+            return error(PHASE_FRAME, f"frame {i} has shape {frame_shape(f)}, want (64, 64)")
         parts.append(b)
     avail = action_ids(result.available_actions)
     full = bool(getattr(result, "full_reset", False))
     n = len(parts)
     total = _FRAMES_FIXED + len(avail) + 2 + n * FRAME_BYTES
-    head = _FRAMES_HEAD.pack(total, KIND_FRAMES, state_code(result.state), result.levels_completed, result.win_levels, full, len(avail))
+    head = _FRAMES_HEAD.pack(
+        total, KIND_FRAMES, state_code(result.state), result.levels_completed, result.win_levels, full, len(avail)
+    )
     return [head, avail, _U16.pack(n), *parts]
 
 
-def frame_bytes(f: Any) -> Optional[Any]:
+def frame_bytes(f: Any) -> bytes | memoryview | None:
     """The 4096 cells of one frame, row-major, one byte each: the frame's
     own memory when it is a contiguous 64x64 array of bytes, as the engine
     renders it (values are kept as they are, so the Go side can report
@@ -303,7 +309,16 @@ def frame_bytes(f: Any) -> Optional[Any]:
     a = np.asarray(f)
     if a.shape != _SHAPE:
         return None
-    return np.clip(a, -128, 255).astype(np.int16).astype(np.uint8).tobytes()
+    out: bytes = np.clip(a, -128, 255).astype(np.int16).astype(np.uint8).tobytes()
+    return out
+
+
+def frame_shape(f: Any) -> tuple[int, ...] | str:
+    """The shape of a frame that is not 64x64, for error messages."""
+    try:
+        return tuple(_numpy.shape(f))
+    except Exception:
+        return f"unknown ({type(f).__name__})"
 
 
 _BYTE_FORMATS = ("b", "B")
@@ -345,11 +360,11 @@ def hello(version: str, import_error: str) -> Response:
     why arcengine could not be used, if it could not."""
     return framed(
         [
-        bytes([KIND_HELLO]),
-        struct.pack("<HI", PROTOCOL, os.getpid()),
-        pack_str16(platform.python_version()),
-        pack_str16(version),
-        pack_str16(import_error),
+            bytes([KIND_HELLO]),
+            struct.pack("<HI", PROTOCOL, os.getpid()),
+            pack_str16(platform.python_version()),
+            pack_str16(version),
+            pack_str16(import_error),
         ]
     )
 
@@ -359,7 +374,7 @@ def handle(host: Host, op: int, slot: int, body: bytes) -> Response:
     if op == OP_CMD:
         if len(body) < _CMD.size:
             raise ProtocolError("short command")
-        action_id, x, y, n = _CMD.unpack_from(body)
+        action_id, x, y, _, n = _CMD.unpack_from(body)
         if len(body) != _CMD.size + n:
             raise ProtocolError("reasoning length does not match the request")
         return host.command(slot, action_id, x, y, body[_CMD.size :])
@@ -401,11 +416,14 @@ class Reader:
         self.spin_ns = spin_ns
         self.gap_ns = 0  # moving average of the wait for a request
         self.idle_since = 0
+        self.may_spin = False  # the last command allowed spinning
         os.set_blocking(fd, False)
 
-    def answered(self) -> None:
-        """Marks the moment a response went out."""
+    def answered(self, may_spin: bool) -> None:
+        """Marks the moment a response went out, and whether the command
+        it answered allowed spinning for the next one."""
         self.idle_since = time.perf_counter_ns()
+        self.may_spin = may_spin
 
     def read_some(self) -> bytes:
         try:
@@ -414,7 +432,7 @@ class Reader:
             pass
         clock = time.perf_counter_ns
         start = self.idle_since or clock()
-        if self.spin_ns and self.gap_ns < self.spin_ns:
+        if self.may_spin and self.spin_ns and self.gap_ns < self.spin_ns:
             end = clock() + self.spin_ns
             while clock() < end:
                 try:
@@ -422,7 +440,9 @@ class Reader:
                     self.waited(clock() - start)
                     return chunk
                 except BlockingIOError:
-                    pass
+                    # Should the Go side's thread have been put on this CPU,
+                    # it runs at once.
+                    os.sched_yield()
         while True:
             select.select([self.fd], [], [])
             try:
@@ -436,7 +456,7 @@ class Reader:
         self.gap_ns += (ns - self.gap_ns) // 4
         self.idle_since = 0
 
-    def read_exact(self, n: int) -> Optional[bytes]:
+    def read_exact(self, n: int) -> bytes | None:
         """n bytes, or None at a clean end of stream."""
         while len(self.buf) < n:
             chunk = self.read_some()
@@ -447,6 +467,18 @@ class Reader:
             self.buf += chunk
         out, self.buf = self.buf[:n], self.buf[n:]
         return out
+
+
+def _iov_max() -> int:
+    """The most buffers one writev call takes (1024 on Linux and macOS)."""
+    try:
+        n = os.sysconf("SC_IOV_MAX")
+    except (AttributeError, ValueError, OSError):
+        return 16  # POSIX's minimum
+    return n if n > 0 else 16
+
+
+_IOV_MAX = _iov_max()
 
 
 def framed(parts: Response) -> Response:
@@ -460,6 +492,9 @@ def framed(parts: Response) -> Response:
 def write_all(fd: int, parts: Response) -> None:
     """Writes a response, which starts with its length prefix, in one
     system call when the pipe takes it all."""
+    if len(parts) > _IOV_MAX:
+        # writev fails with EINVAL past IOV_MAX buffers (ECHO of 1022+ frames).
+        parts = [b"".join(parts)]
     n = os.writev(fd, parts)
     total = _U32.unpack_from(parts[0])[0] + 4
     if n < total:
@@ -472,7 +507,7 @@ def serve(rfd: int, wfd: int, spin_ns: int = 0) -> int:
     """Answers requests until the request pipe closes."""
     version = engine_version()
     import_error = ""
-    host: Optional[Host] = None
+    host: Host | None = None
     try:
         host = Host()
     except BaseException:
@@ -489,12 +524,14 @@ def serve(rfd: int, wfd: int, spin_ns: int = 0) -> int:
         if n < 5:
             raise ProtocolError(f"request length {n}")
         body = r.read_exact(n - 5) if n > 5 else b""
+        if body is None:
+            raise ProtocolError(f"request cut short: 0 of {n - 5} bytes after the header")
         try:
-            out = handle(host, op, slot, body or b"")
+            out = handle(host, op, slot, body)
         except (ProtocolError, struct.error, UnicodeDecodeError) as e:
             out = error(PHASE_REQUEST, f"malformed request: {e}")
         write_all(wfd, out)
-        r.answered()
+        r.answered(op == OP_CMD and len(body) >= 4 and body[3] & FLAG_SPIN != 0)
 
 
 def main(argv: list[str]) -> int:

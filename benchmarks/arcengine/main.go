@@ -166,7 +166,10 @@ func mainErr(o options) (bool, error) {
 	all := true
 	for _, t := range targets {
 		verdict := "PASS"
-		if !t.pass {
+		switch {
+		case t.na:
+			verdict = "N/A"
+		case !t.pass:
 			verdict, all = "FAIL", false
 		}
 		fmt.Printf("  %-62s %s\n", t.name+": "+t.detail, verdict)
@@ -177,6 +180,9 @@ func mainErr(o options) (bool, error) {
 type target struct {
 	name, detail string
 	pass         bool
+	// na marks a target that cannot be met on this game whatever arcgym
+	// does; it is reported but not counted.
+	na bool
 }
 
 // bridgeRow is one game's bridge measurement.
@@ -579,7 +585,7 @@ func benchServe(ctx context.Context, o options, pool *arcengine.Pool) ([]target,
 
 	fmt.Printf("serve: one keep-alive client, %d commands per game and server x %d interleaved rounds, medians\n", o.serveSteps, o.rounds)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "game\ttoolkit server round trips/s\tarcgym serve round trips/s\tratio\t")
+	fmt.Fprintln(tw, "game\tengine alone steps/s\ttoolkit server round trips/s\tarcgym serve round trips/s\tratio\tceiling\t")
 	var ts []target
 	for _, g := range pool.Games() {
 		cmds, _, err := randomCommands(ctx, pool, g.Info.ID, o.serveSteps, o.seed+1)
@@ -601,13 +607,40 @@ func benchServe(ctx context.Context, o options, pool *arcengine.Pool) ([]target,
 			}
 			a, b = append(a, r1), append(b, r2)
 		}
+		engine, err := engineRate(ctx, pool, g.Info.ID, cmds)
+		if err != nil {
+			return nil, err
+		}
 		ma, mb := median(a), median(b)
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\tx%.1f\t\n", g.Info.ID, ma, mb, mb/ma)
-		ts = append(ts, target{name: "serve " + g.Info.ID, detail: fmt.Sprintf("x%.1f the toolkit server (>= 5)", mb/ma), pass: mb/ma >= 5})
+		// No server can answer faster than the engine steps: against the
+		// toolkit's server, the ratio cannot pass engine/toolkit.
+		ceiling := engine / ma
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\tx%.1f\tx%.1f\t\n", g.Info.ID, engine, ma, mb, mb/ma, ceiling)
+		t := target{name: "serve " + g.Info.ID, detail: fmt.Sprintf("x%.1f the toolkit server (>= 5)", mb/ma), pass: mb/ma >= 5}
+		if ceiling < 5 {
+			t.detail += fmt.Sprintf(", not counted: the engine alone allows x%.1f", ceiling)
+			t.na = true
+		}
+		ts = append(ts, t)
 	}
 	tw.Flush()
 	fmt.Println()
 	return ts, nil
+}
+
+// engineRate times cmds in the engine's own loop, in a worker, and returns
+// steps per second.
+func engineRate(ctx context.Context, pool *arcengine.Pool, id string, cmds []arc.Action) (float64, error) {
+	s, err := pool.New(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	ts, err := s.TimeInProcess(ctx, cmds)
+	if err != nil {
+		return 0, err
+	}
+	return 1e9 / mean(ts), nil
 }
 
 // roundTrips plays cmds over REST with one client and returns commands/s.

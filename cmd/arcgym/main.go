@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/arcgym/arcgym/arcengine"
 )
 
 // stdio is the standard streams a command reads and writes; tests pass
@@ -29,11 +31,11 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"list", "list the built-in games", runList},
+		{"list", "list the games, built-in and real", runList},
 		{"play", "play a game in the terminal", runPlay},
 		{"run", "run a baseline agent over many episodes and print a summary", runRun},
 		{"render", "draw the games as a PNG contact sheet or an episode as a GIF", runRender},
-		{"serve", "serve the built-in games over the ARC-AGI-3 REST API", runServe},
+		{"serve", "serve the games over the ARC-AGI-3 REST API", runServe},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
 	}
@@ -104,6 +106,10 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "\t%-8s %s\n", c.name, c.summary)
 	}
+	fmt.Fprint(w, "\nBeside the built-in games, list, play, run, render and serve take the real\n"+
+		"ARC-AGI-3 games of a games directory in the toolkit's layout (-games DIR, or\n"+
+		"$"+arcengine.EnvGamesDir+" or $"+arcengine.EnvToolkitGamesDir+"), run by the official engine in Python\n"+
+		"(-python, or $"+arcengine.EnvPython+"; scripts/setup-python.sh makes a venv).\n")
 	fmt.Fprint(w, "\nRun \"arcgym help <command>\" for a command's flags.\n")
 }
 

@@ -15,7 +15,9 @@ import (
 	"github.com/arcgym/arcgym/env"
 )
 
-const playSummary = `Play runs a built-in game in the terminal.
+const playSummary = `Play runs a game in the terminal: a built-in game, or a real ARC-AGI-3
+game of the games directory (-games, $ARCGYM_GAMES_DIR or $ENVIRONMENTS_DIR),
+by base id (its latest version) or versioned id. "arcgym list" lists them.
 
 On a terminal it reads single keys: w/a/s/d or the arrow keys for
 ACTION1-4 (up, down, left, right), space or e for ACTION5, u or z for
@@ -37,14 +39,16 @@ type playConfig struct {
 	frames bool
 }
 
+// runPlay is the play command.
 func runPlay(ctx context.Context, args []string, io stdio) error {
 	var cfg playConfig
 	fs := newFlagSet("play", "<game>", playSummary, io)
-	fs.Int64Var(&cfg.seed, "seed", 0, "level set: 0 plays the hand-made levels, any other value a procedurally generated set")
+	fs.Int64Var(&cfg.seed, "seed", 0, "level set: 0 plays the hand-made levels, any other value a procedurally generated set\n(real games: passed to the game's constructor when it takes a seed)")
 	fs.IntVar(&cfg.fps, "fps", 0, "animation speed in frames per second (0: the game's default)")
 	fs.BoolVar(&cfg.line, "line", false, "read commands per line even on a terminal")
 	fs.StringVar(&cfg.color, "color", "auto", "line mode frame colours: auto, always or never (hex digits)")
 	fs.BoolVar(&cfg.frames, "frames", true, "line mode: print the frame after every command")
+	gf := addGameFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -59,7 +63,12 @@ func runPlay(ctx context.Context, args []string, io stdio) error {
 		fmt.Fprintf(io.err, "arcgym play: -color %q: want auto, always or never\n", cfg.color)
 		return errUsage
 	}
-	g, err := env.Make(cfg.game)
+	cat, err := gf.open()
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	g, err := cat.make(ctx, cfg.game)
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,9 @@ func (p *progress) done(ep episode) {
 	p.mu.Unlock()
 }
 
+// print writes the progress line: redrawn in place on a terminal, with
+// a bar, or as a plain line; final ends the line on a terminal. While
+// episodes remain it shows an estimate of the time left.
 func (p *progress) print(final bool) {
 	p.mu.Lock()
 	eps, wins, ret := p.eps, p.wins, p.ret
@@ -101,6 +104,12 @@ func (p *progress) print(final bool) {
 	}
 	stats := fmt.Sprintf("%d/%d episodes  %s steps  %s steps/s  %d wins  mean return %.3f  %.1fs",
 		eps, p.total, human(float64(steps)), human(rate), wins, mean, elapsed)
+	if !final && eps > 0 && eps < p.total {
+		// Real games take seconds per episode: say how long is left, at
+		// the pace of the episodes finished so far.
+		left := time.Duration(elapsed / float64(eps) * float64(p.total-eps) * float64(time.Second))
+		stats += "  ETA " + left.Round(time.Second).String()
+	}
 	if !p.tty {
 		fmt.Fprintf(p.w, "progress: %s\n", stats)
 		return

@@ -8,8 +8,10 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/engine"
@@ -18,21 +20,27 @@ import (
 	"github.com/arcgym/arcgym/wrappers/render"
 )
 
-const renderSummary = `Render draws the built-in games as pictures in the ARC palette.
+const renderSummary = `Render draws games as pictures in the ARC palette: the built-in games and
+the real ARC-AGI-3 games of the games directory (-games, $ARCGYM_GAMES_DIR
+or $ENVIRONMENTS_DIR).
 
 With -o it writes a PNG contact sheet: one row per game (the games named as
-arguments, default all, in the order of "arcgym list") and one column per
-level, each picture the level's first frame. Later levels are reached by
-replaying the solutions the levels carry, so every picture is the exact
-frame a player sees when the level begins.
+arguments, ids or the selectors all, builtin and real; default all, in the
+order of "arcgym list") and one column per level, each picture the level's
+first frame. Later levels of a built-in game are reached by replaying the
+solutions its levels carry, so every picture is the exact frame a player
+sees when the level begins. Real games carry no solutions: their row holds
+one picture, the first frame after RESET.
 
 With -gif it writes an animated GIF of one episode of -game played by
 -agent, with every frame of multi-frame steps (animations, level
 transitions), shown at the game's default frame rate. The episode ends on
-WIN or after -max-steps actions; a GAME_OVER restarts the level.
+WIN or after -max-steps actions; a GAME_OVER restarts the level. The
+solution agent needs a built-in game.
 
--seed picks the level set (0: the hand-made levels, others: a generated
-set) and seeds the agent.`
+-seed picks the level set of a built-in game (0: the hand-made levels,
+others: a generated set), is passed to a real game's constructor when it
+takes one, and seeds the agent.`
 
 // renderConfig holds the flags of render.
 type renderConfig struct {
@@ -45,6 +53,7 @@ type renderConfig struct {
 	games      []string
 }
 
+// runRender is the render command.
 func runRender(ctx context.Context, args []string, io stdio) error {
 	var cfg renderConfig
 	fs := newFlagSet("render", "[game ...]", renderSummary, io)
@@ -52,9 +61,10 @@ func runRender(ctx context.Context, args []string, io stdio) error {
 	fs.StringVar(&cfg.gif, "gif", "", "write an animated GIF of one episode to this file")
 	fs.StringVar(&cfg.game, "game", "", "game of -gif (base or versioned id)")
 	fs.StringVar(&cfg.agent, "agent", "random", "agent of -gif: "+strings.Join(renderAgents, ", "))
-	fs.Int64Var(&cfg.seed, "seed", 0, "level set (0: hand-made) and agent seed")
+	fs.Int64Var(&cfg.seed, "seed", 0, "level set (0: hand-made; real games: constructor seed) and agent seed")
 	fs.IntVar(&cfg.scale, "scale", 3, fmt.Sprintf("pixels per cell, 1..%d", render.MaxScale))
 	fs.IntVar(&cfg.maxSteps, "max-steps", 200, "actions after which the -gif episode stops")
+	gf := addGameFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -62,17 +72,21 @@ func runRender(ctx context.Context, args []string, io stdio) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	cat, err := gf.open()
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
 	var (
 		buf bytes.Buffer
 		out string
-		err error
 	)
 	if cfg.sheet != "" {
 		out = cfg.sheet
-		err = writeSheet(ctx, &buf, cfg)
+		err = writeSheet(ctx, &buf, cat, cfg)
 	} else {
 		out = cfg.gif
-		err = writeEpisodeGIF(ctx, &buf, cfg)
+		err = writeEpisodeGIF(ctx, &buf, cat, cfg)
 	}
 	if err != nil {
 		return err
@@ -114,12 +128,13 @@ func (c *renderConfig) validate() error {
 }
 
 // levelSet is implemented by the built-in games' backends, which expose
-// the levels in play.
+// the levels in play; real games do not.
 type levelSet interface{ Levels() []engine.Level }
 
-// startGame makes the game id and starts a run on the level set of seed.
-func startGame(ctx context.Context, id string, seed int64) (*env.Game, env.Obs, env.Info, error) {
-	g, err := env.Make(id)
+// startGame makes the game id of cat and starts a run on the level set of
+// seed.
+func startGame(ctx context.Context, cat *catalog, id string, seed int64) (*env.Game, env.Obs, env.Info, error) {
+	g, err := cat.make(ctx, id)
 	if err != nil {
 		return nil, env.Obs{}, env.Info{}, err
 	}
@@ -131,21 +146,22 @@ func startGame(ctx context.Context, id string, seed int64) (*env.Game, env.Obs, 
 	return g, obs, info, nil
 }
 
-// levelStarts returns the first frame of every level of game id in the
-// level set of seed, reaching each level by replaying the solution of the
-// one before.
-func levelStarts(ctx context.Context, id string, seed int64) ([][]uint8, error) {
-	g, obs, info, err := startGame(ctx, id, seed)
+// levelStarts returns the first frame of every level of game id of cat in
+// the level set of seed, reaching each level by replaying the solution of
+// the one before. A game that does not expose its levels (a real game)
+// gives its first frame only.
+func levelStarts(ctx context.Context, cat *catalog, id string, seed int64) ([][]uint8, error) {
+	g, obs, info, err := startGame(ctx, cat, id, seed)
 	if err != nil {
 		return nil, err
 	}
 	defer g.Close()
+	frames := [][]uint8{bytes.Clone(obs.Grid.Data)}
 	ls, ok := g.Backend().(levelSet)
 	if !ok {
-		return nil, fmt.Errorf("game %s does not expose its levels", id)
+		return frames, nil
 	}
 	levels := ls.Levels()
-	frames := [][]uint8{bytes.Clone(obs.Grid.Data)}
 	for i, lv := range levels[:len(levels)-1] {
 		if len(lv.Solution) == 0 {
 			return nil, fmt.Errorf("%s level %d (%q) has no known solution", id, i+1, lv.Name)
@@ -171,17 +187,30 @@ const sheetGap = 2
 // sheetBackground is the colour of the gaps (white).
 const sheetBackground = 0
 
-// writeSheet writes the contact sheet of cfg.games as a PNG to w.
-func writeSheet(ctx context.Context, w *bytes.Buffer, cfg renderConfig) error {
-	list, err := selectGames(strings.Join(cfg.games, ","))
+// writeSheet writes the contact sheet of cfg.games of cat as a PNG to w.
+// The rows are drawn as many at a time as there are CPUs: a real game
+// takes a worker process start.
+func writeSheet(ctx context.Context, w *bytes.Buffer, cat *catalog, cfg renderConfig) error {
+	list, err := selectGames(cat, strings.Join(cfg.games, ","))
 	if err != nil {
 		return err
 	}
 	rows := make([][][]uint8, len(list))
-	cols := 0
+	errs := make([]error, len(list))
+	sem := make(chan struct{}, runtime.NumCPU())
+	var wg sync.WaitGroup
 	for i, info := range list {
-		if rows[i], err = levelStarts(ctx, info.ID, cfg.seed); err != nil {
-			return err
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			rows[i], errs[i] = levelStarts(ctx, cat, info.ID, cfg.seed)
+		})
+	}
+	wg.Wait()
+	cols := 0
+	for i := range list {
+		if errs[i] != nil {
+			return errs[i]
 		}
 		cols = max(cols, len(rows[i]))
 	}
@@ -260,14 +289,21 @@ func newRenderAgent(name string) (chooser, error) {
 	return baselineChooser{a}, nil
 }
 
-// writeEpisodeGIF plays one episode of cfg.game and writes it to w as an
-// animated GIF.
-func writeEpisodeGIF(ctx context.Context, w *bytes.Buffer, cfg renderConfig) error {
+// writeEpisodeGIF plays one episode of cfg.game of cat and writes it to w
+// as an animated GIF.
+func writeEpisodeGIF(ctx context.Context, w *bytes.Buffer, cat *catalog, cfg renderConfig) error {
 	ag, err := newRenderAgent(cfg.agent)
 	if err != nil {
 		return err
 	}
-	g, obs, info, err := startGame(ctx, cfg.game, cfg.seed)
+	if _, err := cat.lookup(cfg.game); err != nil {
+		return err
+	}
+	if _, ok := ag.(*solutionChooser); ok && cat.isReal(cfg.game) {
+		return fmt.Errorf("-agent solution needs a built-in game: %s is a real game, which carries no solutions (use %s)",
+			cfg.game, strings.Join(agentNames, " or "))
+	}
+	g, obs, info, err := startGame(ctx, cat, cfg.game, cfg.seed)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func TestRenderSheet(t *testing.T) {
 
 func TestLevelStartsDiffer(t *testing.T) {
 	for _, g := range games.List() {
-		frames, err := levelStarts(t.Context(), g.ID, 0)
+		frames, err := levelStarts(t.Context(), nil, g.ID, 0)
 		require.NoError(t, err, g.ID)
 		require.Len(t, frames, g.Levels, g.ID)
 		for i := 1; i < len(frames); i++ {

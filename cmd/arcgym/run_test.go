@@ -217,7 +217,7 @@ func TestRunScoresWithScorecard(t *testing.T) {
 	for _, info := range games.List() {
 		t.Run(info.ID, func(t *testing.T) {
 			cfg := runConfig{agent: "random", maxSteps: 100000, procedural: true, seed: 1}
-			w, err := newWorker(cfg, []arc.GameInfo{info})
+			w, err := newWorker(cfg, nil, []arc.GameInfo{info})
 			require.NoError(t, err)
 			defer w.close()
 			var sols [][]arc.Action
@@ -261,7 +261,7 @@ func TestRunChargesRestartedLevels(t *testing.T) {
 	for _, info := range games.List() {
 		t.Run(info.ID, func(t *testing.T) {
 			cfg := runConfig{agent: "random", maxSteps: 100000, seed: 1}
-			w, err := newWorker(cfg, []arc.GameInfo{info})
+			w, err := newWorker(cfg, nil, []arc.GameInfo{info})
 			require.NoError(t, err)
 			defer w.close()
 			// Every first hand-made level starts under a wall and inside a
