@@ -50,3 +50,6 @@ func (r *pipeReader) readable(fd int) (bool, error) {
 	}
 	return n > 0, err
 }
+
+// yield gives the CPU to another runnable thread, if any.
+func yield() { unix.Syscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }

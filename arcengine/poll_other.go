@@ -3,6 +3,7 @@
 package arcengine
 
 import (
+	"runtime"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -47,3 +48,7 @@ func (r *pipeReader) readable(fd int) (bool, error) {
 	}
 	return n > 0, err
 }
+
+// yield gives the processor to other goroutines; outside Linux the thread
+// itself keeps spinning.
+func yield() { runtime.Gosched() }

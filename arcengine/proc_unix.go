@@ -19,6 +19,3 @@ func sysProcAttr() *syscall.SysProcAttr {
 func dumpStacks(p *os.Process) {
 	_ = p.Signal(syscall.SIGUSR1)
 }
-
-// yield gives the CPU to another runnable thread, if any.
-func yield() { syscall.Syscall(syscall.SYS_SCHED_YIELD, 0, 0, 0) }
