@@ -157,6 +157,11 @@ func (s *Session) PID() int {
 	return s.w.pid
 }
 
+// Blocking reports that a command waits on a worker process, which does
+// the work: vector envs run such sub-environments without spinning for
+// them.
+func (s *Session) Blocking() bool { return true }
+
 // Seed sets the seed passed to the game's constructor, as the toolkit does
 // when the constructor has a seed parameter; it takes effect at the next
 // RESET, which then starts a new game. Games without a seed parameter

@@ -24,11 +24,12 @@ func (p *Pool) mayspin() bool {
 	return true
 }
 
-// workerFlags returns the flags of a command: a worker may spin for its
-// next command when, besides the other busy workers, it and this side
-// both find a core.
+// workerFlags returns the flags of a command: the worker may spin for its
+// next command. It yields the CPU at every turn of its spin, so that a
+// spinning worker gives way at once to any thread that has work, and it
+// spins only while commands have been following each other quickly.
 func (p *Pool) workerFlags() byte {
-	if p.spin && p.busy.Load()+p.spinning.Load()+2 <= p.cores {
+	if p.spin {
 		return flagSpin
 	}
 	return 0

@@ -105,6 +105,10 @@ func (c *Client) resolveGame(ctx context.Context, gameID string) (wire.GameInfo,
 // and Levels come from the first RESET.
 func (s *Session) Info() arc.GameInfo { return s.info }
 
+// Blocking reports that a command waits on the server: vector envs run
+// such sub-environments without spinning for them.
+func (s *Session) Blocking() bool { return true }
+
 // CardID returns the scorecard the session plays on.
 func (s *Session) CardID() string { return s.cardID }
 

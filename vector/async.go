@@ -163,7 +163,11 @@ func NewAsync(n int, f Factory, cfg Config) (*Async, error) {
 	// from uneven chunks; with more workers the commands wait on the
 	// network (or timers), and a spinning worker would keep the processor
 	// from running the others.
-	if a.workers <= runtime.GOMAXPROCS(0) {
+	// Sub-environments whose backend waits on another process (a real
+	// game's worker, a remote server) are not CPU-bound whatever the
+	// number of workers: a spinning worker would take a core from the
+	// process that does the work.
+	if a.workers <= runtime.GOMAXPROCS(0) && !blocking(c.slots[0].e) {
 		a.cpuBound = true
 		a.maxSpin = int32(a.workers - 1)
 	}
@@ -666,4 +670,22 @@ func (a *Async) Close() error {
 	}
 	a.mu.Unlock()
 	return a.c.closeEnvs()
+}
+
+// blocking reports whether e's backend says that its commands wait on
+// another process: it looks through wrappers (Unwrap) down to an
+// *env.Game and asks its backend for Blocking() bool.
+func blocking(e env.Env) bool {
+	for range 64 {
+		switch x := e.(type) {
+		case *env.Game:
+			b, ok := x.Backend().(interface{ Blocking() bool })
+			return ok && b.Blocking()
+		case interface{ Unwrap() env.Env }:
+			e = x.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
 }
