@@ -15,6 +15,7 @@ import (
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/wrappers"
 	"github.com/arcgym/arcgym/spaces"
 )
 
@@ -491,5 +492,41 @@ func TestChunkBounds(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// blockingFake is a fake backend that says its commands wait on another
+// process, as real games and remote sessions do.
+type blockingFake struct{ *envtest.Fake }
+
+func (blockingFake) Blocking() bool { return true }
+
+func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		blocking bool
+		wrap     bool
+	}{
+		{"local", false, false},
+		{"blocking", true, false},
+		{"blocking under a wrapper", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := func(int) (env.Env, error) {
+				var b env.Backend = envtest.NewFake(envtest.FakeConfig{})
+				if tc.blocking {
+					b = blockingFake{envtest.NewFake(envtest.FakeConfig{})}
+				}
+				g, err := env.New(b)
+				if err != nil || !tc.wrap {
+					return g, err
+				}
+				return wrappers.NewTimeLimit(g, 10, wrappers.TimeLimitConfig{})
+			}
+			a, err := NewAsync(1, f, Config{Workers: 1})
+			require.NoError(t, err)
+			defer a.Close()
+			assert.Equal(t, !tc.blocking, a.cpuBound)
+		})
 	}
 }
