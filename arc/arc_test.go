@@ -178,3 +178,23 @@ func FuzzParseActionID(f *testing.F) {
 		}
 	})
 }
+
+func TestNewGUID(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		g := arc.NewGUID()
+		require.Len(t, g, 36)
+		assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, g)
+		assert.False(t, seen[g])
+		seen[g] = true
+	}
+}
+
+func TestGameInfoClone(t *testing.T) {
+	a := arc.GameInfo{ID: "ab12-00", Tags: []string{"x"}, BaselineActions: []int{1, 2}}
+	b := a.Clone()
+	b.Tags[0], b.BaselineActions[0] = "y", 9
+	assert.Equal(t, "x", a.Tags[0])
+	assert.Equal(t, 1, a.BaselineActions[0])
+	assert.Equal(t, "ab12-00", b.ID)
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/internal/cells"
 )
 
 // The fidelity tests play the same commands through a Session and through
@@ -230,7 +231,7 @@ func randomScript(t *testing.T, p *Pool, id string, seed int64, n int, rngSeed u
 			}
 			a = arc.Action{ID: avail[rng.IntN(len(avail))]}
 			if a.ID == arc.Action6 {
-				a.X, a.Y = pickCell(rng, fd.Last())
+				a.X, a.Y = cells.Standout(rng, fd.Last())
 			}
 		}
 		err := s.Do(ctx, a, &fd)
@@ -254,30 +255,6 @@ func randomScript(t *testing.T, p *Pool, id string, seed int64, n int, rngSeed u
 		}
 	}
 	return cmds
-}
-
-// pickCell returns a cell whose colour is not the frame's commonest, when
-// there is one: clicks on empty background rarely do anything.
-func pickCell(rng *rand.Rand, frame []uint8) (uint8, uint8) {
-	var hist [256]int
-	for _, c := range frame {
-		hist[c]++
-	}
-	common := 0
-	for c := range hist {
-		if hist[c] > hist[common] {
-			common = c
-		}
-	}
-	if rng.IntN(4) > 0 && hist[common] < len(frame) {
-		for range 64 {
-			k := rng.IntN(len(frame))
-			if int(frame[k]) != common {
-				return uint8(k % arc.GridSize), uint8(k / arc.GridSize)
-			}
-		}
-	}
-	return uint8(rng.IntN(64)), uint8(rng.IntN(64))
 }
 
 func formatCommand(a arc.Action) string {

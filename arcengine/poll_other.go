@@ -14,15 +14,6 @@ type poller struct {
 	fds [1]unix.PollFd
 }
 
-// waitReadableFor is waitReadable that reports whether fd became
-// readable.
-func (r *pipeReader) waitReadableFor(fd int, d time.Duration) (bool, error) {
-	if err := r.waitReadable(fd, d); err != nil {
-		return false, err
-	}
-	return r.poll.fds[0].Revents != 0, nil
-}
-
 // waitReadable sleeps until fd is readable (or hung up), or d has passed,
 // in whole milliseconds; a negative d waits without limit.
 func (r *pipeReader) waitReadable(fd int, d time.Duration) error {

@@ -99,8 +99,7 @@ func (p *Pool) Lookup(id string) (Game, error) {
 
 // withInfo returns g with what sessions learned of it. Caller holds p.mu.
 func (p *Pool) withInfo(g Game) Game {
-	g.Info.Tags = slices.Clone(g.Info.Tags)
-	g.Info.BaselineActions = slices.Clone(g.Info.BaselineActions)
+	g.Info = g.Info.Clone()
 	if known, ok := p.infos[g.Info.ID]; ok {
 		g.Info.Available, g.Info.Levels = known.Available, known.Levels
 	}

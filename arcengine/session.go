@@ -2,7 +2,6 @@ package arcengine
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -55,7 +54,7 @@ func (p *Pool) New(ctx context.Context, id string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{pool: p, game: g, info: g.Info, guid: newGUID()}
+	s := &Session{pool: p, game: g, info: g.Info, guid: arc.NewGUID()}
 	if err := s.attach(ctx); err != nil {
 		return nil, err
 	}
@@ -136,12 +135,7 @@ func (s *Session) open(ctx context.Context) error {
 
 // Info returns the game's metadata; Available and Levels come from the
 // game itself.
-func (s *Session) Info() arc.GameInfo {
-	info := s.info
-	info.Tags = slices.Clone(info.Tags)
-	info.BaselineActions = slices.Clone(info.BaselineActions)
-	return info
-}
+func (s *Session) Info() arc.GameInfo { return s.info.Clone() }
 
 // GUID returns the session's id, reported in every result.
 func (s *Session) GUID() string { return s.guid }
@@ -446,13 +440,4 @@ func (s *Session) Close() error {
 	s.closed = true
 	s.detach()
 	return nil
-}
-
-// newGUID returns a random (version 4) UUID.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

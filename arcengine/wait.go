@@ -175,6 +175,15 @@ func (r *pipeReader) sleepReadable(fd int) error {
 	}
 }
 
+// waitReadableFor is waitReadable that reports whether fd became
+// readable.
+func (r *pipeReader) waitReadableFor(fd int, d time.Duration) (bool, error) {
+	if err := r.waitReadable(fd, d); err != nil {
+		return false, err
+	}
+	return r.poll.fds[0].Revents != 0, nil
+}
+
 // spinReadable polls fd without sleeping until it is readable (true), or
 // until end passes or the pool's cores fill up (false).
 func (r *pipeReader) spinReadable(fd int, end time.Time) (bool, error) {

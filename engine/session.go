@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -61,7 +60,7 @@ func NewSession(g Game) *Session {
 	if err := checkLevels(levels, info.Levels); err != nil {
 		panic(fmt.Sprintf("engine: game %s: %v", info.ID, err))
 	}
-	s := &Session{game: g, spec: spec, info: info, guid: newGUID(), levels: levels}
+	s := &Session{game: g, spec: spec, info: info, guid: arc.NewGUID(), levels: levels}
 	if info.Available.Has(arc.Action7) && spec.StateSize > 0 {
 		depth := spec.UndoDepth
 		if depth <= 0 {
@@ -84,14 +83,6 @@ func checkLevels(levels []Level, want int) error {
 		}
 	}
 	return nil
-}
-
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // Info returns the game's metadata.

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/scorecard"
 	"github.com/arcgym/arcgym/wire"
 )
@@ -32,26 +32,6 @@ type card struct {
 }
 
 func (c *card) touch() { c.lastActive.Store(time.Now().UnixNano()) }
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	const hex = "0123456789abcdef"
-	j := 0
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out[j] = '-'
-			j++
-		}
-		out[j], out[j+1] = hex[c>>4], hex[c&0xf]
-		j += 2
-	}
-	return string(out[:])
-}
 
 // findCard returns the open card id owned by key, or nil.
 func (s *Server) findCard(id, key string) *card {
@@ -93,7 +73,7 @@ func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *a
 		tags = append(tags, "agent")
 	}
 
-	id := newUUID()
+	id := arc.NewGUID()
 	c := &card{
 		sc: scorecard.New(scorecard.Meta{
 			ID: id, SourceURL: req.SourceURL, Tags: tags, Opaque: opaque, Competition: competition,
@@ -169,7 +149,7 @@ func (s *Server) closeCard(c *card) (sum wire.Scorecard, ok bool) {
 	if c.sc.Competition() {
 		for _, g := range s.games {
 			if !c.sc.Played(g.info.ID) {
-				c.sc.StartRun(&g.info, newUUID())
+				c.sc.StartRun(&g.info, arc.NewGUID())
 			}
 		}
 	}

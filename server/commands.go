@@ -241,7 +241,7 @@ func (s *Server) reset(ctx context.Context, key string, cmd *command, st *cmdSta
 		s.cfg.Logger.Error("starting game", "game", g.info.ID, "err", err)
 		return errorf(http.StatusInternalServerError, wire.CodeServer, "starting game %s: %v", g.info.ID, err)
 	}
-	sess := &session{guid: newUUID(), key: key, game: g, card: c, play: play}
+	sess := &session{guid: arc.NewGUID(), key: key, game: g, card: c, play: play}
 	// The session is locked before anyone can see it, so a concurrent close
 	// of the card waits for this first RESET.
 	sess.mu.Lock()

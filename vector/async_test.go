@@ -15,8 +15,8 @@ import (
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/env/envtest"
-	"github.com/arcgym/arcgym/wrappers"
 	"github.com/arcgym/arcgym/spaces"
+	"github.com/arcgym/arcgym/wrappers"
 )
 
 // latencies gives sub-environment i the latency lat[i].

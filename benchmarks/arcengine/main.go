@@ -54,6 +54,7 @@ import (
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/arcengine"
 	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/internal/cells"
 	"github.com/arcgym/arcgym/remote"
 	"github.com/arcgym/arcgym/server"
 	"github.com/arcgym/arcgym/vector"
@@ -364,7 +365,7 @@ func randomCommands(ctx context.Context, pool *arcengine.Pool, id string, n int,
 		if ids = fd.Available.IDs(ids[:0]); !fd.State.Terminal() && len(ids) > 0 {
 			a = arc.Action{ID: ids[rng.IntN(len(ids))]}
 			if a.ID == arc.Action6 {
-				a.X, a.Y = standout(rng, fd.Last())
+				a.X, a.Y = cells.Standout(rng, fd.Last())
 			}
 		}
 		if err := s.Do(ctx, a, &fd); err != nil {
@@ -374,26 +375,6 @@ func randomCommands(ctx context.Context, pool *arcengine.Pool, id string, n int,
 		cmds = append(cmds, a)
 	}
 	return cmds, float64(frames) / float64(len(cmds)), nil
-}
-
-// standout picks a cell not of the frame's commonest colour, mostly.
-func standout(rng *rand.Rand, frame []uint8) (uint8, uint8) {
-	var hist [256]int
-	for _, c := range frame {
-		hist[c]++
-	}
-	common := 0
-	for c := range hist {
-		if hist[c] > hist[common] {
-			common = c
-		}
-	}
-	for range 64 {
-		if k := rng.IntN(len(frame)); int(frame[k]) != common && rng.IntN(4) > 0 {
-			return uint8(k % arc.GridSize), uint8(k / arc.GridSize)
-		}
-	}
-	return uint8(rng.IntN(64)), uint8(rng.IntN(64))
 }
 
 func mean(ds []time.Duration) float64 {
@@ -438,7 +419,7 @@ func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game stri
 		ids = info.Available.IDs(ids[:0])
 		a := arc.Action{ID: ids[rngs[i].IntN(len(ids))]}
 		if a.ID == arc.Action6 {
-			a.X, a.Y = standout(rngs[i], frame)
+			a.X, a.Y = cells.Standout(rngs[i], frame)
 		}
 		return a
 	}
