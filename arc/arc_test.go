@@ -198,3 +198,15 @@ func TestGameInfoClone(t *testing.T) {
 	assert.Equal(t, 1, a.BaselineActions[0])
 	assert.Equal(t, "ab12-00", b.ID)
 }
+
+func TestValidateNamesTheBadCell(t *testing.T) {
+	fd := arc.FrameData{State: arc.NotFinished}
+	copy(fd.SetFrames(2), make([]uint8, 2*arc.FrameCells))
+	assert.NoError(t, fd.Validate())
+	fd.Frames[arc.FrameCells+2*arc.GridSize+5] = 251
+	err := fd.Validate()
+	require.ErrorIs(t, err, arc.ErrInvalidFrame)
+	assert.Contains(t, err.Error(), "frame 1")
+	assert.Contains(t, err.Error(), "colour 251 at x=5 y=2")
+	assert.Contains(t, err.Error(), "-5", "an int8 engine's negative colour shows as such")
+}

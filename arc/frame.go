@@ -24,10 +24,25 @@ func ValidateFrame(cells []uint8) error {
 	if len(cells) != FrameCells {
 		return fmt.Errorf("%w: %d cells, want %d", ErrInvalidFrame, len(cells), FrameCells)
 	}
+	// Colours fit in 4 bits: one pass ORs the cells, and only a frame that
+	// fails is searched for the cell to name.
+	var all uint8
+	for _, c := range cells {
+		all |= c
+	}
+	if all < NumColors {
+		return nil
+	}
 	for i, c := range cells {
-		if c >= NumColors {
-			return fmt.Errorf("%w: colour %d at x=%d y=%d is outside 0..%d", ErrInvalidFrame, c, i%GridSize, i/GridSize, NumColors-1)
+		if c < NumColors {
+			continue
 		}
+		err := fmt.Errorf("%w: colour %d at x=%d y=%d is outside 0..%d", ErrInvalidFrame, c, i%GridSize, i/GridSize, NumColors-1)
+		if c >= 128 {
+			// Engines render int8 cells: a negative colour shows so.
+			err = fmt.Errorf("%w (%d as a signed byte)", err, int8(c))
+		}
+		return err
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -197,8 +196,6 @@ func find(list []Game, id string) (Game, error) {
 	}
 	return *best, nil
 }
-
-func numCPU() int { return runtime.NumCPU() }
 
 // errorsJoin joins scan errors for a message, at most a few of them.
 func errorsJoin(errs []error) error {

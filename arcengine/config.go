@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +89,7 @@ func (c Config) resolve() (Config, error) {
 		c.EnvsPerWorker = 1
 	}
 	if c.MaxIdleWorkers == 0 {
-		c.MaxIdleWorkers = numCPU()
+		c.MaxIdleWorkers = runtime.NumCPU()
 	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = DefaultIdleTimeout

@@ -2,7 +2,6 @@ package arcengine
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/arcgym/arcgym/arc"
@@ -21,7 +20,7 @@ var dflt struct {
 func Default() (*Pool, error) {
 	dflt.mu.Lock()
 	defer dflt.mu.Unlock()
-	if dflt.p != nil && !dflt.p.isShut.Load() {
+	if dflt.p != nil && !dflt.p.closed.Load() {
 		return dflt.p, nil
 	}
 	p, err := Open(Config{})
@@ -37,7 +36,7 @@ func Default() (*Pool, error) {
 // directory named by the environment.
 func HasDefault() bool {
 	dflt.mu.Lock()
-	set := dflt.p != nil && !dflt.p.isShut.Load()
+	set := dflt.p != nil && !dflt.p.closed.Load()
 	dflt.mu.Unlock()
 	return set || Configured()
 }
@@ -84,25 +83,4 @@ func (c Catalog) New(id string) (games.Session, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// ProbeAll probes every game of the pool (see Pool.Probe), n at a time,
-// and returns the failures joined.
-func (p *Pool) ProbeAll(ctx context.Context, n int) error {
-	gs := p.Games()
-	if n < 1 {
-		n = 1
-	}
-	sem := make(chan struct{}, n)
-	errs := make([]error, len(gs))
-	var wg sync.WaitGroup
-	for i, g := range gs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			_, errs[i] = p.Probe(ctx, g.Info.ID)
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }

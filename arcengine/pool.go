@@ -26,11 +26,11 @@ type Pool struct {
 
 	mu      sync.Mutex
 	workers []*worker // every worker started and not yet stopped
-	isShut  atomic.Bool
 	infos   map[string]arc.GameInfo
-	closed  bool
-	reaper  *time.Timer
-	stops   sync.WaitGroup // workers being stopped in the background
+	// closed is set by Close, under mu; sessions read it without mu.
+	closed atomic.Bool
+	reaper *time.Timer
+	stops  sync.WaitGroup // workers being stopped in the background
 }
 
 // Open scans the games directory and finds the interpreter; it starts no
@@ -124,6 +124,30 @@ func (p *Pool) Probe(ctx context.Context, id string) (arc.GameInfo, error) {
 	return info, s.Close()
 }
 
+// ProbeAll probes every game of the pool (see Probe), n at a time, and
+// returns the failures by game id (none: an empty map).
+func (p *Pool) ProbeAll(ctx context.Context, n int) map[string]error {
+	gs := p.Games()
+	errs := make([]error, len(gs))
+	sem := make(chan struct{}, max(n, 1))
+	var wg sync.WaitGroup
+	for i, g := range gs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			_, errs[i] = p.Probe(ctx, g.Info.ID)
+		})
+	}
+	wg.Wait()
+	failed := map[string]error{}
+	for i, err := range errs {
+		if err != nil {
+			failed[gs[i].Info.ID] = err
+		}
+	}
+	return failed
+}
+
 // Warm starts workers until n are idle and ready, in parallel, so that the
 // next n sessions start without waiting for an interpreter. Vector
 // environments call it before making their sub-environments.
@@ -150,7 +174,7 @@ func (p *Pool) Warm(ctx context.Context, n int) error {
 				return
 			}
 			p.mu.Lock()
-			if p.closed {
+			if p.closed.Load() {
 				p.mu.Unlock()
 				w.close()
 				errs[i] = ErrClosed
@@ -175,7 +199,7 @@ func (p *Pool) Warm(ctx context.Context, n int) error {
 // it, starting a worker when none has room.
 func (p *Pool) acquire(ctx context.Context) (*worker, uint32, error) {
 	p.mu.Lock()
-	if p.closed {
+	if p.closed.Load() {
 		p.mu.Unlock()
 		return nil, 0, ErrClosed
 	}
@@ -201,7 +225,7 @@ func (p *Pool) acquire(ctx context.Context) (*worker, uint32, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
+	if p.closed.Load() {
 		w.close()
 		return nil, 0, ErrClosed
 	}
@@ -227,7 +251,7 @@ func (p *Pool) release(w *worker) {
 		return
 	}
 	// idleCount counts w too.
-	keep := !p.closed && !w.dead.Load() && p.cfg.MaxIdleWorkers > 0 && p.idleCount() <= p.cfg.MaxIdleWorkers
+	keep := !p.closed.Load() && !w.dead.Load() && p.cfg.MaxIdleWorkers > 0 && p.idleCount() <= p.cfg.MaxIdleWorkers
 	if keep {
 		w.idleSince = time.Now()
 		p.armReaper()
@@ -259,7 +283,7 @@ func (p *Pool) remove(w *worker) {
 
 // armReaper schedules the stopping of idle workers. Caller holds p.mu.
 func (p *Pool) armReaper() {
-	if p.reaper == nil && !p.closed {
+	if p.reaper == nil && !p.closed.Load() {
 		p.reaper = time.AfterFunc(p.cfg.IdleTimeout, p.reap)
 	}
 }
@@ -269,7 +293,7 @@ func (p *Pool) armReaper() {
 func (p *Pool) reap() {
 	p.mu.Lock()
 	p.reaper = nil
-	if p.closed {
+	if p.closed.Load() {
 		p.mu.Unlock()
 		return
 	}
@@ -315,13 +339,12 @@ func (p *Pool) Workers() []int {
 // Sessions still open fail with ErrClosed from then on.
 func (p *Pool) Close() error {
 	p.mu.Lock()
-	if p.closed {
+	if p.closed.Load() {
 		p.mu.Unlock()
 		p.stops.Wait()
 		return nil
 	}
-	p.closed = true
-	p.isShut.Store(true)
+	p.closed.Store(true)
 	if p.reaper != nil {
 		p.reaper.Stop()
 		p.reaper = nil

@@ -66,13 +66,10 @@ func finishRequest(b []byte) []byte {
 	return b
 }
 
-// flagSpin in a command lets the worker spin for its next command.
-const flagSpin = 1
-
 // appendCmd encodes a command request.
-func appendCmd(b []byte, slot uint32, a arc.Action, flags byte) []byte {
+func appendCmd(b []byte, slot uint32, a arc.Action) []byte {
 	b = appendHeader(b, opCmd, slot)
-	b = append(b, byte(a.ID), a.X, a.Y, flags)
+	b = append(b, byte(a.ID), a.X, a.Y)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(a.Reasoning)))
 	b = append(b, a.Reasoning...)
 	return finishRequest(b)
@@ -231,14 +228,9 @@ func readFrames(br *bufio.Reader, rest int, out *arc.FrameData, r *response) err
 	if err != nil {
 		return ioErr(err, 1)
 	}
-	var avail arc.ActionSet
-	for _, id := range ids[:na] {
-		if id == 0 || id >= arc.NumActionIDs {
-			return protoErr("available action %d", id)
-		}
-		avail = avail.With(arc.ActionID(id))
+	if r.available, err = actionSet(ids[:na]); err != nil {
+		return err
 	}
-	r.available = avail
 	nf := int(binary.LittleEndian.Uint16(ids[na:]))
 	if _, err := br.Discard(na + 2); err != nil {
 		return ioErr(err, 1)
@@ -257,6 +249,18 @@ func readFrames(br *bufio.Reader, rest int, out *arc.FrameData, r *response) err
 	return nil
 }
 
+// actionSet reads a list of available action ids (1..7).
+func actionSet(ids []byte) (arc.ActionSet, error) {
+	var s arc.ActionSet
+	for _, id := range ids {
+		if id == 0 || id >= arc.NumActionIDs {
+			return 0, protoErr("available action %d", id)
+		}
+		s = s.With(arc.ActionID(id))
+	}
+	return s, nil
+}
+
 // parseSmall decodes the responses other than FRAMES.
 func parseSmall(kind byte, b []byte, r *response) error {
 	d := decoder{b: b}
@@ -268,15 +272,8 @@ func parseSmall(kind byte, b []byte, r *response) error {
 		r.engine = d.str16()
 		r.importError = d.str16()
 	case kindOpened:
-		na := int(d.u8())
-		ids := d.bytes(na)
-		for _, id := range ids {
-			if id == 0 || id >= arc.NumActionIDs {
-				if d.err == nil {
-					d.err = protoErr("available action %d", id)
-				}
-			}
-			r.available = r.available.With(arc.ActionID(id))
+		if ids := d.bytes(int(d.u8())); d.err == nil {
+			r.available, d.err = actionSet(ids)
 		}
 		r.winLevels = int32(d.u32())
 		r.numLevels = int32(d.u32())

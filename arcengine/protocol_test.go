@@ -141,13 +141,13 @@ func TestReadRejectsGarbage(t *testing.T) {
 }
 
 func TestRequestEncoding(t *testing.T) {
-	b := appendCmd(nil, 7, arc.Action{ID: arc.Action6, X: 3, Y: 60, Reasoning: []byte(`{"a":1}`)}, flagSpin)
+	b := appendCmd(nil, 7, arc.Action{ID: arc.Action6, X: 3, Y: 60, Reasoning: []byte(`{"a":1}`)})
 	require.Equal(t, uint32(len(b)-4), binary.LittleEndian.Uint32(b))
 	assert.Equal(t, byte(opCmd), b[4])
 	assert.Equal(t, uint32(7), binary.LittleEndian.Uint32(b[5:]))
-	assert.Equal(t, []byte{6, 3, 60, flagSpin}, b[9:13])
-	assert.Equal(t, uint32(7), binary.LittleEndian.Uint32(b[13:]))
-	assert.Equal(t, `{"a":1}`, string(b[17:]))
+	assert.Equal(t, []byte{6, 3, 60}, b[9:12])
+	assert.Equal(t, uint32(7), binary.LittleEndian.Uint32(b[12:]))
+	assert.Equal(t, `{"a":1}`, string(b[16:]))
 
 	b, err := appendOpen(nil, 2, -5, "/g/ab12/v", "", "ab12-00ff")
 	require.NoError(t, err)
@@ -158,17 +158,6 @@ func TestRequestEncoding(t *testing.T) {
 
 	b = appendTime(nil, 1, []arc.Action{arc.Simple(arc.Reset), arc.Click(5, 6)})
 	assert.Equal(t, []byte{0, 0, 0, 6, 5, 6}, b[13:])
-}
-
-func TestCheckColours(t *testing.T) {
-	ok := append(frameOf(15), frameOf(0)...)
-	assert.NoError(t, checkColours(ok))
-	bad := append(frameOf(3), frameOf(3)...)
-	bad[arc.FrameCells+2*arc.GridSize+5] = 251
-	err := checkColours(bad)
-	require.ErrorIs(t, err, arc.ErrInvalidFrame)
-	assert.Contains(t, err.Error(), "frame 1: colour 251 at x=5 y=2")
-	assert.Contains(t, err.Error(), "-5")
 }
 
 // FuzzReadResponse feeds arbitrary bytes to the decoder: it must never

@@ -172,7 +172,7 @@ func (s *Session) Seed(seed int64) {
 // engine answers those with no frames and nothing changes). ctx bounds the
 // wait: a worker that does not answer in time is killed (ErrHung).
 func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
-	if s.closed || s.pool.isShut.Load() {
+	if s.closed || s.pool.closed.Load() {
 		return ErrClosed
 	}
 	if err := a.Validate(); err != nil {
@@ -187,8 +187,7 @@ func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) erro
 		s.reseed = false
 		if s.seeded {
 			if err := s.open(ctx); err != nil {
-				s.lost = err
-				return err
+				return s.lose(err)
 			}
 		}
 	}
@@ -210,7 +209,7 @@ func (s *Session) recover(ctx context.Context, a arc.Action) error {
 		// wrong, so it is rebuilt where it was.
 		cause := s.w.deathCause()
 		if err := s.replay(ctx); err != nil {
-			s.lost = err
+			_ = s.lose(err)
 			return &WorkerError{Kind: ErrNeedsReset, Game: s.info.ID, Op: a.ID.String(),
 				Err: fmt.Errorf("replay after %v failed: %w", cause, err)}
 		}
@@ -293,17 +292,17 @@ func frameSum(fd *arc.FrameData) uint64 {
 // command sends a and decodes the answer into out.
 func (s *Session) command(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	w := s.w
+	op := a.ID.String()
 	w.mu.Lock()
-	w.wbuf = appendCmd(w.wbuf[:0], s.slot, a, s.pool.workerFlags())
-	err := w.call(ctx, a.ID.String(), s.info.ID, out, &s.r)
+	w.wbuf = appendCmd(w.wbuf[:0], s.slot, a)
+	err := w.call(ctx, op, s.info.ID, out, &s.r)
 	w.mu.Unlock()
 	if err != nil {
 		if !errors.Is(err, ErrHung) && !errors.Is(err, ErrCrashed) && !errors.Is(err, ErrProtocol) {
 			// The context ended before anything was sent.
 			return err
 		}
-		s.lost = err
-		return err
+		return s.lose(err)
 	}
 	switch s.r.kind {
 	case kindFrames:
@@ -313,31 +312,17 @@ func (s *Session) command(ctx context.Context, a arc.Action, out *arc.FrameData)
 			// The engine refused the action before running it.
 			return fmt.Errorf("%w: %s", arc.ErrInvalidAction, s.r.message)
 		case phaseFrame:
-			s.lost = &WorkerError{Kind: ErrGameRaised, Game: s.info.ID, PID: w.pid, Op: a.ID.String(),
-				Err: arc.ErrInvalidFrame, Detail: s.r.message}
-			return s.lost
+			return s.lose(&WorkerError{Kind: ErrGameRaised, Game: s.info.ID, PID: w.pid, Op: op, Err: arc.ErrInvalidFrame, Detail: s.r.message})
 		}
-		s.lost = s.remoteError(ErrGameRaised, a.ID.String())
-		return s.lost
+		return s.lose(s.remoteError(ErrGameRaised, op))
 	default:
-		s.lost = s.protocolError(a.ID.String(), fmt.Sprintf("answer of kind %d to a command", s.r.kind))
-		return s.lost
+		return s.lose(s.protocolError(op, fmt.Sprintf("answer of kind %d to a command", s.r.kind)))
 	}
 	if s.r.nFrames == 0 {
 		if a.ID != arc.Reset && s.r.state.Terminal() {
 			return fmt.Errorf("arcengine: %s on %s in state %s: %w", a.ID, s.info.ID, s.r.state, arc.ErrNotStarted)
 		}
-		s.lost = s.protocolError(a.ID.String(), fmt.Sprintf("%s answered with no frames in state %s", a.ID, s.r.state))
-		return s.lost
-	}
-	if err := checkColours(out.Frames); err != nil {
-		s.lost = &WorkerError{Kind: ErrGameRaised, Game: s.info.ID, PID: w.pid, Op: a.ID.String(), Err: err}
-		return s.lost
-	}
-	if s.r.levels < 0 || s.r.levels > 254 || s.r.winLevels < 0 || s.r.winLevels > 254 {
-		s.lost = &WorkerError{Kind: ErrGameRaised, Game: s.info.ID, PID: w.pid, Op: a.ID.String(),
-			Err: fmt.Errorf("%w: counters %d/%d outside 0..254", arc.ErrInvalidFrame, s.r.levels, s.r.winLevels)}
-		return s.lost
+		return s.lose(s.protocolError(op, fmt.Sprintf("%s answered with no frames in state %s", a.ID, s.r.state)))
 	}
 	out.GameID = s.info.ID
 	out.GUID = s.guid
@@ -347,26 +332,19 @@ func (s *Session) command(ctx context.Context, a arc.Action, out *arc.FrameData)
 	out.Action = a
 	out.Available = s.r.available
 	out.FullReset = s.r.fullReset
+	// The game produced this result, so a result that breaks the contract
+	// (colours outside 0..15, counters outside 0..254) is the game's fault.
+	if err := out.Validate(); err != nil {
+		return s.lose(&WorkerError{Kind: ErrGameRaised, Game: s.info.ID, PID: w.pid, Op: op, Err: err})
+	}
 	return nil
 }
 
-// checkColours reports the first cell outside 0..15.
-func checkColours(frames []uint8) error {
-	var bad uint8
-	for _, c := range frames {
-		bad |= c
-	}
-	if bad < arc.NumColors {
-		return nil
-	}
-	for i, c := range frames {
-		if c >= arc.NumColors {
-			cell := i % arc.FrameCells
-			return fmt.Errorf("%w: frame %d: colour %d at x=%d y=%d is outside 0..%d (as a signed byte %d)",
-				arc.ErrInvalidFrame, i/arc.FrameCells, c, cell%arc.GridSize, cell/arc.GridSize, arc.NumColors-1, int8(c))
-		}
-	}
-	return nil
+// lose records err as the failure that cost the session its game, and
+// returns it.
+func (s *Session) lose(err error) error {
+	s.lost = err
+	return err
 }
 
 // TimeInProcess plays acts on the session's game inside the worker, in a
@@ -377,7 +355,7 @@ func checkColours(frames []uint8) error {
 // the worker protocol against the engine on the same CPU, interleaved with
 // Do on another session of the same worker (Config.EnvsPerWorker >= 2).
 func (s *Session) TimeInProcess(ctx context.Context, acts []arc.Action) ([]time.Duration, error) {
-	if s.closed || s.pool.isShut.Load() {
+	if s.closed || s.pool.closed.Load() {
 		return nil, ErrClosed
 	}
 	for _, a := range acts {
@@ -394,8 +372,7 @@ func (s *Session) TimeInProcess(ctx context.Context, acts []arc.Action) ([]time.
 	err := w.call(ctx, "time", s.info.ID, nil, &s.r)
 	w.mu.Unlock()
 	if err != nil {
-		s.lost = err
-		return nil, err
+		return nil, s.lose(err)
 	}
 	switch s.r.kind {
 	case kindTimes:
@@ -404,8 +381,7 @@ func (s *Session) TimeInProcess(ctx context.Context, acts []arc.Action) ([]time.
 		}
 		return s.r.times, nil
 	case kindError:
-		s.lost = s.remoteError(ErrGameRaised, "time")
-		return nil, s.lost
+		return nil, s.lose(s.remoteError(ErrGameRaised, "time"))
 	}
 	return nil, s.protocolError("time", fmt.Sprintf("answer of kind %d to time", s.r.kind))
 }

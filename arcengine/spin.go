@@ -24,17 +24,6 @@ func (p *Pool) mayspin() bool {
 	return true
 }
 
-// workerFlags returns the flags of a command: the worker may spin for its
-// next command. It yields the CPU at every turn of its spin, so that a
-// spinning worker gives way at once to any thread that has work, and it
-// spins only while commands have been following each other quickly.
-func (p *Pool) workerFlags() byte {
-	if p.spin {
-		return flagSpin
-	}
-	return 0
-}
-
 // overbooked reports whether the busy workers and spinners exceed the
 // cores, so that a spinner should give its core up.
 func (p *Pool) overbooked() bool {

@@ -32,7 +32,6 @@ const maxSpin = 20 * time.Millisecond
 // pipe, waiting as described above. It is the bufio.Reader's source.
 type pipeReader struct {
 	pool *Pool
-	f    *os.File
 	rc   syscall.RawConn
 	read func(fd uintptr) bool // (*pipeReader).readFd, bound once
 
@@ -84,7 +83,7 @@ func newPipeReader(f *os.File) (*pipeReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &pipeReader{f: f, rc: rc}
+	r := &pipeReader{rc: rc}
 	r.read = r.readFd
 	return r, nil
 }

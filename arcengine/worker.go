@@ -47,8 +47,6 @@ type worker struct {
 	dead    atomic.Bool // set with broken, readable without mu
 	stopped sync.Once
 
-	python, engine string
-
 	// Guarded by pool.mu.
 	sessions  int
 	nextSlot  uint32
@@ -154,7 +152,6 @@ func (w *worker) checkHello(r *response) error {
 	if r.proto != protocolVersion {
 		return fail(ErrProtocol, fmt.Sprintf("worker speaks protocol %d, want %d", r.proto, protocolVersion))
 	}
-	w.python, w.engine = r.python, r.engine
 	if r.engine != "" && !w.pool.cfg.AnyEngineVersion {
 		if err := checkEngineVersion(r.engine); err != nil {
 			return fail(ErrEngineVersion, fmt.Sprintf("arcengine %v in %s; arcgym needs %s (scripts/setup-python.sh installs it)",
@@ -215,19 +212,18 @@ func (w *worker) call(ctx context.Context, op, game string, out *arc.FrameData, 
 		case <-w.exited:
 		case <-time.After(stackDumpWait):
 		}
-		w.kill(we)
-		we.Detail = w.tail.String()
 	case errors.Is(err, ErrProtocol):
 		we.Kind, we.Err = ErrProtocol, err
-		w.kill(we)
-		we.Detail = w.tail.String()
 	default:
 		// The pipe broke or closed: the process is gone or going.
 		we.Kind = ErrCrashed
-		w.kill(we)
-		we.Err = w.exitStatus(err)
-		we.Detail = w.tail.String()
 	}
+	w.kill(we)
+	if we.Kind == ErrCrashed {
+		we.Err = w.exitStatus(err)
+	}
+	// The process has been waited for: its output is complete.
+	we.Detail = w.tail.String()
 	return we
 }
 

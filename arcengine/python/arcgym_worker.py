@@ -12,9 +12,7 @@ Frames:
 Requests:
     OPEN   i64 seed | str16 game dir | str16 class name | str16 game id
            (re)creates the game in a slot, as the toolkit's local mode does
-    CMD    u8 action id | u8 x | u8 y | u8 flags | u32 n | n bytes of
-           reasoning JSON; flag 1: the worker may spin for its next command
-           (the Go side allows it while a core is free)
+    CMD    u8 action id | u8 x | u8 y | u32 n | n bytes of reasoning JSON
     CLOSE  drops the game in a slot
     ECHO   u16 n: answers with n blank frames (measures the transport)
     TIME   u32 n | n x (u8 action id | u8 x | u8 y): plays the commands on
@@ -79,8 +77,7 @@ PHASE_ACTION = 6  # the engine refused the action (reasoning too large...)
 STATE_CODES = {"NOT_PLAYED": 0, "NOT_FINISHED": 1, "WIN": 2, "GAME_OVER": 3}
 
 _HEADER = struct.Struct("<IBI")
-_CMD = struct.Struct("<BBBBI")
-FLAG_SPIN = 1
+_CMD = struct.Struct("<BBBI")
 # A FRAMES response's length prefix and fixed fields, packed at once.
 _FRAMES_HEAD = struct.Struct("<IBBiiBB")
 _FRAMES_FIXED = _FRAMES_HEAD.size - 4
@@ -99,16 +96,6 @@ _numpy: Any = None
 
 class ProtocolError(Exception):
     """A request that does not follow the protocol."""
-
-
-class Slot:
-    """One hosted game instance."""
-
-    def __init__(self, game: Any, cls: type, seed: int, directory: str) -> None:
-        self.game = game
-        self.cls = cls
-        self.seed = seed
-        self.directory = directory
 
 
 def class_name_for(game_id: str, class_name: str) -> str:
@@ -142,7 +129,7 @@ class Host:
             _STATE_BY_MEMBER[member] = STATE_CODES.get(member.value, 255)
         self.engine = arcengine
         self.actions = list(arcengine.GameAction)
-        self.slots: dict[int, Slot] = {}
+        self.slots: dict[int, Any] = {}  # the game of each slot
         self.classes: dict[str, type] = {}
 
     def load_class(self, directory: str, class_name: str, game_id: str) -> type:
@@ -177,14 +164,14 @@ class Host:
             game = cls(seed=seed) if seeded else cls()
         except BaseException:
             return error(PHASE_INIT, traceback.format_exc())
-        self.slots[slot] = Slot(game, cls, seed, directory)
+        self.slots[slot] = game
         avail = action_ids(game._available_actions)
         levels = len(game._levels)
         return framed([bytes([KIND_OPENED, len(avail)]), avail, struct.pack("<iiB", game.win_score, levels, seeded)])
 
     def command(self, slot: int, action_id: int, x: int, y: int, reasoning: bytes) -> Response:
-        s = self.slots.get(slot)
-        if s is None:
+        game = self.slots.get(slot)
+        if game is None:
             return error(PHASE_REQUEST, f"slot {slot} holds no game")
         if not 0 <= action_id < len(self.actions):
             return error(PHASE_REQUEST, f"action id {action_id} is not 0..7")
@@ -196,15 +183,15 @@ class Host:
         except Exception as e:
             return error(PHASE_ACTION, f"{type(e).__name__}: {e}")
         try:
-            result = s.game.perform_action(action_input, raw=True)
+            result = game.perform_action(action_input, raw=True)
         except BaseException:
             return error(PHASE_STEP, traceback.format_exc())
         return frames_body(result)
 
     def time_commands(self, slot: int, body: bytes) -> Response:
         """Plays commands on a slot's game in a plain loop, timing each."""
-        s = self.slots.get(slot)
-        if s is None:
+        game = self.slots.get(slot)
+        if game is None:
             return error(PHASE_REQUEST, f"slot {slot} holds no game")
         (n,) = struct.unpack_from("<I", body)
         if len(body) != 4 + 3 * n:
@@ -217,7 +204,6 @@ class Host:
             action = self.actions[action_id]
             commands.append((action, {"x": x, "y": y} if action.is_complex() else {}))
         ActionInput = self.engine.ActionInput
-        game = s.game
         clock = time.perf_counter_ns
         out = []
         try:
@@ -374,7 +360,7 @@ def handle(host: Host, op: int, slot: int, body: bytes) -> Response:
     if op == OP_CMD:
         if len(body) < _CMD.size:
             raise ProtocolError("short command")
-        action_id, x, y, _, n = _CMD.unpack_from(body)
+        action_id, x, y, n = _CMD.unpack_from(body)
         if len(body) != _CMD.size + n:
             raise ProtocolError("reasoning length does not match the request")
         return host.command(slot, action_id, x, y, body[_CMD.size :])
@@ -416,12 +402,13 @@ class Reader:
         self.spin_ns = spin_ns
         self.gap_ns = 0  # moving average of the wait for a request
         self.idle_since = 0
-        self.may_spin = False  # the last command allowed spinning
+        self.may_spin = False  # the last request was a command
         os.set_blocking(fd, False)
 
     def answered(self, may_spin: bool) -> None:
-        """Marks the moment a response went out, and whether the command
-        it answered allowed spinning for the next one."""
+        """Marks the moment a response went out, and whether the next
+        request may be waited for by spinning: after a command, whose
+        next one a stepping loop sends at once."""
         self.idle_since = time.perf_counter_ns()
         self.may_spin = may_spin
 
@@ -531,7 +518,7 @@ def serve(rfd: int, wfd: int, spin_ns: int = 0) -> int:
         except (ProtocolError, struct.error, UnicodeDecodeError) as e:
             out = error(PHASE_REQUEST, f"malformed request: {e}")
         write_all(wfd, out)
-        r.answered(op == OP_CMD and len(body) >= 4 and body[3] & FLAG_SPIN != 0)
+        r.answered(op == OP_CMD)
 
 
 def main(argv: list[str]) -> int:

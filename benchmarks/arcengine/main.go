@@ -125,8 +125,8 @@ func mainErr(o options) (bool, error) {
 	}
 	defer pool.Close()
 	ctx := context.Background()
-	if err := pool.ProbeAll(ctx, runtime.NumCPU()); err != nil {
-		return false, err
+	for id, err := range pool.ProbeAll(ctx, runtime.NumCPU()) {
+		return false, fmt.Errorf("%s: %w", id, err)
 	}
 	fmt.Printf("arcengine benchmark: %s, %d CPUs, %s, Go %s\n", cpuModel(), runtime.NumCPU(), py, runtime.Version())
 	fmt.Printf("games: %s\n\n", o.games)

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/arcengine"
@@ -213,19 +212,9 @@ func (c *catalog) make(ctx context.Context, id string) (*env.Game, error) {
 	if _, err := c.lookup(id); err != nil {
 		return nil, err
 	}
-	if !c.isReal(id) {
-		return env.Make(id)
-	}
-	s, err := c.pool.New(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	g, err := env.New(s)
-	if err != nil {
-		_ = s.Close()
-		return nil, err
-	}
-	return g, nil
+	// The catalog's pool is arcengine's default (see open), which
+	// env.MakeContext plays real games from.
+	return env.MakeContext(ctx, id)
 }
 
 // selectors of -game and of render's arguments.
@@ -295,40 +284,25 @@ func selectGames(c *catalog, spec string) ([]arc.GameInfo, error) {
 // can run. A cancelled ctx fails the games not probed yet.
 func (c *catalog) probe(ctx context.Context) (map[string]error, error) {
 	list := c.realGames()
-	failed := map[string]error{}
 	if len(list) == 0 {
-		return failed, nil
+		return map[string]error{}, nil
 	}
 	// One game first: an unusable interpreter is reported once, without
 	// starting it once per game.
-	if _, err := c.pool.Probe(ctx, list[0].Info.ID); err != nil {
-		if fatalPoolError(err) || ctx.Err() != nil {
-			return nil, err
-		}
-		failed[list[0].Info.ID] = err
+	if _, err := c.pool.Probe(ctx, list[0].Info.ID); err != nil && (fatalPoolError(err) || ctx.Err() != nil) {
+		return nil, err
 	}
-	errs := make([]error, len(list))
-	sem := make(chan struct{}, runtime.NumCPU())
-	var wg sync.WaitGroup
-	for i, g := range list[1:] {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			_, errs[i+1] = c.pool.Probe(ctx, g.Info.ID)
-		})
-	}
-	wg.Wait()
+	failed := c.pool.ProbeAll(ctx, runtime.NumCPU())
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for i, err := range errs {
-		if err == nil {
-			continue
-		}
+	for _, id := range c.shadowed() {
+		delete(failed, id)
+	}
+	for _, err := range failed {
 		if fatalPoolError(err) {
 			return nil, err
 		}
-		failed[list[i].Info.ID] = err
 	}
 	return failed, nil
 }

@@ -70,7 +70,7 @@ def command(cmd: str) -> tuple[int, int, int]:
 
 
 def cmd_payload(cmd: str, reasoning: bytes = b"") -> bytes:
-    return struct.pack("<BBBBI", *command(cmd), 0, len(reasoning)) + reasoning
+    return struct.pack("<BBBI", *command(cmd), len(reasoning)) + reasoning
 
 
 def time_payload(cmds: list[str]) -> bytes:
@@ -410,7 +410,7 @@ def test_time(shared: WorkerProcess) -> None:
     [
         (42, b"", "unknown op 42"),
         (worker.OP_CMD, b"\x01\x00", "short command"),
-        (worker.OP_CMD, struct.pack("<BBBBI", 1, 0, 0, 0, 10) + b"{}", "reasoning length"),
+        (worker.OP_CMD, struct.pack("<BBBI", 1, 0, 0, 10) + b"{}", "reasoning length"),
         (worker.OP_OPEN, b"\x00" * 4, "short open"),
         (worker.OP_OPEN, struct.pack("<q", 0) + b"\x01", "string length past the end"),
         (worker.OP_OPEN, struct.pack("<qH", 0, 50) + b"abc", "string past the end"),
@@ -429,7 +429,7 @@ def test_malformed_request(shared: WorkerProcess, op: int, payload: bytes, fragm
 
 def test_command_errors(shared: WorkerProcess) -> None:
     expect(shared.call(worker.OP_OPEN, 4, open_payload(SD01, "", SD01_ID)), Opened)
-    bad_id = expect(shared.call(worker.OP_CMD, 4, struct.pack("<BBBBI", 8, 0, 0, 0, 0)), Failure)
+    bad_id = expect(shared.call(worker.OP_CMD, 4, struct.pack("<BBBI", 8, 0, 0, 0)), Failure)
     assert bad_id.phase == worker.PHASE_REQUEST
     assert "action id 8 is not 0..7" in bad_id.message
     ok = shared.call(worker.OP_CMD, 4, cmd_payload("ACTION1", json.dumps({"why": "up"}).encode()))
@@ -599,20 +599,19 @@ def test_seed_only_when_accepted(
     d = write_game(tmp_path / "g", "tg01.py", "Tg01", params=params, log=log)
     opened = expect(call(host, worker.OP_OPEN, 11, open_payload(d, "", "tg01-00000000", seed=42)), Opened)
     assert opened.seeded is seeded
-    game_globals = type(host.slots[11].game).__init__.__globals__
+    game_globals = type(host.slots[11]).__init__.__globals__
     assert game_globals["CALLS"] == calls
-    assert host.slots[11].seed == 42
 
 
 def test_classes_are_cached_by_file(host: worker.Host, tmp_path: Path) -> None:
     """As in the toolkit, a game file is compiled once per process."""
     d = write_game(tmp_path / "g", "tg02.py", "Tg02")
     expect(call(host, worker.OP_OPEN, 12, open_payload(d, "", "tg02-00000000")), Opened)
-    first = host.slots[12].game
+    first = host.slots[12]
     (d / "tg02.py").write_text("raise SystemExit('not read again')\n")
     expect(call(host, worker.OP_OPEN, 12, open_payload(d, "", "tg02-00000000")), Opened)
-    assert host.slots[12].game is not first  # a new game, of the cached class
-    assert type(host.slots[12].game) is type(first)
+    assert host.slots[12] is not first  # a new game, of the cached class
+    assert type(host.slots[12]) is type(first)
 
 
 def not_a_game(d: Path) -> Path:
@@ -783,7 +782,7 @@ def test_empty_reply_after_game_over(host: worker.Host) -> None:
     end = script.index("ACTION1")  # the first command after GAME_OVER
     last = [call(host, worker.OP_CMD, 15, cmd_payload(cmd)) for cmd in script[:end]][-1]
     assert expect(last, Frames).state == worker.STATE_CODES["GAME_OVER"]
-    game = host.slots[15].game
+    game = host.slots[15]
     result = game.perform_action(ActionInput(id=GameAction.ACTION1), raw=True)
     assert isinstance(result, FrameData)
     assert frames_of(worker.frames_body(result)) == Frames(
@@ -921,7 +920,7 @@ def test_reader_sleeps_when_gaps_are_long(monkeypatch: pytest.MonkeyPatch, pipe:
     assert reader.gap_ns == 1_000_000 + (4_000 - 1_000_000) // 4
 
 
-def test_reader_spins_only_when_the_command_allowed_it(monkeypatch: pytest.MonkeyPatch, pipe: tuple[int, int]) -> None:
+def test_reader_spins_only_after_a_command(monkeypatch: pytest.MonkeyPatch, pipe: tuple[int, int]) -> None:
     fake = Scripted([None, b"req"])
     reader = scripted_reader(monkeypatch, pipe, fake, spin_ns=1_000_000, gap_ns=0)
     reader.may_spin = False
