@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	_ "embed"
 )
@@ -35,6 +37,8 @@ func installScript() (string, error) {
 	for _, dir := range dirs {
 		path := filepath.Join(dir, "arcgym_worker.py")
 		if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, workerSource) {
+			markUsed(path, time.Now())
+			pruneScripts(filepath.Dir(dir), name, time.Now())
 			return path, nil
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -59,7 +63,60 @@ func installScript() (string, error) {
 			lastErr = werr
 			continue
 		}
+		pruneScripts(filepath.Dir(dir), name, time.Now())
 		return path, nil
 	}
 	return "", fmt.Errorf("arcengine: cannot install the worker script: %w", lastErr)
+}
+
+// scriptTTL is how long the script of another version of arcgym is kept in
+// the cache after it was last used.
+const scriptTTL = 30 * 24 * time.Hour
+
+// markUsed sets the modification time of the installed script at path to
+// now when it is more than a day old, so that pruneScripts sees it in use.
+func markUsed(path string, now time.Time) {
+	if fi, err := os.Stat(path); err == nil && now.Sub(fi.ModTime()) > 24*time.Hour {
+		_ = os.Chtimes(path, now, now)
+	}
+}
+
+// pruneScripts removes, under dir, the worker scripts of other versions of
+// arcgym (directories worker-<hash> other than keep) not used for
+// scriptTTL. A version in use marks its script at every Open, so only
+// scripts of versions no longer run go. Failures are ignored: a script
+// left behind costs a few kilobytes.
+func pruneScripts(dir, keep string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if name == keep || !e.IsDir() || !strings.HasPrefix(name, "worker-") {
+			continue
+		}
+		sub := filepath.Join(dir, name)
+		if now.Sub(lastModified(sub)) > scriptTTL {
+			_ = os.RemoveAll(sub)
+		}
+	}
+}
+
+// lastModified returns the latest modification time of dir and the files
+// in it (the zero time when dir cannot be read).
+func lastModified(dir string) time.Time {
+	var last time.Time
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return last
+	}
+	last = fi.ModTime()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.ModTime().After(last) {
+			last = fi.ModTime()
+		}
+	}
+	return last
 }

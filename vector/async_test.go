@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -529,4 +533,76 @@ func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
 			assert.Equal(t, !tc.blocking, a.cpuBound)
 		})
 	}
+}
+
+// goroutineID is the id of the calling goroutine, from its stack header.
+func goroutineID() string {
+	var buf [64]byte
+	f := strings.Fields(string(buf[:runtime.Stack(buf[:], false)]))
+	return f[1]
+}
+
+func TestSendKeepsEachEnvOnOneWorker(t *testing.T) {
+	// Commands sent one at a time never need another worker: each
+	// sub-environment's run on the worker that owns it, every time.
+	const n, workers = 3, 2
+	var mu sync.Mutex
+	ran := make([]map[string]bool, n)
+	f := func(i int) (env.Env, error) {
+		ran[i] = map[string]bool{}
+		return env.New(blockingFake{envtest.NewFake(envtest.FakeConfig{Fail: func(int, arc.Action) error {
+			mu.Lock()
+			ran[i][goroutineID()] = true
+			mu.Unlock()
+			return nil
+		}})})
+	}
+	a := newAsync(t, n, f, Config{Workers: workers, BatchSize: 1})
+	ctx := t.Context()
+	for round := range 10 {
+		for i := range n {
+			if round == 0 {
+				require.NoError(t, a.SendReset(ctx, []int{i}, env.ResetOptions{}))
+			} else {
+				require.NoError(t, a.Send(ctx, []int{i}, []arc.Action{arc.Simple(arc.Action3)}))
+			}
+			b, err := a.Recv(ctx)
+			require.NoError(t, err)
+			require.NoError(t, b.Err())
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := range n {
+		assert.Len(t, ran[i], 1, "env %d ran on one goroutine", i)
+	}
+	assert.NotEqual(t, ran[0], ran[1], "envs 0 and 1 have workers of their own")
+	assert.Equal(t, ran[0], ran[2], "envs 0 and 2 share a worker")
+}
+
+func TestSendIdleWorkerTakesQueuedCommands(t *testing.T) {
+	// Envs 0 and 2 belong to the same worker; while it runs one, the other
+	// worker must take the other rather than idle.
+	synctest.Test(t, func(t *testing.T) {
+		const n = 4
+		var started atomic.Int32
+		gate := make(chan struct{})
+		f := func(int) (env.Env, error) {
+			return env.New(blockingFake{envtest.NewFake(envtest.FakeConfig{Fail: func(int, arc.Action) error {
+				started.Add(1)
+				<-gate
+				return nil
+			}})})
+		}
+		a, err := NewAsync(n, f, Config{Workers: 2, BatchSize: 2})
+		require.NoError(t, err)
+		defer a.Close()
+		require.NoError(t, a.SendReset(t.Context(), []int{0, 2}, env.ResetOptions{}))
+		synctest.Wait()
+		assert.Equal(t, int32(2), started.Load(), "both commands run at once")
+		close(gate)
+		b, err := a.Recv(t.Context())
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []int{0, 2}, b.EnvIDs)
+	})
 }

@@ -238,3 +238,40 @@ func BenchmarkLatency(b *testing.B) {
 		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "steps/s")
 	})
 }
+
+// BenchmarkSendRecv steps 64 local games through Send and Recv in batches
+// of 16 on one and on two workers.
+func BenchmarkSendRecv(b *testing.B) {
+	const n, batch = 64, 16
+	acts := kwActions("kw01", benchActions(n))
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("kw01/workers=%d", w), func(b *testing.B) {
+			v, err := NewAsync(n, Make("kw01"), Config{Workers: w, BatchSize: batch})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer v.Close()
+			ctx := b.Context()
+			if err := v.SendReset(ctx, nil, env.ResetOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(batch * arc.FrameCells)
+			b.ReportAllocs()
+			s := 0
+			for b.Loop() {
+				bt, err := v.Recv(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if bt.Failed() {
+					b.Fatal(bt.Err())
+				}
+				if err := v.Send(ctx, bt.EnvIDs, acts[s&63][:bt.Len()]); err != nil {
+					b.Fatal(err)
+				}
+				s++
+			}
+			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "steps/s")
+		})
+	}
+}
