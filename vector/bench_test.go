@@ -218,24 +218,7 @@ func BenchmarkLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer v.Close()
-		ctx := b.Context()
-		if err := v.SendReset(ctx, nil, env.ResetOptions{}); err != nil {
-			b.Fatal(err)
-		}
-		rows := 0
-		s := 0
-		for b.Loop() {
-			bt, err := v.Recv(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows += bt.Len()
-			if err := v.Send(ctx, bt.EnvIDs, acts[s&63][:bt.Len()]); err != nil {
-				b.Fatal(err)
-			}
-			s++
-		}
-		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "steps/s")
+		benchSendRecv(b, v, acts)
 	})
 }
 
@@ -251,27 +234,35 @@ func BenchmarkSendRecv(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer v.Close()
-			ctx := b.Context()
-			if err := v.SendReset(ctx, nil, env.ResetOptions{}); err != nil {
-				b.Fatal(err)
-			}
-			b.SetBytes(batch * arc.FrameCells)
-			b.ReportAllocs()
-			s := 0
-			for b.Loop() {
-				bt, err := v.Recv(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if bt.Failed() {
-					b.Fatal(bt.Err())
-				}
-				if err := v.Send(ctx, bt.EnvIDs, acts[s&63][:bt.Len()]); err != nil {
-					b.Fatal(err)
-				}
-				s++
-			}
-			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "steps/s")
+			benchSendRecv(b, v, acts)
 		})
 	}
+}
+
+// benchSendRecv resets every sub-environment of v, then receives batches
+// and sends each batch's sub-environments their next actions.
+func benchSendRecv(b *testing.B, v *Async, acts [][]arc.Action) {
+	b.Helper()
+	ctx := b.Context()
+	if err := v.SendReset(ctx, nil, env.ResetOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	batch := v.Metadata().BatchSize
+	b.SetBytes(int64(batch * arc.FrameCells))
+	b.ReportAllocs()
+	s := 0
+	for b.Loop() {
+		bt, err := v.Recv(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if bt.Failed() {
+			b.Fatal(bt.Err())
+		}
+		if err := v.Send(ctx, bt.EnvIDs, acts[s&63][:bt.Len()]); err != nil {
+			b.Fatal(err)
+		}
+		s++
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "steps/s")
 }
