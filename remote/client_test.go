@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -485,62 +486,73 @@ func TestClientRefusedConnection(t *testing.T) {
 	assert.Contains(t, err.Error(), "POST /api/cmd/ACTION1")
 }
 
+// TestClientDeadlines runs in synctest bubbles, on in-memory connections:
+// the bubble's clock is fake and moves only while every goroutine waits, so
+// that the time a call takes is exact, whatever the machine's load.
 func TestClientDeadlines(t *testing.T) {
 	t.Run("slow response", func(t *testing.T) {
-		s := newARCServer(t)
-		c := testClient(t, s.URL)
-		gameID, guid := startSession(t, c, s)
-		s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
-			select {
-			case <-r.Context().Done():
-			case <-time.After(5 * time.Second):
-			}
-			return true
+		synctest.Test(t, func(t *testing.T) {
+			s, hc := newPipeARCServer(t)
+			c := testClient(t, pipeURL, WithHTTPClient(hc))
+			gameID, guid := startSession(t, c, s)
+			s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
+				select {
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+				return true
+			})
+			const deadline = 50 * time.Millisecond
+			ctx, cancel := context.WithTimeout(t.Context(), deadline)
+			defer cancel()
+			start := time.Now()
+			var fd arc.FrameData
+			err := c.Action(ctx, gameID, guid, arc.Simple(arc.Action1), &fd)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+			assert.Equal(t, deadline, time.Since(start), "returns at the deadline, not when the server answers")
+			assert.Equal(t, int64(3), s.requests.Load(), "not retried")
 		})
-		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-		defer cancel()
-		start := time.Now()
-		var fd arc.FrameData
-		err := c.Action(ctx, gameID, guid, arc.Simple(arc.Action1), &fd)
-		require.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.ErrorIs(t, err, ErrOutcomeUnknown)
-		assert.Less(t, time.Since(start), 2*time.Second)
-		assert.Equal(t, int64(3), s.requests.Load(), "not retried")
 	})
 	t.Run("retry-after beyond deadline", func(t *testing.T) {
-		s := newARCServer(t)
-		s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
-			w.Header().Set("Retry-After", "30")
-			w.WriteHeader(429)
-			return true
+		synctest.Test(t, func(t *testing.T) {
+			s, hc := newPipeARCServer(t)
+			s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
+				w.Header().Set("Retry-After", "30")
+				w.WriteHeader(429)
+				return true
+			})
+			c := testClient(t, pipeURL, WithHTTPClient(hc), WithMaxRetryAfter(time.Minute))
+			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := c.Games(ctx)
+			require.ErrorIs(t, err, ErrRateLimited)
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, 30*time.Second, ae.RetryAfter)
+			assert.Zero(t, time.Since(start), "gives up at once instead of sleeping past the deadline")
+			assert.Equal(t, int64(1), s.requests.Load())
 		})
-		c := testClient(t, s.URL, WithMaxRetryAfter(time.Minute))
-		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-		defer cancel()
-		start := time.Now()
-		_, err := c.Games(ctx)
-		require.ErrorIs(t, err, ErrRateLimited)
-		var ae *APIError
-		require.ErrorAs(t, err, &ae)
-		assert.Equal(t, 30*time.Second, ae.RetryAfter)
-		assert.Less(t, time.Since(start), 400*time.Millisecond, "gives up at once instead of sleeping past the deadline")
-		assert.Equal(t, int64(1), s.requests.Load())
 	})
 	t.Run("cancel during backoff", func(t *testing.T) {
-		s := newARCServer(t)
-		s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
-			w.WriteHeader(503)
-			return true
+		synctest.Test(t, func(t *testing.T) {
+			s, hc := newPipeARCServer(t)
+			s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
+				w.WriteHeader(503)
+				return true
+			})
+			c := testClient(t, pipeURL, WithHTTPClient(hc), WithBackoff(10*time.Second, 10*time.Second))
+			ctx, cancel := context.WithCancel(t.Context())
+			const after = 50 * time.Millisecond
+			time.AfterFunc(after, cancel)
+			start := time.Now()
+			_, err := c.Games(ctx)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Contains(t, err.Error(), "503")
+			assert.Equal(t, after, time.Since(start), "returns when cancelled, not after the backoff")
+			assert.Equal(t, int64(1), s.requests.Load())
 		})
-		c := testClient(t, s.URL, WithBackoff(10*time.Second, 10*time.Second))
-		ctx, cancel := context.WithCancel(t.Context())
-		time.AfterFunc(50*time.Millisecond, cancel)
-		start := time.Now()
-		_, err := c.Games(ctx)
-		require.ErrorIs(t, err, context.Canceled)
-		assert.Contains(t, err.Error(), "503")
-		assert.Less(t, time.Since(start), 2*time.Second)
-		assert.Equal(t, int64(1), s.requests.Load())
 	})
 }
 

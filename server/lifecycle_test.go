@@ -11,11 +11,13 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arcgym/arcgym/internal/memnet"
 	"github.com/arcgym/arcgym/wire"
 )
 
@@ -198,42 +200,49 @@ func TestCloseRacesNewSession(t *testing.T) {
 
 // TestSlowClients serves with short connection limits and checks that a
 // client sending its headers or body too slowly, or idling on a kept-alive
-// connection, loses the connection instead of holding it forever.
+// connection, loses the connection at the limit that applies instead of
+// holding it forever. Each case runs in a synctest bubble, on an in-memory
+// connection: the bubble's clock is fake and moves only while every
+// goroutine waits, so that the time the server takes to cut the connection
+// is exact, whatever the machine's load.
 func TestSlowClients(t *testing.T) {
-	srv, err := New(Config{Games: newTestCatalog()})
-	require.NoError(t, err)
-	srv.timeouts = connTimeouts{readHeader: 150 * time.Millisecond, read: 300 * time.Millisecond, write: time.Second, idle: 300 * time.Millisecond}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(t.Context())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-served)
-		require.NoError(t, srv.Close())
-	})
-
+	limits := connTimeouts{readHeader: 150 * time.Millisecond, read: 250 * time.Millisecond, write: time.Second, idle: 350 * time.Millisecond}
 	tests := []struct {
-		name string
-		send string
+		name  string
+		send  string
+		limit time.Duration
 	}{
-		{"headers never end", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"},
-		{"body never ends", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"game_id\":"},
-		{"idle after a request", "GET /api/healthcheck HTTP/1.1\r\nHost: x\r\n\r\n"},
+		{"headers never end", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n", limits.readHeader},
+		{"body never ends", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"game_id\":", limits.read},
+		{"idle after a request", "GET /api/healthcheck HTTP/1.1\r\nHost: x\r\n\r\n", limits.idle},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			conn, err := net.Dial("tcp", ln.Addr().String())
-			require.NoError(t, err)
-			defer conn.Close()
-			_, err = io.WriteString(conn, tt.send)
-			require.NoError(t, err)
-			start := time.Now()
-			require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
-			_, err = io.Copy(io.Discard, conn)
-			require.NoError(t, err, "the server closes the connection (a read deadline error means it did not)")
-			assert.Less(t, time.Since(start), 2*time.Second)
+			synctest.Test(t, func(t *testing.T) {
+				srv, err := New(Config{Games: newTestCatalog()})
+				require.NoError(t, err)
+				srv.timeouts = limits
+				ln := memnet.Listen()
+				ctx, cancel := context.WithCancel(t.Context())
+				served := make(chan error, 1)
+				go func() { served <- srv.Serve(ctx, ln) }()
+				defer func() {
+					cancel()
+					require.NoError(t, <-served)
+					require.NoError(t, srv.Close())
+				}()
+
+				conn, err := ln.Dial(t.Context())
+				require.NoError(t, err)
+				defer conn.Close()
+				start := time.Now()
+				_, err = io.WriteString(conn, tt.send)
+				require.NoError(t, err)
+				require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+				_, err = io.Copy(io.Discard, conn)
+				require.NoError(t, err, "the server closes the connection (a read deadline error means it did not)")
+				assert.Equal(t, tt.limit, time.Since(start), "the server closes the connection at its limit")
+			})
 		})
 	}
 }

@@ -37,6 +37,19 @@ func newAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
 	return a
 }
 
+// newBubbleAsync is newAsync for a test in a synctest bubble. It leaves out
+// checkNoLeak, whose deadline the bubble's clock reaches at once, so that it
+// would not wait for goroutines outside the bubble to wind down; there,
+// synctest.Test fails the test itself if goroutines of the bubble are left
+// blocked, on a channel or on the clock, once it returns.
+func newBubbleAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
+	t.Helper()
+	a, err := NewAsync(n, f, cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, a.Close()) })
+	return a
+}
+
 func TestRecvOrderOfCompletion(t *testing.T) {
 	ms := time.Millisecond
 	a := newAsync(t, 4, latencies(600*ms, 0, 400*ms, 200*ms), Config{BatchSize: 2})
@@ -60,24 +73,33 @@ func TestRecvOrderOfCompletion(t *testing.T) {
 }
 
 func TestSlowEnvDoesNotStallBatches(t *testing.T) {
-	lat := []time.Duration{5 * time.Second}
-	for range 7 {
-		lat = append(lat, 2*time.Millisecond)
-	}
-	a := newAsync(t, 8, latencies(lat...), Config{BatchSize: 4})
-	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
-	start := time.Now()
-	seen := 0
-	for range 10 {
-		b, err := a.Recv(t.Context())
-		require.NoError(t, err)
-		require.NoError(t, b.Err())
-		require.NotContains(t, b.EnvIDs, 0, "the slow env is still running")
-		seen += b.Len()
-		require.NoError(t, a.Send(t.Context(), b.EnvIDs, repeat(arc.Click(5, 5), b.Len())))
-	}
-	assert.Less(t, time.Since(start), time.Second, "10 batches of fast envs while the slow one runs")
-	assert.Equal(t, 40, seen)
+	// The bubble's clock is fake and moves only when every goroutine
+	// waits, so the time the batches take is exact, whatever the load.
+	synctest.Test(t, func(t *testing.T) {
+		const slow, fast = 5 * time.Second, 2 * time.Millisecond
+		a := newBubbleAsync(t, 8, blockingFakes(func(i int) envtest.FakeConfig {
+			if i == 0 {
+				return envtest.FakeConfig{Latency: slow}
+			}
+			return envtest.FakeConfig{Latency: fast}
+		}), Config{BatchSize: 4})
+		require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+		start := time.Now()
+		seen := 0
+		for range 10 {
+			b, err := a.Recv(t.Context())
+			require.NoError(t, err)
+			require.NoError(t, b.Err())
+			require.NotContains(t, b.EnvIDs, 0, "the slow env is still running")
+			seen += b.Len()
+			require.NoError(t, a.Send(t.Context(), b.EnvIDs, repeat(arc.Click(5, 5), b.Len())))
+		}
+		// The 7 fast envs in flight all finish within fast of a Recv, so
+		// that each batch waits for one command of theirs at most, and
+		// none for the slow env.
+		assert.LessOrEqual(t, time.Since(start), 10*fast, "10 batches of fast envs while the slow one runs")
+		assert.Equal(t, 40, seen)
+	})
 }
 
 func TestSendRecvMisuse(t *testing.T) {
@@ -123,18 +145,33 @@ func TestRecvContextKeepsFinished(t *testing.T) {
 
 func TestDeadline(t *testing.T) {
 	ms := time.Millisecond
+	// Env 1 would take an hour to reset: only the deadline of Config.Timeout
+	// ends its command, so the call returns only if the timeout cuts it
+	// off. The test runs on the real clock: the caller of Async.Reset
+	// spins while workers finish their chunks, and the clock of a synctest
+	// bubble stands still while a goroutine spins, so that env 1's deadline
+	// would never come.
+	f := func(i int) (env.Env, error) {
+		if i != 1 {
+			return env.New(envtest.NewFake(envtest.FakeConfig{}))
+		}
+		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: time.Hour}))
+		if err != nil {
+			return nil, err
+		}
+		return deadlineEnv{g}, nil
+	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			checkNoLeak(t)
-			v := newVec(t, k, 3, latencies(0, 500*ms, 0), Config{Timeout: 40 * ms})
-			start := time.Now()
+			v := newVec(t, k, 3, f, Config{Timeout: 40 * ms})
 			b, err := v.Reset(t.Context(), env.ResetOptions{})
 			require.NoError(t, err)
-			assert.Less(t, time.Since(start), 400*ms, "the slow env was cut off")
 			assert.NoError(t, b.Errs[0])
 			assert.NoError(t, b.Errs[2])
 			require.Error(t, b.Errs[1])
-			assert.ErrorIs(t, b.Errs[1], ErrDeadline)
+			assert.NotErrorIs(t, b.Errs[1], errNoDeadline)
+			assert.ErrorIs(t, b.Errs[1], ErrDeadline, "the slow env was cut off")
 			assert.ErrorIs(t, b.Errs[1], context.DeadlineExceeded)
 			var ee *EnvError
 			require.ErrorAs(t, b.Errs[1], &ee)
@@ -143,6 +180,28 @@ func TestDeadline(t *testing.T) {
 			assert.Equal(t, 40*ms, v.Metadata().Timeout)
 		})
 	}
+}
+
+// errNoDeadline is the error of a deadlineEnv command without a deadline.
+var errNoDeadline = errors.New("command without a deadline")
+
+// deadlineEnv refuses commands whose context has no deadline, so that a
+// slow env under it fails at once, rather than hang a test, when the
+// vector env gives it no deadline.
+type deadlineEnv struct{ env.Env }
+
+func (e deadlineEnv) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		return env.Obs{}, env.Info{}, errNoDeadline
+	}
+	return e.Env.Reset(ctx, opts)
+}
+
+func (e deadlineEnv) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		return env.Step{}, errNoDeadline
+	}
+	return e.Env.Step(ctx, a)
 }
 
 func TestAsyncDeadlineOnRecv(t *testing.T) {
@@ -260,35 +319,59 @@ func TestDeterministicWithSeeds(t *testing.T) {
 }
 
 func TestCloseCancelsAndStopsWorkers(t *testing.T) {
-	checkNoLeak(t)
-	a, err := NewAsync(4, sameFakes(envtest.FakeConfig{Latency: 10 * time.Second}), Config{})
-	require.NoError(t, err)
-	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
-	time.Sleep(10 * time.Millisecond)
-	start := time.Now()
-	require.NoError(t, a.Close())
-	assert.Less(t, time.Since(start), 2*time.Second, "Close cancels running commands")
-	require.NoError(t, a.Close(), "Close twice")
-	_, err = a.Recv(t.Context())
-	assert.ErrorIs(t, err, env.ErrClosed)
-	assert.ErrorIs(t, a.Send(t.Context(), nil, repeat(arc.Simple(arc.Action3), 4)), env.ErrClosed)
-	_, err = a.Step(t.Context(), repeat(arc.Simple(arc.Action3), 4))
-	assert.ErrorIs(t, err, env.ErrClosed)
+	// Leaks need no check of their own in a bubble (see newBubbleAsync): a
+	// worker that outlived Close would fail the test.
+	synctest.Test(t, func(t *testing.T) {
+		bc := newBusyCounts()
+		defer bc.releaseAll()
+		a, err := NewAsync(4, busyEnvs(bc, blockingFakes(func(int) envtest.FakeConfig {
+			return envtest.FakeConfig{Latency: 10 * time.Second}
+		})), Config{})
+		require.NoError(t, err)
+		require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+		// Every worker now waits out the latency of its command.
+		synctest.Wait()
+		require.Equal(t, int32(4), bc.running.Load(), "commands under way")
+
+		closed := make(chan error, 1)
+		go func() { closed <- a.Close() }()
+		// Close has cancelled the commands, which hold on.
+		synctest.Wait()
+		assert.Equal(t, int32(4), bc.cancelled.Load(), "Close cancels running commands")
+		assert.Zero(t, bc.closedBusy.Load(), "no sub-environment is closed while a worker runs its command")
+		select {
+		case err := <-closed:
+			t.Fatalf("Close returned (%v) while workers run commands", err)
+		default:
+		}
+		bc.releaseAll()
+		require.NoError(t, <-closed)
+		assert.Zero(t, bc.closedBusy.Load())
+
+		require.NoError(t, a.Close(), "Close twice")
+		_, err = a.Recv(t.Context())
+		assert.ErrorIs(t, err, env.ErrClosed)
+		assert.ErrorIs(t, a.Send(t.Context(), nil, repeat(arc.Simple(arc.Action3), 4)), env.ErrClosed)
+		_, err = a.Step(t.Context(), repeat(arc.Simple(arc.Action3), 4))
+		assert.ErrorIs(t, err, env.ErrClosed)
+	})
 }
 
 func TestCloseWhileRecvWaits(t *testing.T) {
-	checkNoLeak(t)
-	a, err := NewAsync(2, sameFakes(envtest.FakeConfig{Latency: 10 * time.Second}), Config{})
-	require.NoError(t, err)
-	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
-	errc := make(chan error, 1)
-	go func() {
-		_, err := a.Recv(t.Context())
-		errc <- err
-	}()
-	time.Sleep(10 * time.Millisecond)
-	require.NoError(t, a.Close())
-	assert.ErrorIs(t, <-errc, env.ErrClosed)
+	synctest.Test(t, func(t *testing.T) {
+		a, err := NewAsync(2, blockingFakes(func(int) envtest.FakeConfig { return envtest.FakeConfig{Latency: 10 * time.Second} }), Config{})
+		require.NoError(t, err)
+		require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+		errc := make(chan error, 1)
+		go func() {
+			_, err := a.Recv(t.Context())
+			errc <- err
+		}()
+		// Recv now waits for the commands.
+		synctest.Wait()
+		require.NoError(t, a.Close())
+		assert.ErrorIs(t, <-errc, env.ErrClosed)
+	})
 }
 
 func TestStepContextCancelled(t *testing.T) {
@@ -362,72 +445,195 @@ func TestRecvBatchesCopyRows(t *testing.T) {
 // Close during a Step cancels its commands and waits for them, including
 // those the calling goroutine runs itself, before closing the
 // sub-environments.
+//
+// The test runs in a synctest bubble, where synctest.Wait tells when every
+// goroutine waits: the commands, Close, and the workers. The caller of Step
+// spins once it has no chunk left to take, which would keep Wait from
+// returning; it takes none while its command is held, and once it is
+// released nothing waits on the clock. For the same reason the test cannot
+// hold a worker's command after the caller's returns: the caller would spin
+// for it forever rather than give up on it, see Close and return.
+// TestCloseCancelsAndStopsWorkers checks that Close waits for the commands
+// of workers, under Send. A goroutine left blocked fails the test (see
+// newBubbleAsync).
 func TestCloseDuringStep(t *testing.T) {
 	for _, workers := range []int{1, 2, 0} {
 		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
-			checkNoLeak(t)
-			a, err := NewAsync(4, sameFakes(envtest.FakeConfig{}), Config{Workers: workers})
-			require.NoError(t, err)
-			_, err = a.Reset(t.Context(), env.ResetOptions{})
-			require.NoError(t, err)
-			// Every sub-environment now takes 10 s per command unless
-			// cancelled.
-			var closedBusy atomic.Int32
-			for i := range 4 {
-				g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: 10 * time.Second}))
+			synctest.Test(t, func(t *testing.T) {
+				a, err := NewAsync(4, blockingFakes(func(int) envtest.FakeConfig { return envtest.FakeConfig{} }), Config{Workers: workers})
 				require.NoError(t, err)
-				require.NoError(t, a.Replace(i, &busyEnv{Env: g, closedBusy: &closedBusy}))
-			}
-			errc := make(chan error, 1)
-			go func() {
-				_, err := a.Step(t.Context(), repeat(arc.Simple(arc.Action3), 4))
-				errc <- err
-			}()
-			time.Sleep(20 * time.Millisecond)
-			start := time.Now()
-			require.NoError(t, a.Close())
-			assert.Less(t, time.Since(start), 2*time.Second, "Close cancels the running Step")
-			select {
-			case err := <-errc:
-				if err != nil {
+				_, err = a.Reset(t.Context(), env.ResetOptions{})
+				require.NoError(t, err)
+				// Every sub-environment now takes 10 s per command unless
+				// cancelled, and holds on after it returns.
+				bc := newBusyCounts()
+				defer bc.releaseAll()
+				for i := range 4 {
+					g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: 10 * time.Second}))
+					require.NoError(t, err)
+					require.NoError(t, a.Replace(i, &busyEnv{Env: g, c: bc}))
+				}
+				// Once every worker is parked, Step wakes as many as it has
+				// chunks for.
+				synctest.Wait()
+				started := make(chan struct{})
+				errc := make(chan error, 1)
+				go func() {
+					bc.setCaller(goroutineID())
+					close(started)
+					_, err := a.Step(t.Context(), repeat(arc.Simple(arc.Action3), 4))
+					errc <- err
+				}()
+				<-started
+				// The caller and each worker run one command and wait in
+				// it; the other chunks are left.
+				synctest.Wait()
+				running := min(a.workers, 4)
+				require.Equal(t, int32(running), bc.running.Load(), "commands under way")
+				require.Contains(t, bc.goroutines(), bc.callerID(), "the calling goroutine runs one")
+
+				closed := make(chan error, 1)
+				go func() { closed <- a.Close() }()
+				// Close has cancelled the commands, which hold on.
+				synctest.Wait()
+				assert.Equal(t, int32(running), bc.cancelled.Load(), "Close cancels the running Step")
+				assert.Zero(t, bc.closedBusy.Load(), "no sub-environment is closed while it runs a command")
+				select {
+				case err := <-closed:
+					t.Fatalf("Close returned (%v) while commands run", err)
+				default:
+				}
+
+				// The workers finish; the caller's command still runs.
+				bc.releaseWorkers()
+				synctest.Wait()
+				require.Equal(t, int32(1), bc.running.Load(), "the caller's command is under way")
+				assert.Zero(t, bc.closedBusy.Load(), "no sub-environment is closed while the calling goroutine runs a command")
+				select {
+				case err := <-closed:
+					t.Fatalf("Close returned (%v) while the calling goroutine runs a command", err)
+				default:
+				}
+
+				bc.releaseAll()
+				require.NoError(t, <-closed)
+				if err := <-errc; err != nil {
 					assert.ErrorIs(t, err, env.ErrClosed)
 				}
-			case <-time.After(2 * time.Second):
-				t.Fatal("Step did not return after Close")
-			}
-			assert.Zero(t, closedBusy.Load(), "no sub-environment is closed while it runs a command")
+				assert.Zero(t, bc.closedBusy.Load(), "no sub-environment is closed while it runs a command")
+			})
 		})
+	}
+}
+
+// busyCounts is what the busyEnvs of a test share.
+type busyCounts struct {
+	// hold, until closed, keeps a command going after the inner env
+	// returned, as a network call finishing after its cancellation may;
+	// holdCaller does so for the commands of goroutine caller.
+	hold, holdCaller              chan struct{}
+	releaseWorkers, releaseCaller func()
+	// running counts the commands under way, cancelled those whose inner
+	// env returned context.Canceled, and closedBusy the Close calls that
+	// arrived while a command of the env ran.
+	running, cancelled, closedBusy atomic.Int32
+
+	mu     sync.Mutex
+	caller string
+	ids    []string // goroutines that ran commands
+}
+
+func newBusyCounts() *busyCounts {
+	c := &busyCounts{hold: make(chan struct{}), holdCaller: make(chan struct{})}
+	c.releaseWorkers = sync.OnceFunc(func() { close(c.hold) })
+	c.releaseCaller = sync.OnceFunc(func() { close(c.holdCaller) })
+	return c
+}
+
+// releaseAll lets every command return. A test defers it, so that a failed
+// check leaves no command held.
+func (c *busyCounts) releaseAll() {
+	c.releaseWorkers()
+	c.releaseCaller()
+}
+
+func (c *busyCounts) setCaller(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.caller = id
+}
+
+func (c *busyCounts) callerID() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.caller
+}
+
+func (c *busyCounts) goroutines() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.ids)
+}
+
+// busyEnvs wraps the envs of f in busyEnvs sharing c.
+func busyEnvs(c *busyCounts, f Factory) Factory {
+	return func(i int) (env.Env, error) {
+		e, err := f(i)
+		if err != nil {
+			return nil, err
+		}
+		return &busyEnv{Env: e, c: c}, nil
 	}
 }
 
 // busyEnv counts the Close calls that arrive while a command runs.
 type busyEnv struct {
 	env.Env
-	busy       atomic.Int32
-	closedBusy *atomic.Int32
+	busy atomic.Int32
+	c    *busyCounts
+}
+
+// Unwrap lets blocking find the backend under the env.
+func (e *busyEnv) Unwrap() env.Env { return e.Env }
+
+func (e *busyEnv) enter() {
+	e.busy.Add(1)
+	e.c.running.Add(1)
+	e.c.mu.Lock()
+	e.c.ids = append(e.c.ids, goroutineID())
+	e.c.mu.Unlock()
+}
+
+func (e *busyEnv) leave(err error) {
+	if errors.Is(err, context.Canceled) {
+		e.c.cancelled.Add(1)
+	}
+	hold := e.c.hold
+	if id := goroutineID(); id == e.c.callerID() {
+		hold = e.c.holdCaller
+	}
+	<-hold
+	e.c.running.Add(-1)
+	e.busy.Add(-1)
 }
 
 func (e *busyEnv) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
-	e.busy.Add(1)
-	defer e.busy.Add(-1)
+	e.enter()
 	obs, info, err := e.Env.Reset(ctx, opts)
-	// A command that ignores cancellation a little longer than the
-	// others, as a network call finishing may.
-	time.Sleep(20 * time.Millisecond)
+	e.leave(err)
 	return obs, info, err
 }
 
 func (e *busyEnv) Step(ctx context.Context, a arc.Action) (env.Step, error) {
-	e.busy.Add(1)
-	defer e.busy.Add(-1)
+	e.enter()
 	st, err := e.Env.Step(ctx, a)
-	time.Sleep(20 * time.Millisecond)
+	e.leave(err)
 	return st, err
 }
 
 func (e *busyEnv) Close() error {
 	if e.busy.Load() > 0 {
-		e.closedBusy.Add(1)
+		e.c.closedBusy.Add(1)
 	}
 	return e.Env.Close()
 }
@@ -504,6 +710,14 @@ func TestChunkBounds(t *testing.T) {
 type blockingFake struct{ *envtest.Fake }
 
 func (blockingFake) Blocking() bool { return true }
+
+// blockingFakes returns a Factory of Games over blocking fakes configured
+// per index. An Async over them parks its idle workers rather than spin,
+// as tests in a synctest bubble need: the bubble's clock stands still while
+// a goroutine spins.
+func blockingFakes(cfg func(i int) envtest.FakeConfig) Factory {
+	return func(i int) (env.Env, error) { return env.New(blockingFake{envtest.NewFake(cfg(i))}) }
+}
 
 func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
 	for _, tc := range []struct {
