@@ -223,14 +223,7 @@ func TestSlowClients(t *testing.T) {
 				require.NoError(t, err)
 				srv.timeouts = limits
 				ln := memnet.Listen()
-				ctx, cancel := context.WithCancel(t.Context())
-				served := make(chan error, 1)
-				go func() { served <- srv.Serve(ctx, ln) }()
-				defer func() {
-					cancel()
-					require.NoError(t, <-served)
-					require.NoError(t, srv.Close())
-				}()
+				defer serveOn(t, srv, ln)()
 
 				conn, err := ln.Dial(t.Context())
 				require.NoError(t, err)
@@ -303,14 +296,7 @@ func TestHeaderLimit(t *testing.T) {
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(t.Context())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		require.NoError(t, <-served)
-		require.NoError(t, srv.Close())
-	}()
+	defer serveOn(t, srv, ln)()
 	hc := &http.Client{Transport: &http.Transport{}}
 	defer hc.CloseIdleConnections()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+ln.Addr().String()+"/api/games", nil)
@@ -320,4 +306,18 @@ func TestHeaderLimit(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+}
+
+// serveOn serves srv on ln until the returned function is called, which
+// stops serving, checks that Serve returned cleanly and closes srv.
+func serveOn(t *testing.T, srv *Server, ln net.Listener) func() {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	return func() {
+		cancel()
+		require.NoError(t, <-served)
+		require.NoError(t, srv.Close())
+	}
 }
