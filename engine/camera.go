@@ -55,9 +55,7 @@ func (c *Camera) Click(gx, gy int) arc.Action {
 
 // Clear fills the whole frame with the letterbox colour.
 func (c *Camera) Clear(frame []uint8) {
-	for i := range frame[:arc.FrameCells] {
-		frame[i] = c.Letterbox
-	}
+	fill(frame[:arc.FrameCells], c.Letterbox)
 }
 
 // Blit draws the cells of r from pix (the W x H play area, row-major) into

@@ -22,15 +22,10 @@ func (b BudgetBar) Draw(frame []uint8, w *World) {
 	if rem < 0 || b.Row < 0 || b.Row >= arc.GridSize {
 		return
 	}
-	n := (rem*arc.GridSize + w.Level.Budget - 1) / w.Level.Budget
+	n := max(0, min((rem*arc.GridSize+w.Level.Budget-1)/w.Level.Budget, arc.GridSize))
 	row := frame[b.Row*arc.GridSize : (b.Row+1)*arc.GridSize]
-	for x := range row {
-		if x < n {
-			row[x] = b.Full
-		} else {
-			row[x] = b.Empty
-		}
-	}
+	fill(row[:n], b.Full)
+	fill(row[n:], b.Empty)
 }
 
 // LevelPips draws one pixel per level, right-aligned on a frame row with a

@@ -113,3 +113,122 @@ func BenchmarkStep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStandardStack steps gl02, a built-in game with a HUD, raw and
+// under the standard wrappers, with episodes restarting as a training loop
+// restarts them: subtract "raw" for what the wrappers cost.
+func BenchmarkStandardStack(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		wrap func(env.Env) env.Env
+	}{
+		{"raw", func(e env.Env) env.Env { return e }},
+		{"four", func(e env.Env) env.Env {
+			e = must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{}))
+			e = must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{}))
+			e = must(wrappers.NewTimeLimit(e, 1000, wrappers.TimeLimitConfig{}))
+			return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{}))
+		}},
+		{"mask", func(e env.Env) env.Env { return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{})) }},
+		{"framestack4", func(e env.Env) env.Env { return must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{})) }},
+		{"timelimit", func(e env.Env) env.Env { return must(wrappers.NewTimeLimit(e, 1000, wrappers.TimeLimitConfig{})) }},
+		{"stats", func(e env.Env) env.Env { return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})) }},
+	} {
+		b.Run("gl02/"+tc.name, func(b *testing.B) {
+			g, err := env.Make("gl02")
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := tc.wrap(g)
+			defer e.Close()
+			ctx := b.Context()
+			if _, _, err := e.Reset(ctx, env.ResetOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			moves := [...]arc.Action{arc.Simple(arc.Action1), arc.Simple(arc.Action4), arc.Simple(arc.Action2), arc.Simple(arc.Action3)}
+			b.SetBytes(arc.FrameCells)
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				st, err := e.Step(ctx, moves[k%len(moves)])
+				if err != nil {
+					b.Fatal(err)
+				}
+				k++
+				if st.Done() {
+					if _, _, err := e.Reset(ctx, env.ResetOptions{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNonBackgroundMask steps tl03, a built-in click game, raw and
+// with the NonBackground cell mask, on the same clicks (recorded from a
+// run that moved each click to the nearest allowed cell): subtract "raw"
+// for what the mask costs.
+func BenchmarkNonBackgroundMask(b *testing.B) {
+	const steps = 4096
+	mk := func(tb testing.TB, masked bool) env.Env {
+		g, err := env.Make("tl03")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if !masked {
+			return g
+		}
+		return must(wrappers.NewActionMask(g, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap}))
+	}
+	// play runs step k: the click, and a reset when the episode ended.
+	play := func(tb testing.TB, e env.Env, a arc.Action) arc.Action {
+		st, err := e.Step(tb.Context(), a)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if st.Done() {
+			if _, _, err := e.Reset(tb.Context(), env.ResetOptions{}); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		return st.Info.Action
+	}
+	start := func(tb testing.TB, masked bool) env.Env {
+		e := mk(tb, masked)
+		if _, _, err := e.Reset(tb.Context(), env.ResetOptions{}); err != nil {
+			tb.Fatal(err)
+		}
+		return e
+	}
+	rec := start(b, true)
+	clicks := make([]arc.Action, steps)
+	for k := range clicks {
+		clicks[k] = play(b, rec, arc.Click(k*13%64, k*29%64))
+	}
+	_ = rec.Close()
+	for _, masked := range []bool{false, true} {
+		name := "raw"
+		if masked {
+			name = "nonbackground"
+		}
+		b.Run("tl03/"+name, func(b *testing.B) {
+			e := start(b, masked)
+			b.SetBytes(arc.FrameCells)
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				if k == steps {
+					b.StopTimer()
+					_ = e.Close()
+					e = start(b, masked)
+					k = 0
+					b.StartTimer()
+				}
+				play(b, e, clicks[k])
+				k++
+			}
+			_ = e.Close()
+		})
+	}
+}

@@ -45,19 +45,25 @@ type FrameStackConfig struct {
 // FrameStack is a wrapper whose observation is the last n frames, oldest
 // first: Obs.Grid has shape (n, inner shape...), (n,64,64) over a Game.
 //
-// The frames live in a ring of 2n slots where every frame is written twice,
-// so the n most recent frames are always one contiguous view and a step
-// copies each new frame twice instead of shifting the stack.
+// The frames live in a buffer of stackSlots(n) slots, written one after the
+// other, so that the n most recent frames are always one contiguous view.
+// When the buffer is full, its last n-1 frames move to the front: a step
+// copies its frame once, plus n-1 frames every 3n steps or so, where a ring
+// that keeps the view contiguous by writing every frame twice would copy
+// two frames a step.
 type FrameStack struct {
 	inner
 	cfg       FrameStackConfig
 	n         int
 	frameSize int
-	ring      []uint8
-	head      int // slot of the oldest frame, 0..n-1
+	buf       []uint8
+	end       int // slot after the newest frame, n..len(buf)/frameSize
 	shape     []int
 	space     *spaces.Box
 }
+
+// stackSlots is the number of frame slots of a stack of n frames.
+func stackSlots(n int) int { return 4 * n }
 
 // NewFrameStack wraps e so that observations stack the last n frames.
 func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) {
@@ -85,7 +91,7 @@ func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) 
 	}
 	return &FrameStack{
 		inner: e, cfg: cfg, n: n, frameSize: fs,
-		ring:  make([]uint8, 2*n*fs),
+		buf:   make([]uint8, stackSlots(n)*fs),
 		shape: shape,
 		space: spaces.NewBox(lo, hi, "uint8", shape...),
 	}, nil
@@ -111,12 +117,13 @@ func (w *FrameStack) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs,
 	if w.cfg.Policy == StackAll && info.Frames.Len() >= w.frameSize {
 		first = info.Frames.Data[:w.frameSize]
 	}
-	w.head = 0
+	w.end = w.n
+	pad := w.buf[:w.n*w.frameSize]
 	if w.cfg.Padding == PadZeros {
-		clear(w.ring)
+		clear(pad)
 	} else {
-		for i := range 2 * w.n {
-			copy(w.ring[i*w.frameSize:], first)
+		for i := range w.n {
+			copy(pad[i*w.frameSize:], first)
 		}
 	}
 	w.push(obs, info)
@@ -158,11 +165,16 @@ func (w *FrameStack) push(obs env.Obs, info env.Info) {
 
 func (w *FrameStack) pushFrame(f []uint8) {
 	fs := w.frameSize
-	copy(w.ring[w.head*fs:(w.head+1)*fs], f)
-	copy(w.ring[(w.head+w.n)*fs:(w.head+w.n+1)*fs], f)
-	w.head = (w.head + 1) % w.n
+	if w.end*fs == len(w.buf) {
+		// Full: the n-1 most recent frames go to the front.
+		keep := w.n - 1
+		copy(w.buf, w.buf[(w.end-keep)*fs:w.end*fs])
+		w.end = keep
+	}
+	copy(w.buf[w.end*fs:(w.end+1)*fs], f)
+	w.end++
 }
 
 func (w *FrameStack) view() tensor.U8 {
-	return tensor.U8{Shape: w.shape, Data: w.ring[w.head*w.frameSize : (w.head+w.n)*w.frameSize]}
+	return tensor.U8{Shape: w.shape, Data: w.buf[(w.end-w.n)*w.frameSize : w.end*w.frameSize]}
 }

@@ -3,10 +3,12 @@ package wrappers
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/internal/diff"
 	"github.com/arcgym/arcgym/spaces"
 )
 
@@ -17,7 +19,9 @@ type CellMask func(frame []uint8, allowed []bool)
 
 // NonBackground allows the cells whose colour differs from the background,
 // the most frequent colour of the frame (the lowest colour index on a tie),
-// so that clicks land on objects.
+// so that clicks land on objects. ActionMask recognises it and keeps the
+// mask up to date from the cells that changed since the last frame, rather
+// than scanning the whole frame every step.
 func NonBackground(frame []uint8, allowed []bool) {
 	var hist [arc.NumColors]int
 	for _, c := range frame {
@@ -104,6 +108,7 @@ type ActionMask struct {
 	mask    Mask
 	cells   cellState
 	sampler *spaces.Action
+	bg      *backgroundMask // set when cfg.Cells is NonBackground
 }
 
 // NewActionMask wraps e with an action mask.
@@ -117,13 +122,17 @@ func NewActionMask(e env.Env, cfg ActionMaskConfig) (*ActionMask, error) {
 	flat := make([]bool, spaces.FlatSize)
 	s := spaces.NewAction(arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action3, arc.Action4, arc.Action5, arc.Action6, arc.Action7))
 	s.Seed(cfg.Seed)
-	return &ActionMask{
+	w := &ActionMask{
 		inner:   e,
 		cfg:     cfg,
 		flat:    flat,
 		mask:    Mask{Cells: flat[spaces.FlatAction6:]},
 		sampler: s,
-	}, nil
+	}
+	if cfg.Cells != nil && reflect.ValueOf(cfg.Cells).Pointer() == reflect.ValueOf(NonBackground).Pointer() {
+		w.bg = &backgroundMask{}
+	}
+	return w, nil
 }
 
 // Unwrap returns the wrapped Env.
@@ -189,17 +198,44 @@ func (w *ActionMask) remap(a arc.Action) arc.Action {
 }
 
 func (w *ActionMask) nearest(x, y int) arc.Action {
+	i := nearestCell(w.mask.Cells, x, y)
+	return arc.Click(i%arc.GridSize, i/arc.GridSize)
+}
+
+// nearestCell returns the allowed cell nearest to (x, y) by squared
+// Euclidean distance, the lowest index y*64+x on a tie; cells must allow
+// at least one. It searches rows outwards from y and stops once a row is
+// farther than the best cell found, so that it reads a few rows where the
+// allowed cells are dense rather than the whole frame.
+func nearestCell(cells []bool, x, y int) int {
 	best, bestD := -1, 1<<30
-	for i, ok := range w.mask.Cells {
-		if !ok {
-			continue
-		}
-		dx, dy := i%arc.GridSize-x, i/arc.GridSize-y
-		if d := dx*dx + dy*dy; d < bestD {
-			best, bestD = i, d
+	consider := func(row, dy int) {
+		line := cells[row*arc.GridSize : (row+1)*arc.GridSize]
+		for dx := 0; dx < arc.GridSize; dx++ {
+			if d := dx*dx + dy*dy; d > bestD {
+				return
+			}
+			// The left cell first: it has the lower index.
+			for _, cx := range [2]int{x - dx, x + dx} {
+				if cx < 0 || cx >= arc.GridSize || !line[cx] {
+					continue
+				}
+				d, i := dx*dx+dy*dy, row*arc.GridSize+cx
+				if d < bestD || d == bestD && i < best {
+					best, bestD = i, d
+				}
+			}
 		}
 	}
-	return arc.Click(best%arc.GridSize, best/arc.GridSize)
+	for dy := 0; dy < arc.GridSize && dy*dy <= bestD; dy++ {
+		if y-dy >= 0 {
+			consider(y-dy, dy)
+		}
+		if dy > 0 && y+dy < arc.GridSize {
+			consider(y+dy, dy)
+		}
+	}
+	return best
 }
 
 func (w *ActionMask) update(info *env.Info) {
@@ -218,17 +254,24 @@ func (w *ActionMask) update(info *env.Info) {
 			w.cells = cellsAll
 		}
 	default:
-		w.cells = cellsAll
 		n := info.Frames.Len()
 		if n < arc.FrameCells {
 			fill(cells, true)
+			w.cells = cellsAll
 			break
 		}
-		w.cfg.Cells(info.Frames.Data[n-arc.FrameCells:], cells)
-		if slices.Contains(cells, true) {
-			w.cells = cellsSome
+		frame := info.Frames.Data[n-arc.FrameCells:]
+		var some bool
+		if w.bg != nil {
+			some = w.bg.update(frame, cells, w.cells == cellsSome)
 		} else {
+			w.cfg.Cells(frame, cells)
+			some = slices.Contains(cells, true)
+		}
+		w.cells = cellsSome
+		if !some {
 			fill(cells, true)
+			w.cells = cellsAll
 		}
 	}
 	w.mask.IDs = ids
@@ -239,4 +282,73 @@ func fill(b []bool, v bool) {
 	for i := range b {
 		b[i] = v
 	}
+}
+
+// backgroundMask keeps NonBackground's mask of the last frame up to date
+// from the cells that change: the colour histogram and the mask follow the
+// changed cells, and the whole mask is rewritten only when the background
+// colour changes.
+type backgroundMask struct {
+	prev [arc.FrameCells]uint8
+	hist [arc.NumColors]int
+	bg   int
+}
+
+// update sets allowed to NonBackground(frame) and reports whether it allows
+// any cell. current says that allowed still holds the mask of the frame
+// before (nothing else wrote it since), so that only changes are applied.
+func (m *backgroundMask) update(frame []uint8, allowed []bool, current bool) bool {
+	if !current {
+		m.hist = [arc.NumColors]int{}
+		for _, c := range frame {
+			m.hist[c&(arc.NumColors-1)]++
+		}
+		m.bg = commonest(&m.hist)
+		for i, c := range frame {
+			allowed[i] = int(c) != m.bg
+		}
+		copy(m.prev[:], frame)
+		return m.hist[m.bg] < arc.FrameCells || slices.Contains(allowed, true)
+	}
+	prev := m.prev[:]
+	frame = frame[:len(prev)]
+	allowed = allowed[:len(prev)]
+	// Past a difference the rest of its 64-cell block is compared cell by
+	// cell: changes come in runs (a sprite moves, a region is redrawn), and
+	// one call per changed cell would cost more than the comparisons.
+	for i := diff.Next(prev, frame, 0); i < arc.FrameCells; {
+		end := min(i|63+1, arc.FrameCells)
+		for ; i < end; i++ {
+			c, p := frame[i], prev[i]
+			if c == p {
+				continue
+			}
+			m.hist[p&(arc.NumColors-1)]--
+			m.hist[c&(arc.NumColors-1)]++
+			prev[i] = c
+			allowed[i] = int(c) != m.bg
+		}
+		i = diff.Next(prev, frame, end)
+	}
+	if bg := commonest(&m.hist); bg != m.bg {
+		m.bg = bg
+		for i, c := range frame {
+			allowed[i] = int(c) != bg
+		}
+	}
+	// Cells of colours past 15 share a histogram entry with a colour of
+	// 0..15, so a full background entry is checked against the mask.
+	return m.hist[m.bg] < arc.FrameCells || slices.Contains(allowed, true)
+}
+
+// commonest returns the most frequent colour of a histogram, the lowest on
+// a tie.
+func commonest(hist *[arc.NumColors]int) int {
+	bg := 0
+	for c, n := range hist {
+		if n > hist[bg] {
+			bg = c
+		}
+	}
+	return bg
 }

@@ -462,3 +462,48 @@ type rejecting struct{}
 
 func (rejecting) OutShape([]int) []int               { return nil }
 func (rejecting) Encode(tensor.F32, tensor.U8) error { return nil }
+
+func TestFrameStackLongRunsMatchTheLastFrames(t *testing.T) {
+	// Hundreds of steps, resets between them, several frames per action:
+	// the stack is always the last n frames seen (the reset's first frame
+	// repeated before n were seen), however the buffer moves them.
+	for _, policy := range []wrappers.StackPolicy{wrappers.StackLast, wrappers.StackAll} {
+		for _, n := range []int{1, 2, 3, 5} {
+			g := newGame(t, envtest.FakeConfig{FramesPerAction: 2})
+			fs := must(wrappers.NewFrameStack(g, n, wrappers.FrameStackConfig{Policy: policy}))
+			var seen [][]uint8
+			check := func(obs env.Obs, step int) {
+				require.Equal(t, n*arc.FrameCells, len(obs.Grid.Data))
+				for k := range n {
+					want := seen[max(0, len(seen)-n+k)]
+					require.Equal(t, want, obs.Grid.Data[k*arc.FrameCells:(k+1)*arc.FrameCells], "policy %d, n %d, step %d, slot %d", policy, n, step, k)
+				}
+			}
+			pushed := func(info env.Info) {
+				k := info.Frames.Len() / arc.FrameCells
+				if policy == wrappers.StackLast {
+					seen = append(seen, slices.Clone(info.Frames.Data[(k-1)*arc.FrameCells:]))
+					return
+				}
+				for i := range k {
+					seen = append(seen, slices.Clone(info.Frames.Data[i*arc.FrameCells:(i+1)*arc.FrameCells]))
+				}
+			}
+			for episode := range 3 {
+				obs, info, err := fs.Reset(t.Context(), env.ResetOptions{})
+				require.NoError(t, err)
+				seen = seen[:0]
+				pushed(info)
+				check(obs, -episode)
+				for step := range 40 * n {
+					a := []arc.Action{arc.Click(step%64, (step*7)%64), arc.Simple(arc.Action3), arc.Simple(arc.Action4)}[step%3]
+					st, err := fs.Step(t.Context(), a)
+					require.NoError(t, err)
+					require.False(t, st.Done())
+					pushed(st.Info)
+					check(st.Obs, step)
+				}
+			}
+		}
+	}
+}
