@@ -316,6 +316,11 @@ func (m *backgroundMask) update(frame []uint8, allowed []bool, current bool) boo
 	// Past a difference the rest of its 64-cell block is compared cell by
 	// cell: changes come in runs (a sprite moves, a region is redrawn), and
 	// one call per changed cell would cost more than the comparisons.
+	// Changed cells mostly change alike (from one colour to one other), so
+	// the histogram takes each run of alike changes at once rather than
+	// one increment per cell, each waiting for the one before.
+	var from, to uint8
+	run := 0
 	for i := diff.Next(prev, frame, 0); i < arc.FrameCells; {
 		end := min(i|63+1, arc.FrameCells)
 		for ; i < end; i++ {
@@ -323,13 +328,19 @@ func (m *backgroundMask) update(frame []uint8, allowed []bool, current bool) boo
 			if c == p {
 				continue
 			}
-			m.hist[p&(arc.NumColors-1)]--
-			m.hist[c&(arc.NumColors-1)]++
+			if p != from || c != to {
+				m.hist[from&(arc.NumColors-1)] -= run
+				m.hist[to&(arc.NumColors-1)] += run
+				from, to, run = p, c, 0
+			}
+			run++
 			prev[i] = c
 			allowed[i] = int(c) != m.bg
 		}
 		i = diff.Next(prev, frame, end)
 	}
+	m.hist[from&(arc.NumColors-1)] -= run
+	m.hist[to&(arc.NumColors-1)] += run
 	if bg := commonest(&m.hist); bg != m.bg {
 		m.bg = bg
 		for i, c := range frame {
