@@ -29,7 +29,9 @@ import (
 // sub-environments as they free up; Send's commands run on the workers,
 // each sub-environment's on the same worker from one command to the next
 // unless that worker is busy and another is idle. With one worker, Step
-// runs everything on the caller, as Sync does.
+// runs everything on the caller, as Sync does; so it does over CPU-bound
+// sub-environments when its timing of earlier calls says that the workers
+// would not make the call faster (see pace).
 //
 // Send and Recv may be called from different goroutines; Step, Reset and
 // ResetMask need every sub-environment idle. Close stops the workers and
@@ -76,11 +78,18 @@ type Async struct {
 	spinners atomic.Int32
 	maxSpin  int32
 	cpuBound bool
-	// calls counts the Step, Reset and ResetMask calls under way, whose
-	// caller runs commands itself: Close waits for them before closing
-	// the sub-environments.
+	// pace chooses whether a call runs on the caller alone or is shared
+	// with the workers.
+	pace pace
+	// calls counts the Step, Reset and ResetMask calls under way that share
+	// their commands with the workers, whose caller runs commands itself
+	// with a.mu released: Close waits for them before closing the
+	// sub-environments. A solo call holds a.mu, which Close waits for.
 	calls sync.WaitGroup
 
+	// closing is set by the first Close, which cancels base before it
+	// sets closed under mu.
+	closing   atomic.Bool
 	mu        sync.Mutex
 	closed    bool
 	inflight  []bool
@@ -128,7 +137,10 @@ const (
 // by Close. It is made once per distinct caller context and shared by the
 // commands sent under it; refs counts those still unreceived.
 type boundCtx struct {
-	parent  context.Context
+	parent context.Context
+	// plain says that == on parent's dynamic type cannot panic, as on the
+	// standard library's contexts: bind then compares without reflect.
+	plain   bool
 	ctx     context.Context
 	cancel  context.CancelFunc
 	stop    func() bool
@@ -375,6 +387,10 @@ func (a *Async) runChunks(gen uint64, worker bool) (left int64) {
 // workers run: spinning for spinFor, then parked on allDone. It returns
 // false when the Async was closed meanwhile.
 func (a *Async) wait() bool {
+	if a.left.Load() == 0 {
+		// The caller ran the last chunk: no clock to read.
+		return true
+	}
 	deadline := time.Now().Add(spinFor)
 	for k := 0; a.left.Load() != 0; k++ {
 		if k%64 == 63 && time.Now().After(deadline) {
@@ -447,7 +463,7 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 	a.recvMu.Lock()
 	defer a.recvMu.Unlock()
 	a.mu.Lock()
-	if a.closed {
+	if a.shut() {
 		a.mu.Unlock()
 		return nil, env.ErrClosed
 	}
@@ -456,8 +472,6 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 		a.mu.Unlock()
 		return nil, fmt.Errorf("%w: %d sub-environments have commands from Send; Recv them first", ErrBusy, n)
 	}
-	a.calls.Add(1)
-	defer a.calls.Done()
 	ids := a.c.ids
 	a.c.setIdle(mask)
 	if mask != nil {
@@ -470,12 +484,30 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 		}
 		ids = a.maskIDs
 	}
-	a.prepare(ctx, ids, op, actions, opts)
-	if len(ids) > 0 {
-		chunks := 1
-		if a.workers > 1 {
-			chunks = min(len(ids), chunksPerWorker*a.workers, chunkMask)
+	solo, timed := true, false
+	if len(ids) > 1 && a.workers > 1 {
+		solo = false
+		if a.cpuBound {
+			solo, timed = a.pace.choose(len(ids))
 		}
+	}
+	if solo && a.cpuBound {
+		return a.runHeld(ctx, ids, op, actions, opts, timed)
+	}
+	a.calls.Add(1)
+	defer a.calls.Done()
+	a.prepare(ctx, ids, op, actions, opts)
+	var start time.Time
+	if timed {
+		start = time.Now()
+	}
+	if solo {
+		a.mu.Unlock()
+		for _, i := range ids {
+			a.c.run(i)
+		}
+	} else {
+		chunks := min(len(ids), chunksPerWorker*a.workers, chunkMask)
 		a.gen = (a.gen + 1) & genMask
 		a.runIDs, a.nChunks = ids, chunks
 		a.left.Store(int64(chunks))
@@ -495,12 +527,43 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 		if !a.wait() {
 			return nil, env.ErrClosed
 		}
-	} else {
-		a.mu.Unlock()
+	}
+	if timed {
+		a.pace.record(solo, time.Since(start), len(ids))
 	}
 	a.mu.Lock()
 	for _, i := range ids {
 		a.retire(i)
+	}
+	a.mu.Unlock()
+	return a.c.publish(), ctx.Err()
+}
+
+// runHeld runs the commands of ids on the caller, for a CPU-bound call
+// that runs solo, with a.mu held from the caller's checks to the end of the
+// commands and released on return. Whatever would look at the
+// sub-environments meanwhile (Send, Replace, Sub, InFlight) waits the
+// microseconds the commands take, so that they need no marking in flight,
+// nor a second lock to unmark them: at one env, that locking is what set
+// Async behind Sync. Close cancels the commands before it takes a.mu.
+func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc.Action, opts env.ResetOptions, timed bool) (*Batch, error) {
+	bc := a.bind(ctx)
+	for k, i := range ids {
+		if op == opStep {
+			a.c.prepStep(bc.ctx, i, actions[k])
+		} else {
+			a.c.prepReset(bc.ctx, i, opts)
+		}
+	}
+	var start time.Time
+	if timed {
+		start = time.Now()
+	}
+	for _, i := range ids {
+		a.c.run(i)
+	}
+	if timed {
+		a.pace.record(true, time.Since(start), len(ids))
 	}
 	a.mu.Unlock()
 	return a.c.publish(), ctx.Err()
@@ -539,7 +602,7 @@ func (a *Async) retire(i int) {
 // bind returns the bound context for ctx, reusing the last one when the
 // caller passes the same context again, as a rollout loop does.
 func (a *Async) bind(ctx context.Context) *boundCtx {
-	if a.cur != nil && sameCtx(a.cur.parent, ctx) {
+	if a.cur != nil && (a.cur.plain && a.cur.parent == ctx || !a.cur.plain && sameCtx(a.cur.parent, ctx)) {
 		return a.cur
 	}
 	if old := a.cur; old != nil {
@@ -550,8 +613,30 @@ func (a *Async) bind(ctx context.Context) *boundCtx {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(a.base, cancel)
-	a.cur = &boundCtx{parent: ctx, ctx: cctx, cancel: cancel, stop: stop}
+	a.cur = &boundCtx{parent: ctx, plain: plainEqual(reflect.TypeOf(ctx)), ctx: cctx, cancel: cancel, stop: stop}
 	return a.cur
+}
+
+// plainEqual reports whether == on values of type t can never panic: t
+// holds no interface, nor anything not comparable.
+func plainEqual(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer, reflect.Bool, reflect.String,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return plainEqual(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !plainEqual(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // sameCtx reports whether a and b are the same context value; it never
@@ -599,7 +684,7 @@ func (a *Async) send(ctx context.Context, ids []int, op opKind, actions []arc.Ac
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.closed {
+	if a.shut() {
 		return env.ErrClosed
 	}
 	for k, i := range ids {
@@ -642,7 +727,7 @@ func (a *Async) Recv(ctx context.Context) (*Batch, error) {
 	a.recvMu.Lock()
 	defer a.recvMu.Unlock()
 	a.mu.Lock()
-	closed, n := a.closed, a.nInflight
+	closed, n := a.shut(), a.nInflight
 	a.mu.Unlock()
 	if closed {
 		return nil, env.ErrClosed
@@ -706,7 +791,7 @@ func (a *Async) Remake(i int) error {
 }
 
 func (a *Async) idle(i int) error {
-	if a.closed {
+	if a.shut() {
 		return env.ErrClosed
 	}
 	if i < 0 || i >= a.c.n {
@@ -718,17 +803,20 @@ func (a *Async) idle(i int) error {
 	return nil
 }
 
+// shut reports whether Close has begun; a.mu is held.
+func (a *Async) shut() bool { return a.closed || a.base.Err() != nil }
+
 // Close cancels running commands, stops the workers, waits for them and
 // closes every sub-environment. It is safe to call more than once.
 func (a *Async) Close() error {
-	a.mu.Lock()
-	if a.closed {
-		a.mu.Unlock()
+	if !a.closing.CompareAndSwap(false, true) {
 		return nil
 	}
+	// Cancel first: a solo call holds a.mu until its commands return.
+	a.stop()
+	a.mu.Lock()
 	a.closed = true
 	a.mu.Unlock()
-	a.stop()
 	a.wg.Wait()
 	a.calls.Wait()
 	a.mu.Lock()

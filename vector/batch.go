@@ -112,12 +112,17 @@ type infoBuf struct {
 	ep     env.EpisodeStats
 }
 
-// copyInfo makes dst a copy of src that points into b, not into the
-// sub-environment's buffers. When src's frames are just the observation
+// copyInfo makes dst a copy of src whose episode statistics and frame
+// shape point into b. When src's frames are just the observation
 // srcObs (one frame, the same memory), as for a plain Game's single-frame
 // steps, they become a view of dstObs, the observation's copy in the batch,
-// and are not copied twice.
-func (b *infoBuf) copyInfo(dst, src *env.Info, srcObs, dstObs []uint8) {
+// and are not copied twice. Other frames (several per step, as animations
+// give) and the action mask are copied into b when own is set; otherwise
+// dst shares them with src: the caller knows that src's frames stay as they are as long as the
+// batch is valid. A sub-environment's frames do: it runs its next command
+// only in a later call on the vector env, except the reset that follows a
+// SameStep final step, whose frames are copied.
+func (b *infoBuf) copyInfo(dst, src *env.Info, srcObs, dstObs []uint8, own bool) {
 	*dst = *src
 	if !slices.Equal(b.shape, src.Frames.Shape) {
 		// Written only when it changes: the small shape arrays of
@@ -125,13 +130,18 @@ func (b *infoBuf) copyInfo(dst, src *env.Info, srcObs, dstObs []uint8) {
 		b.shape = append(b.shape[:0], src.Frames.Shape...)
 	}
 	frames := src.Frames.Data
-	if len(frames) > 0 && len(frames) == len(srcObs) && &frames[0] == &srcObs[0] {
+	switch {
+	case len(frames) > 0 && len(frames) == len(srcObs) && &frames[0] == &srcObs[0]:
 		dst.Frames = tensor.U8{Shape: b.shape, Data: dstObs}
-	} else {
+	case own:
 		b.frames = append(b.frames[:0], frames...)
 		dst.Frames = tensor.U8{Shape: b.shape, Data: b.frames}
+	default:
+		dst.Frames = tensor.U8{Shape: b.shape, Data: frames}
 	}
-	if src.Mask != nil {
+	if src.Mask != nil && own {
+		// A flat mask is 4 KiB, as much as the observation: shared like
+		// the frames unless own.
 		b.mask = append(b.mask[:0], src.Mask...)
 		dst.Mask = b.mask
 	}
@@ -244,7 +254,9 @@ func (r *rows) copyRow(k int, src *rows, i int) {
 	d.First[k] = s.First[i]
 	d.Idle[k] = s.Idle[i]
 	d.Errs[k] = s.Errs[i]
-	r.infos[k].copyInfo(&d.Infos[k], &s.Infos[i], srcObs, dstObs)
+	// Row i of src changes only when its sub-environment runs its next
+	// command, after a later call: its frames can be shared.
+	r.infos[k].copyInfo(&d.Infos[k], &s.Infos[i], srcObs, dstObs, false)
 	if d.HasFinal == nil {
 		return
 	}
@@ -258,5 +270,5 @@ func (r *rows) copyRow(k int, src *rows, i int) {
 	if src.finalF != nil {
 		copy(r.finalF[k*r.floatSize:(k+1)*r.floatSize], src.finalF[i*src.floatSize:(i+1)*src.floatSize])
 	}
-	r.finals[k].copyInfo(&d.FinalInfos[k], &s.FinalInfos[i], srcObs, dstObs)
+	r.finals[k].copyInfo(&d.FinalInfos[k], &s.FinalInfos[i], srcObs, dstObs, false)
 }

@@ -3,6 +3,7 @@ package vector
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -265,4 +266,78 @@ func benchSendRecv(b *testing.B, v *Async, acts [][]arc.Action) {
 		s++
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "steps/s")
+}
+
+// BenchmarkScale measures the throughput of Sync and Async (one worker per
+// core) over 64 and 1,024 local games, beside the same games stepped by
+// hand (hand); one op is one step of all n envs, and ns/env-step is the
+// figure to compare across n: at 1,024 the games' memory no longer fits the
+// caches. benchmarks/vector checks the ratios.
+func BenchmarkScale(b *testing.B) {
+	for _, game := range []string{"gl02", "kw01"} {
+		for _, n := range []int{64, 1024} {
+			acts := kwActions("kw01", benchActions(n)) // moves, which both games take
+			b.Run(fmt.Sprintf("%s/n=%d/hand", game, n), func(b *testing.B) {
+				benchHand(b, Make(game), n, acts)
+			})
+			for _, k := range []struct {
+				name string
+				make func() (Env, error)
+			}{
+				{"sync", func() (Env, error) { return NewSync(n, Make(game), Config{}) }},
+				{"async", func() (Env, error) { return NewAsync(n, Make(game), Config{Workers: runtime.GOMAXPROCS(0)}) }},
+			} {
+				b.Run(fmt.Sprintf("%s/n=%d/%s", game, n, k.name), func(b *testing.B) {
+					v, err := k.make()
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer v.Close()
+					benchStep(b, v, acts)
+				})
+			}
+		}
+	}
+}
+
+// benchHand steps n envs from f by hand, resetting an ended episode in
+// place of its next step as NextStep autoreset does.
+func benchHand(b *testing.B, f Factory, n int, acts [][]arc.Action) {
+	b.Helper()
+	ctx := b.Context()
+	envs := make([]env.Env, n)
+	ended := make([]bool, n)
+	for i := range envs {
+		e, err := f(i)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer e.Close()
+		if _, _, err := e.Reset(ctx, env.ResetOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		envs[i] = e
+	}
+	b.SetBytes(int64(n * arc.FrameCells))
+	b.ReportAllocs()
+	s := 0
+	for b.Loop() {
+		for i, e := range envs {
+			if ended[i] {
+				if _, _, err := e.Reset(ctx, env.ResetOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				ended[i] = false
+				continue
+			}
+			st, err := e.Step(ctx, acts[s&63][i])
+			if err != nil {
+				b.Fatal(err)
+			}
+			ended[i] = st.Done()
+		}
+		s++
+	}
+	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "steps/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/env-step")
 }

@@ -287,7 +287,9 @@ func (c *core) store(i int, obs env.Obs, info *env.Info, final bool) error {
 		}
 		copy(dst[i*fs.size:(i+1)*fs.size], obs.Float.Data)
 	}
-	bufs[i].copyInfo(&infos[i], info, obs.Grid.Data, row)
+	// The frames of a final step are copied: the reset that follows in
+	// the same command may overwrite them.
+	bufs[i].copyInfo(&infos[i], info, obs.Grid.Data, row, final)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package wrappers
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"reflect"
 	"slices"
 
@@ -304,30 +305,22 @@ func (m *backgroundMask) update(frame []uint8, allowed []bool, current bool) boo
 			m.hist[c&(arc.NumColors-1)]++
 		}
 		m.bg = commonest(&m.hist)
-		for i, c := range frame {
-			allowed[i] = int(c) != m.bg
-		}
+		diff.NotEqual(allowed, frame, uint8(m.bg))
 		copy(m.prev[:], frame)
 		return m.hist[m.bg] < arc.FrameCells || slices.Contains(allowed, true)
 	}
 	prev := m.prev[:]
 	frame = frame[:len(prev)]
 	allowed = allowed[:len(prev)]
-	// Past a difference the rest of its 64-cell block is compared cell by
-	// cell: changes come in runs (a sprite moves, a region is redrawn), and
-	// one call per changed cell would cost more than the comparisons.
 	// Changed cells mostly change alike (from one colour to one other), so
 	// the histogram takes each run of alike changes at once rather than
 	// one increment per cell, each waiting for the one before.
 	var from, to uint8
 	run := 0
-	for i := diff.Next(prev, frame, 0); i < arc.FrameCells; {
-		end := min(i|63+1, arc.FrameCells)
-		for ; i < end; i++ {
+	for off, changed := diff.Block(prev, frame, 0); changed != 0; off, changed = diff.Block(prev, frame, off+64) {
+		for ; changed != 0; changed &= changed - 1 {
+			i := off + bits.TrailingZeros64(changed)
 			c, p := frame[i], prev[i]
-			if c == p {
-				continue
-			}
 			if p != from || c != to {
 				m.hist[from&(arc.NumColors-1)] -= run
 				m.hist[to&(arc.NumColors-1)] += run
@@ -337,15 +330,12 @@ func (m *backgroundMask) update(frame []uint8, allowed []bool, current bool) boo
 			prev[i] = c
 			allowed[i] = int(c) != m.bg
 		}
-		i = diff.Next(prev, frame, end)
 	}
 	m.hist[from&(arc.NumColors-1)] -= run
 	m.hist[to&(arc.NumColors-1)] += run
 	if bg := commonest(&m.hist); bg != m.bg {
 		m.bg = bg
-		for i, c := range frame {
-			allowed[i] = int(c) != bg
-		}
+		diff.NotEqual(allowed, frame, uint8(bg))
 	}
 	// Cells of colours past 15 share a histogram entry with a colour of
 	// 0..15, so a full background entry is checked against the mask.

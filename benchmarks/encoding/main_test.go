@@ -3,31 +3,47 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/arcgym/arcgym/arcengine"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestTargets(t *testing.T) {
+	oneHot := func(of float64) Result { return Result{Name: targetEncoder, OfMemset: of} }
+	numpy := func(way string, ratio float64, na string) Comparison {
+		return Comparison{Part: "numpy", Baseline: numpyName(way), Ratio: ratio, NA: na}
+	}
+	loads := func(ratio float64) Comparison {
+		return Comparison{Part: "json", Input: "a.json", Baseline: jsonName("loads"), Ratio: ratio}
+	}
 	tests := []struct {
 		name     string
 		results  []Result
+		compared []Comparison
 		want     []bool
-		encoders int
 	}{
-		{"both met", []Result{{Name: "onehot/chw/f32", OfMemset: 0.8, FramesPS: 200_000}}, []bool{true, true}, 1},
-		{"bandwidth missed", []Result{{Name: "onehot/chw/f32", OfMemset: 0.69, FramesPS: 200_000}}, []bool{false, true}, 1},
-		{"rate missed", []Result{{Name: "onehot/chw/f32", OfMemset: 0.9, FramesPS: 105_999}}, []bool{true, false}, 1},
-		{"other encoders ignored", []Result{{Name: "onehot/chw/f32/workers=2", OfMemset: 0.1}, {Name: "raw/f32"}}, nil, 0},
+		{"bandwidth met", []Result{oneHot(0.8)}, nil, []bool{true}},
+		{"bandwidth missed", []Result{oneHot(0.69)}, nil, []bool{false}},
+		{"other encoders ignored", []Result{{Name: "onehot/chw/f32/workers=2", OfMemset: 0.1}, {Name: "raw/f32"}}, nil, nil},
+		{"numpy met", nil, []Comparison{numpy("naive", 9, ""), numpy("preallocated", 2.1, "")}, []bool{true}},
+		{"numpy's fastest way counts", nil, []Comparison{numpy("naive", 1.9, ""), numpy("preallocated", 2.1, "")}, []bool{false}},
+		{"numpy missing is not a pass", nil, []Comparison{numpy("naive", 0, "no numpy"), numpy("copyto", 0, "no numpy")}, []bool{false}},
+		{"a way numpy cannot run is left out", nil, []Comparison{numpy("naive", 0, "old numpy"), numpy("copyto", 3, "")}, []bool{true}},
+		{"json", nil, []Comparison{loads(5), loads(4.9)}, []bool{true, false}},
+		{"json with numpy has no target", nil, []Comparison{{Part: "json", Baseline: jsonName("loads+numpy"), Ratio: 1}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := targets(tt.results)
 			var pass []bool
-			for _, g := range got {
+			for _, g := range targets(tt.results, tt.compared) {
 				pass = append(pass, g.Pass)
-				assert.Equal(t, targetEncoder, g.Encoder)
 			}
 			assert.Equal(t, tt.want, pass)
 		})
@@ -39,7 +55,7 @@ func TestTargets(t *testing.T) {
 // targets evaluated on the same figures.
 func TestRunJSON(t *testing.T) {
 	var out bytes.Buffer
-	err := run([]string{"-batch", "4", "-duration", "1ms", "-rounds", "1", "-run", "onehot/chw/f32$|raw", "-json", "-"}, &out)
+	err := run([]string{"-batch", "4", "-duration", "1ms", "-rounds", "1", "-run", "onehot/chw/f32$|raw", "-compare", "", "-json", "-"}, &out)
 	require.NoError(t, err)
 	var rep Report
 	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
@@ -53,16 +69,105 @@ func TestRunJSON(t *testing.T) {
 	}
 	assert.Equal(t, []int{4, 16, 64, 64}, rep.Results[0].OutShape)
 	assert.Equal(t, 4*16*64*64*4, rep.Results[0].OutBytes)
-	require.Len(t, rep.Targets, 2)
+	require.Len(t, rep.Targets, 1)
 	assert.Equal(t, rep.Results[0].OfMemset, rep.Targets[0].Measured)
-	assert.Equal(t, rep.Results[0].FramesPS, rep.Targets[1].Measured)
+	assert.Empty(t, rep.Compared)
 }
 
 func TestRunErrors(t *testing.T) {
-	for _, args := range [][]string{{"-batch", "6"}, {"-rounds", "0"}, {"-input", "noise"}, {"-run", "("}} {
+	for _, args := range [][]string{{"-batch", "6"}, {"-rounds", "0"}, {"-input", "noise"}, {"-run", "("}, {"-compare", "torch"}} {
 		assert.Error(t, run(args, &bytes.Buffer{}), "%v", args)
 	}
 	// With the target encoder left out there is nothing to miss.
-	err := run([]string{"-batch", "4", "-duration", "1ms", "-rounds", "1", "-run", "^raw", "-check"}, &bytes.Buffer{})
+	err := run([]string{"-batch", "4", "-duration", "1ms", "-rounds", "1", "-run", "^raw", "-compare", "", "-check"}, &bytes.Buffer{})
 	require.NoError(t, err)
+}
+
+// TestRunWithoutPython checks that a missing interpreter makes the Python
+// rows and their targets N/A, which -check does not count as a miss.
+func TestRunWithoutPython(t *testing.T) {
+	var out bytes.Buffer
+	args := []string{"-batch", "4", "-duration", "1ms", "-rounds", "1", "-run", "^onehot/chw/f32$",
+		"-python", filepath.Join(t.TempDir(), "no-python"), "-json", "-"}
+	require.NoError(t, run(args, &out))
+	var rep Report
+	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+	// Three numpy ways, two ways for each of two responses.
+	require.Len(t, rep.Compared, 7)
+	for _, c := range rep.Compared {
+		assert.Contains(t, c.NA, "no-python", c.Baseline)
+	}
+	require.Len(t, rep.Targets, 4)
+	for _, tg := range rep.Targets[1:] { // all but the memset target
+		assert.NotEmpty(t, tg.NA, tg.Name)
+		assert.False(t, tg.Pass, tg.Name)
+	}
+	// Without the one-hot encoder, only the N/A json targets remain.
+	args[7] = "^raw$"
+	require.NoError(t, run(append(args[:len(args)-2], "-check"), &bytes.Buffer{}))
+}
+
+// TestRunWithPython runs the Python baselines, when the project's Python
+// is installed, and checks that both sides read the same input.
+func TestRunWithPython(t *testing.T) {
+	python(t)
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-batch", "4", "-duration", "1ms", "-rounds", "2", "-run", "^onehot/chw/f32$", "-json", "-"}, &out))
+	var rep Report
+	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+	require.Len(t, rep.Compared, 7)
+	for _, c := range rep.Compared {
+		require.Empty(t, c.NA, c.Baseline)
+		assert.Positive(t, c.OursPS, c.Baseline)
+		assert.Positive(t, c.BaselinePS, c.Baseline)
+		assert.InDelta(t, c.OursPS/c.BaselinePS, c.Ratio, 1e-9, c.Baseline)
+	}
+	assert.Equal(t, 4, rep.Compared[0].Frames)
+	assert.Equal(t, 1, rep.Compared[3].Frames, "ls20's ACTION1 returns one frame")
+	assert.Equal(t, 5, rep.Compared[5].Frames, "ft09's click returns five frames")
+	require.Len(t, rep.Targets, 4)
+}
+
+// TestBaselineImportError checks that a script that cannot start is
+// reported as unavailable, with its last line of error output as reason.
+func TestBaselineImportError(t *testing.T) {
+	py := python(t)
+	script := filepath.Join(t.TempDir(), "broken.py")
+	require.NoError(t, os.WriteFile(script, []byte("import no_such_module_for_arcgym\n"), 0o644))
+	_, err := startBaseline(py, script)
+	require.ErrorIs(t, err, errNoBaseline)
+	assert.Contains(t, err.Error(), "No module named 'no_such_module_for_arcgym'")
+}
+
+// TestBaselineUnknownVariant checks that a variant the script does not
+// offer is reported as unavailable, not as a failure of the run.
+func TestBaselineUnknownVariant(t *testing.T) {
+	py := python(t)
+	_, scripts, err := pythonSetup(py)
+	require.NoError(t, err)
+	p, err := startBaseline(py, filepath.Join(scripts, "frame_json.py"), filepath.Join("..", "..", "wire", "testdata", "decode", "11_ls20_action1.json"))
+	require.NoError(t, err)
+	_, err = p.best("yaml", time.Millisecond)
+	require.ErrorIs(t, err, errNoBaseline)
+	d, err := p.best("loads", time.Millisecond)
+	require.NoError(t, err)
+	assert.Positive(t, d)
+	require.NoError(t, p.Close())
+}
+
+// python returns the project's interpreter, or skips the test without it
+// (fails it when ARCGYM_REQUIRE_PYTHON is set, as in CI).
+func python(t *testing.T) string {
+	t.Helper()
+	py, err := arcengine.Python("")
+	if err == nil {
+		err = exec.Command(py, "-c", "import numpy").Run()
+	}
+	if err != nil {
+		if os.Getenv("ARCGYM_REQUIRE_PYTHON") != "" {
+			t.Fatalf("Python with numpy required: %v", err)
+		}
+		t.Skipf("no Python with numpy: %v", err)
+	}
+	return py
 }

@@ -1,12 +1,24 @@
-// Command vector measures arcgym's vector envs: the per-step overhead of
-// Sync over stepping the sub-environments by hand, the speed-up of Async on
-// two workers over one on local games, and the throughput of 64 games with
-// a simulated remote latency against the ideal of envs/latency steps per
-// second.
+// Command vector measures arcgym's vector envs against baselines measured
+// in the same run, and prints PASS or FAIL for each target:
+//
+//   - Sync over stepping the same games by hand on one goroutine;
+//   - Async on two workers over one, against what two goroutines stepping
+//     half the games each by hand gain over one;
+//   - the per-env throughput at -large envs over that at -envs, for Sync
+//     and Async (the memory of a thousand games no longer fits the caches);
+//   - Async over Sync at 1, -envs and -large envs;
+//   - remote games (a simulated latency per command) through Async Step and
+//     Send/Recv, against the ideal of envs/latency steps per second.
+//
+// The local measurements run in interleaved rounds, each subject in turn
+// for -round, and every target is the median of its per-round ratios, so
+// that a load passing over the machine hits subject and baseline alike.
+// With -check the program exits with status 1 when a target is missed;
+// -short runs fewer, shorter rounds and a smaller remote measurement, for CI.
 //
 // Usage:
 //
-//	go run ./benchmarks/vector [-game kw01] [-envs 64] [-duration 2s] [-latency 20ms] [-remote 64]
+//	go run ./benchmarks/vector [-game kw01] [-envs 64] [-large 1024] [-rounds 10] [-round 100ms] [-check] [-short]
 package main
 
 import (
@@ -28,136 +40,323 @@ import (
 	"github.com/arcgym/arcgym/vector"
 )
 
+// The targets, each a ratio to a baseline of the same run.
+const (
+	// minSyncOverHand: Sync copies every observation into the batch,
+	// which stepping by hand does not.
+	minSyncOverHand = 0.75
+	// minWorkersOverHand: the speed-up of Async on two workers over one,
+	// as a fraction of the speed-up two goroutines stepping half the games
+	// each by hand get on the same machine at the same moment.
+	minWorkersOverHand = 0.85
+	// minScaling: per-env throughput at -large envs over that at -envs.
+	minScaling = 0.70
+	// minAsyncOverSync is Async's throughput over Sync's; noiseMargin is
+	// what the check allows below it, since at one env, where both run
+	// the same commands on the caller, the ratio is 1 up to noise.
+	minAsyncOverSync = 1.0
+	noiseMargin      = 0.03
+	// minOfIdeal: remote games' steps per second over envs/latency.
+	minOfIdeal = 0.90
+)
+
+type options struct {
+	game       string
+	envs       int
+	large      int
+	rounds     int
+	round      time.Duration
+	latency    time.Duration
+	remote     int
+	remoteTime time.Duration
+	check      bool
+}
+
 func main() {
-	game := flag.String("game", "kw01", "built-in game for the local measurements")
-	envs := flag.Int("envs", 64, "sub-environments for the local measurements")
-	dur := flag.Duration("duration", 2*time.Second, "time per measurement")
-	latency := flag.Duration("latency", 20*time.Millisecond, "simulated latency per remote command")
-	remote := flag.Int("remote", 64, "sub-environments for the latency measurement")
+	var o options
+	flag.StringVar(&o.game, "game", "kw01", "built-in game for the local measurements")
+	flag.IntVar(&o.envs, "envs", 64, "sub-environments for the local measurements")
+	flag.IntVar(&o.large, "large", 1024, "sub-environments for the scaling measurement")
+	flag.IntVar(&o.rounds, "rounds", 10, "interleaved rounds of the local measurements")
+	flag.DurationVar(&o.round, "round", 100*time.Millisecond, "time per subject per round")
+	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "simulated latency per remote command")
+	flag.IntVar(&o.remote, "remote", 64, "sub-environments for the latency measurement")
+	flag.DurationVar(&o.remoteTime, "remote-time", 2*time.Second, "time per remote measurement")
+	flag.BoolVar(&o.check, "check", false, "exit with status 1 when a target is missed")
+	short := flag.Bool("short", false, "a quick run for CI: -rounds 5 -round 40ms -remote 32 -remote-time 500ms, unless set explicitly")
 	flag.Parse()
-	if err := run(*game, *envs, *dur, *latency, *remote); err != nil {
+	if *short {
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["rounds"] {
+			o.rounds = 5
+		}
+		if !set["round"] {
+			o.round = 40 * time.Millisecond
+		}
+		if !set["remote"] {
+			o.remote = 32
+		}
+		if !set["remote-time"] {
+			o.remoteTime = 500 * time.Millisecond
+		}
+	}
+	r := &report{}
+	if err := run(context.Background(), o, r); err != nil {
 		fmt.Fprintln(os.Stderr, "vector:", err)
+		os.Exit(2)
+	}
+	fmt.Printf("\n%d targets, %d missed\n", r.total, r.failed)
+	if o.check && r.failed > 0 {
 		os.Exit(1)
 	}
 }
 
-func run(game string, n int, dur, latency time.Duration, remote int) error {
-	ctx := context.Background()
-	fmt.Printf("GOMAXPROCS=%d NumCPU=%d load %s\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAvg())
-	info, err := env.Make(game)
+// report prints PASS/FAIL lines and counts the misses.
+type report struct{ total, failed int }
+
+// target prints one ratio against its minimum; margin is what the check
+// allows below the minimum for noise.
+func (r *report) target(name string, ratio, minimum, margin float64, detail string) {
+	r.total++
+	verdict := "PASS"
+	if ratio < minimum-margin {
+		verdict = "FAIL"
+		r.failed++
+	}
+	allow := ""
+	if margin > 0 {
+		allow = fmt.Sprintf(" (-%.2f noise)", margin)
+	}
+	fmt.Printf("  %-38s %6.2f  >= %.2f%s  %s  %s\n", name, ratio, minimum, allow, verdict, detail)
+}
+
+func run(ctx context.Context, o options, r *report) error {
+	if o.envs < 1 || o.large < 1 || o.rounds < 1 || o.remote < 2 {
+		return fmt.Errorf("want -envs, -large, -rounds of at least 1 and -remote of at least 2")
+	}
+	procs := runtime.GOMAXPROCS(0)
+	fmt.Printf("GOMAXPROCS=%d NumCPU=%d load %s; %s; medians of %d interleaved rounds of %v\n",
+		procs, runtime.NumCPU(), loadAvg(), o.game, o.rounds, o.round)
+	script, err := gameScript(o.game, max(o.envs, o.large))
 	if err != nil {
 		return err
 	}
-	ids := info.GameInfo().Available.IDs(nil)
-	_ = info.Close()
-	actions := func(s, k int) []arc.Action {
-		out := make([]arc.Action, k)
-		for i := range out {
-			id := ids[(s*7+i*3)%len(ids)]
-			if id == arc.Action6 {
-				out[i] = arc.Click((s+i)%64, (s*3+i)%64)
-			} else {
-				out[i] = arc.Simple(id)
-			}
+	var closers []func()
+	defer func() {
+		for _, c := range closers {
+			c()
 		}
-		return out
+	}()
+	hand := func(n, parts int) (subject, error) {
+		envs, err := handEnvs(ctx, o.game, n)
+		closers = append(closers, func() {
+			for _, e := range envs {
+				_ = e.Close()
+			}
+		})
+		ended := make([]bool, n)
+		return func(d time.Duration) (float64, error) { return handRate(ctx, envs, ended, parts, d, script) }, err
 	}
-	script := make([][]arc.Action, 256)
-	// The latency games get clicks, which never end an episode: a reset
-	// after GAME_OVER costs two commands and would blur the figure.
+	vec := func(mk func() (vector.Env, error)) (subject, error) {
+		v, err := mk()
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, func() { _ = v.Close() })
+		if _, err := v.Reset(ctx, env.ResetOptions{}); err != nil {
+			return nil, err
+		}
+		n := v.Metadata().NumEnvs
+		return func(d time.Duration) (float64, error) { return stepRate(ctx, v, n, d, script) }, nil
+	}
+	syncOf := func(n int) func() (vector.Env, error) {
+		return func() (vector.Env, error) { return vector.NewSync(n, vector.Make(o.game), vector.Config{}) }
+	}
+	asyncOf := func(n, w int) func() (vector.Env, error) {
+		return func() (vector.Env, error) {
+			return vector.NewAsync(n, vector.Make(o.game), vector.Config{Workers: w})
+		}
+	}
+
+	// The subjects, measured in turn in every round.
+	names := []string{"hand", "hand/2", "sync", "async/1", "async", "sync@1", "async@1", "hand@L", "sync@L", "async@L"}
+	subjects := map[string]subject{}
+	for _, name := range names {
+		var s subject
+		var err error
+		switch name {
+		case "hand":
+			s, err = hand(o.envs, 1)
+		case "hand/2":
+			s, err = hand(o.envs, 2)
+		case "sync":
+			s, err = vec(syncOf(o.envs))
+		case "async/1":
+			s, err = vec(asyncOf(o.envs, 1))
+		case "async":
+			s, err = vec(asyncOf(o.envs, procs))
+		case "sync@1":
+			s, err = vec(syncOf(1))
+		case "async@1":
+			s, err = vec(asyncOf(1, procs))
+		case "hand@L":
+			s, err = hand(o.large, 1)
+		case "sync@L":
+			s, err = vec(syncOf(o.large))
+		case "async@L":
+			s, err = vec(asyncOf(o.large, procs))
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		subjects[name] = s
+	}
+	rates := map[string][]float64{}
+	for range o.rounds {
+		for _, name := range names {
+			x, err := subjects[name](o.round)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			rates[name] = append(rates[name], x)
+		}
+	}
+	med := func(name string) float64 { return median(rates[name]) }
+	// ratio is the median over the rounds of a/b, each rate per env.
+	ratio := func(a, b string) float64 {
+		xs := make([]float64, o.rounds)
+		for k := range xs {
+			xs[k] = rates[a][k] / rates[b][k]
+		}
+		return median(xs)
+	}
+
+	fmt.Printf("\n%s, NextStep autoreset, steps/s (medians)\n", o.game)
+	for _, row := range []struct {
+		name string
+		n    int
+		what string
+	}{
+		{"hand", o.envs, "by hand, one goroutine"},
+		{"hand/2", o.envs, "by hand, two goroutines, half the games each"},
+		{"sync", o.envs, "Sync"},
+		{"async/1", o.envs, "Async, 1 worker"},
+		{"async", o.envs, fmt.Sprintf("Async, %d workers", procs)},
+		{"sync@1", 1, "Sync"},
+		{"async@1", 1, "Async"},
+		{"hand@L", o.large, "by hand, one goroutine"},
+		{"sync@L", o.large, "Sync"},
+		{"async@L", o.large, fmt.Sprintf("Async, %d workers", procs)},
+	} {
+		x := med(row.name)
+		fmt.Printf("  %5d envs  %-44s %10.0f  (%5.0f ns/env-step)\n", row.n, row.what, x, 1e9/x)
+	}
+
+	fmt.Println("\ntargets (same-run ratios)")
+	n, l := o.envs, o.large
+	r.target(fmt.Sprintf("Sync / by hand, %d envs", n), ratio("sync", "hand"), minSyncOverHand, 0,
+		fmt.Sprintf("(+%.0f ns/env-step)", 1e9/med("sync")-1e9/med("hand")))
+	games := ratio("hand/2", "hand")
+	workers := ratio("async", "async/1")
+	r.target(fmt.Sprintf("Async %d workers / 1, vs by hand", procs), workers/games, minWorkersOverHand, 0,
+		fmt.Sprintf("(x%.2f, by hand on 2 goroutines x%.2f)", workers, games))
+	r.target(fmt.Sprintf("Sync per env, %d / %d envs", l, n), ratio("sync@L", "sync"), minScaling, 0,
+		fmt.Sprintf("(by hand %.2f)", ratio("hand@L", "hand")))
+	r.target(fmt.Sprintf("Async per env, %d / %d envs", l, n), ratio("async@L", "async"), minScaling, 0, "")
+	r.target("Async / Sync, 1 env", ratio("async@1", "sync@1"), minAsyncOverSync, noiseMargin, "")
+	r.target(fmt.Sprintf("Async / Sync, %d envs", n), ratio("async", "sync"), minAsyncOverSync, noiseMargin, "")
+	r.target(fmt.Sprintf("Async 1 worker / Sync, %d envs", n), ratio("async/1", "sync"), minAsyncOverSync, noiseMargin, "")
+	r.target(fmt.Sprintf("Async / Sync, %d envs", l), ratio("async@L", "sync@L"), minAsyncOverSync, noiseMargin, "")
+
+	return remoteTargets(ctx, o, r)
+}
+
+// remoteTargets measures Async over games that wait o.latency per command,
+// against the ideal of o.remote/o.latency steps per second.
+func remoteTargets(ctx context.Context, o options, r *report) error {
+	// Clicks never end an episode: a reset after GAME_OVER costs two
+	// commands and would blur the figure.
 	clicks := make([][]arc.Action, 256)
-	for s := range script {
-		script[s] = actions(s, n)
-		clicks[s] = make([]arc.Action, remote)
+	for s := range clicks {
+		clicks[s] = make([]arc.Action, o.remote)
 		for i := range clicks[s] {
 			clicks[s][i] = arc.Click((s+i)%64, (s*5+i)%64)
 		}
 	}
-
-	raw, err := rawRate(ctx, game, n, dur, script)
+	lat := func(int) (env.Env, error) { return env.New(envtest.NewFake(envtest.FakeConfig{Latency: o.latency})) }
+	ideal := float64(o.remote) / o.latency.Seconds()
+	fmt.Printf("\n%d remote envs, %v per command (ideal %.0f steps/s)\n", o.remote, o.latency, ideal)
+	a, err := vector.NewAsync(o.remote, lat, vector.Config{})
 	if err != nil {
 		return err
 	}
-	sync, err := vecRate(ctx, func() (vector.Env, error) { return vector.NewSync(n, vector.Make(game), vector.Config{}) }, n, dur, script)
+	defer a.Close()
+	if _, err := a.Reset(ctx, env.ResetOptions{}); err != nil {
+		return err
+	}
+	x, err := stepRate(ctx, a, o.remote, o.remoteTime, clicks)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\n%s, %d envs, NextStep autoreset\n", game, n)
-	fmt.Printf("  raw loop            %10.0f steps/s  %6.0f ns/step\n", raw, 1e9/raw)
-	fmt.Printf("  Sync                %10.0f steps/s  %6.0f ns/step  (+%.0f ns/step overhead)\n", sync, 1e9/sync, 1e9/sync-1e9/raw)
-
-	sc, err := measureScaling(ctx, game, n, dur, script)
+	r.target("Async Step / ideal", x/ideal, minOfIdeal, 0, fmt.Sprintf("(%.0f steps/s)", x))
+	x, err = recvRate(ctx, o.remote, lat, o.remoteTime, clicks)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("  (medians of %d interleaved rounds, so that a passing load hits all alike)\n", scalingRounds)
-	fmt.Printf("  plain goroutines    x%.2f on 2 over 1 (what the machine gives now)\n", sc.machine)
-	fmt.Printf("  plain game loops    x%.2f on 2 over 1 (each goroutine steps half the games by hand)\n", sc.games)
-	fmt.Printf("  Async 1 worker      %10.0f steps/s\n", sc.async1)
-	fmt.Printf("  Async 2 workers     %10.0f steps/s  (x%.2f over 1 worker)\n", sc.async2, sc.ratio)
-
-	lat := func(int) (env.Env, error) { return env.New(envtest.NewFake(envtest.FakeConfig{Latency: latency})) }
-	ideal := float64(remote) / latency.Seconds()
-	fmt.Printf("\n%d envs, %v per command (ideal %.0f steps/s)\n", remote, latency, ideal)
-	r, err := vecRate(ctx, func() (vector.Env, error) { return vector.NewAsync(remote, lat, vector.Config{}) }, remote, dur, clicks)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("  Async Step          %10.0f steps/s  (%.0f%% of ideal)\n", r, 100*r/ideal)
-	r, err = recvRate(ctx, remote, lat, dur, clicks)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("  Async Send/Recv %2d  %10.0f steps/s  (%.0f%% of ideal)\n", remote/2, r, 100*r/ideal)
+	r.target(fmt.Sprintf("Async Send/Recv %d / ideal", o.remote/2), x/ideal, minOfIdeal, 0, fmt.Sprintf("(%.0f steps/s)", x))
 	return nil
 }
 
-// rawRate steps n games by hand, resetting ended episodes at once.
-func rawRate(ctx context.Context, game string, n int, dur time.Duration, script [][]arc.Action) (float64, error) {
-	envs := make([]env.Env, n)
-	for i := range envs {
-		g, err := env.Make(game)
-		if err != nil {
-			return 0, err
-		}
-		defer g.Close()
-		if _, _, err := g.Reset(ctx, env.ResetOptions{}); err != nil {
-			return 0, err
-		}
-		envs[i] = g
+// subject runs one measurement for about d and returns its steps per
+// second.
+type subject func(d time.Duration) (float64, error)
+
+// gameScript returns 256 rows of n actions among the game's available
+// ones.
+func gameScript(game string, n int) ([][]arc.Action, error) {
+	g, err := env.Make(game)
+	if err != nil {
+		return nil, err
 	}
-	steps := 0
-	start := time.Now()
-	for s := 0; time.Since(start) < dur; s++ {
-		acts := script[s%len(script)]
-		for i, e := range envs {
-			st, err := e.Step(ctx, acts[i])
-			if err != nil {
-				return 0, err
-			}
-			if st.Done() {
-				if _, _, err := e.Reset(ctx, env.ResetOptions{}); err != nil {
-					return 0, err
-				}
+	ids := g.GameInfo().Available.IDs(nil)
+	_ = g.Close()
+	script := make([][]arc.Action, 256)
+	for s := range script {
+		script[s] = make([]arc.Action, n)
+		for i := range script[s] {
+			id := ids[(s*7+i*3)%len(ids)]
+			if id == arc.Action6 {
+				script[s][i] = arc.Click((s+i)%64, (s*3+i)%64)
+			} else {
+				script[s][i] = arc.Simple(id)
 			}
 		}
-		steps += n
 	}
-	return float64(steps) / time.Since(start).Seconds(), nil
+	return script, nil
 }
 
-func vecRate(ctx context.Context, mk func() (vector.Env, error), n int, dur time.Duration, script [][]arc.Action) (float64, error) {
-	v, err := mk()
-	if err != nil {
-		return 0, err
+// handEnvs makes n games and resets them.
+func handEnvs(ctx context.Context, game string, n int) ([]env.Env, error) {
+	envs := make([]env.Env, 0, n)
+	for range n {
+		g, err := env.Make(game)
+		if err != nil {
+			return envs, err
+		}
+		envs = append(envs, g)
+		if _, _, err := g.Reset(ctx, env.ResetOptions{}); err != nil {
+			return envs, err
+		}
 	}
-	defer v.Close()
-	if _, err := v.Reset(ctx, env.ResetOptions{}); err != nil {
-		return 0, err
-	}
+	return envs, nil
+}
+
+// stepRate steps v for d and returns its steps per second.
+func stepRate(ctx context.Context, v vector.Env, n int, d time.Duration, script [][]arc.Action) (float64, error) {
 	steps := 0
 	start := time.Now()
-	for s := 0; time.Since(start) < dur; s++ {
+	for s := 0; time.Since(start) < d; s++ {
 		b, err := v.Step(ctx, script[s%len(script)][:n])
 		if err != nil {
 			return 0, err
@@ -170,7 +369,50 @@ func vecRate(ctx context.Context, mk func() (vector.Env, error), n int, dur time
 	return float64(steps) / time.Since(start).Seconds(), nil
 }
 
-func recvRate(ctx context.Context, n int, f vector.Factory, dur time.Duration, script [][]arc.Action) (float64, error) {
+// handRate steps envs by hand on parts goroutines, each its own share, for
+// d and returns the steps per second. Like the vector envs in NextStep
+// mode, it resets an ended episode in place of the next step, so that both
+// send the games the same commands; ended[i] marks env i's episode ended,
+// from one call to the next.
+func handRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d time.Duration, script [][]arc.Action) (float64, error) {
+	n := len(envs)
+	var total atomic.Int64
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for p := range parts {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		wg.Go(func() {
+			steps := int64(0)
+			for s := 0; time.Since(start) < d; s++ {
+				acts := script[s%len(script)]
+				for i := lo; i < hi; i++ {
+					var err error
+					if ended[i] {
+						_, _, err = envs[i].Reset(ctx, env.ResetOptions{})
+						ended[i] = false
+					} else {
+						var st env.Step
+						st, err = envs[i].Step(ctx, acts[i])
+						ended[i] = st.Done()
+					}
+					if err != nil {
+						errs[p] = err
+						return
+					}
+				}
+				steps += int64(hi - lo)
+			}
+			total.Add(steps)
+		})
+	}
+	wg.Wait()
+	return float64(total.Load()) / time.Since(start).Seconds(), errors.Join(errs...)
+}
+
+// recvRate steps n games through Send and Recv in batches of n/2 for d and
+// returns the steps per second.
+func recvRate(ctx context.Context, n int, f vector.Factory, d time.Duration, script [][]arc.Action) (float64, error) {
 	a, err := vector.NewAsync(n, f, vector.Config{BatchSize: n / 2})
 	if err != nil {
 		return 0, err
@@ -181,7 +423,7 @@ func recvRate(ctx context.Context, n int, f vector.Factory, dur time.Duration, s
 	}
 	steps := 0
 	start := time.Now()
-	for s := 0; time.Since(start) < dur; s++ {
+	for s := 0; time.Since(start) < d; s++ {
 		b, err := a.Recv(ctx)
 		if err != nil {
 			return 0, err
@@ -211,153 +453,12 @@ func loadAvg() string {
 	return f[0]
 }
 
-// scalingRounds is the number of rounds measureScaling interleaves.
-const scalingRounds = 10
-
-// scaling holds the medians measureScaling found.
-type scaling struct {
-	machine, games float64 // speed-ups of plain goroutines, 2 over 1
-	async1, async2 float64 // steps/s of Async on 1 and 2 workers
-	ratio          float64 // median of the per-round async2/async1
-}
-
-// measureScaling measures, in interleaved rounds, Async on one and two
-// workers, n games stepped by hand on one goroutine and on two (each its
-// own half, without any synchronisation: what the games themselves allow,
-// caches and memory bandwidth included) and plain CPU-bound goroutines:
-// the bounds for the vector env on the same games.
-func measureScaling(ctx context.Context, game string, n int, dur time.Duration, script [][]arc.Action) (scaling, error) {
-	envs := make([]env.Env, n)
-	for i := range envs {
-		g, err := env.Make(game)
-		if err != nil {
-			return scaling{}, err
-		}
-		defer g.Close()
-		if _, _, err := g.Reset(ctx, env.ResetOptions{}); err != nil {
-			return scaling{}, err
-		}
-		envs[i] = g
-	}
-	var async [2]*vector.Async
-	for w := range async {
-		a, err := vector.NewAsync(n, vector.Make(game), vector.Config{Workers: w + 1})
-		if err != nil {
-			return scaling{}, err
-		}
-		defer a.Close()
-		if _, err := a.Reset(ctx, env.ResetOptions{}); err != nil {
-			return scaling{}, err
-		}
-		async[w] = a
-	}
-	round := dur / scalingRounds
-	var machine, games, a1, a2, ratio []float64
-	for range scalingRounds {
-		r1, err := stepFor(ctx, async[0], n, round, script)
-		if err != nil {
-			return scaling{}, err
-		}
-		r2, err := stepFor(ctx, async[1], n, round, script)
-		if err != nil {
-			return scaling{}, err
-		}
-		g1, err := handRate(ctx, envs, 1, round, script)
-		if err != nil {
-			return scaling{}, err
-		}
-		g2, err := handRate(ctx, envs, 2, round, script)
-		if err != nil {
-			return scaling{}, err
-		}
-		a1, a2, ratio = append(a1, r1), append(a2, r2), append(ratio, r2/r1)
-		games = append(games, g2/g1)
-		machine = append(machine, machineScaling(round/2))
-	}
-	return scaling{
-		machine: median(machine), games: median(games),
-		async1: median(a1), async2: median(a2), ratio: median(ratio),
-	}, nil
-}
-
-// stepFor steps v for dur and returns its steps per second.
-func stepFor(ctx context.Context, v vector.Env, n int, dur time.Duration, script [][]arc.Action) (float64, error) {
-	steps := 0
-	start := time.Now()
-	for s := 0; time.Since(start) < dur; s++ {
-		b, err := v.Step(ctx, script[s%len(script)][:n])
-		if err != nil {
-			return 0, err
-		}
-		if err := b.Err(); err != nil {
-			return 0, err
-		}
-		steps += n
-	}
-	return float64(steps) / time.Since(start).Seconds(), nil
-}
-
-// handRate steps envs by hand on parts goroutines, each its own share, for
-// dur and returns the steps per second.
-func handRate(ctx context.Context, envs []env.Env, parts int, dur time.Duration, script [][]arc.Action) (float64, error) {
-	n := len(envs)
-	var total atomic.Int64
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for p := range parts {
-		lo, hi := p*n/parts, (p+1)*n/parts
-		wg.Go(func() {
-			steps := int64(0)
-			for s := 0; time.Since(start) < dur; s++ {
-				acts := script[s%len(script)]
-				for i := lo; i < hi; i++ {
-					st, err := envs[i].Step(ctx, acts[i])
-					if err == nil && st.Done() {
-						_, _, err = envs[i].Reset(ctx, env.ResetOptions{})
-					}
-					if err != nil {
-						errs[p] = err
-						return
-					}
-				}
-				steps += int64(hi - lo)
-			}
-			total.Add(steps)
-		})
-	}
-	wg.Wait()
-	return float64(total.Load()) / time.Since(start).Seconds(), errors.Join(errs...)
-}
-
-// median returns the median of xs, which it sorts.
+// median returns the median of xs, leaving xs as it was.
 func median(xs []float64) float64 {
-	slices.Sort(xs)
-	return xs[len(xs)/2]
-}
-
-// machineScaling measures how much faster two goroutines burning CPU get
-// through a fixed amount of work than one, the bound for any worker pool.
-func machineScaling(dur time.Duration) float64 {
-	rate := func(g int) float64 {
-		var total atomic.Int64
-		var wg sync.WaitGroup
-		stop := time.Now().Add(dur)
-		for range g {
-			wg.Go(func() {
-				h, n := uint64(1), int64(0)
-				for time.Now().Before(stop) {
-					for range 10000 {
-						h = h*6364136223846793005 + 1442695040888963407
-					}
-					n++
-				}
-				total.Add(n + int64(h&0))
-			})
-		}
-		wg.Wait()
-		return float64(total.Load())
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	one := rate(1)
-	return rate(2) / one
+	return s[len(s)/2]
 }

@@ -18,6 +18,19 @@
 //   - FromU8 copies the colour indices (one byte per cell, a sixty-fourth of
 //     the 16 float32 channels of a one-hot batch) and OneHot expands them on
 //     the libtorch side, with the same shape and layout as encoding.OneHot.
+//   - For a learner that feeds a batch every step, Indices is a uint8
+//     tensor the caller keeps: Load copies a vector env's batch or frame
+//     stacks into it without allocating, and rejects colours above 15
+//     (ErrColor). On the libtorch side, Expander turns it into the one-hot
+//     tensor of encoding.OneHot, and Pooler into the one-hot averaged over
+//     square patches without building the one-hot at all.
+//
+// Which way is fastest depends on where the one-hot is needed. On a CPU,
+// whoever builds a float32 one-hot writes 64 KiB per frame: the Go encoder
+// does so near memory speed, libtorch's scatter (Expander) several times
+// slower, so Indices pays off when the network never needs the full
+// one-hot on the host: a Pooler-style first layer, an embedding, or a
+// model on another device. benchmarks/torch measures the paths end to end.
 //
 // Actions out: Mask packs the flat action masks of a batch (length
 // spaces.FlatSize each) into a bool tensor; MaskedArgmax and MaskedSample

@@ -146,38 +146,48 @@ func (p *Policy) NumParams() int {
 // of its 16*stack one-hot channels.
 func (p *Policy) FeatureSize() int { return p.inChannels * mapSide * mapSide }
 
-// Input turns batches of frame stacks into the network's input: it one-hot
-// encodes a batch (batch, stack, 64, 64) through the torch bridge, straight
-// into the memory of a libtorch tensor it keeps for the next batch, and
-// averages it over Pool x Pool patches into (batch, 16*stack, 16, 16). The
-// pooling has no parameters, so a rollout keeps these features rather
-// than the frames.
+// Input turns batches of frame stacks into the network's input: it loads
+// a batch (batch, stack, 64, 64) of colour indices into a libtorch uint8
+// tensor it keeps for the next batch, and computes on the libtorch side the
+// share of each colour in each Pool x Pool patch, (batch, 16*stack, 16,
+// 16): the one-hot frames averaged over the patches, bit for bit, without
+// building the 64x64 one-hot batch. The pooling has no parameters, so a
+// rollout keeps these features rather than the frames.
 type Input struct {
-	x    *ts.Tensor
-	view tensor.F32
+	in   *torch.Indices
+	pool *torch.Pooler
 }
 
 // NewInput returns an Input for batches of batch stacks of stack frames.
 func NewInput(batch, stack int) (*Input, error) {
-	x, view, err := torch.NewF32(encoding.OneHot{}.OutShape([]int{batch, stack, arc.GridSize, arc.GridSize})...)
+	shape := []int{batch, stack, arc.GridSize, arc.GridSize}
+	in, err := torch.NewIndices(shape...)
 	if err != nil {
 		return nil, err
 	}
-	return &Input{x: x, view: view}, nil
-}
-
-// Features encodes stacks and returns the pooled features; the caller
-// drops them.
-func (in *Input) Features(stacks tensor.U8) (*ts.Tensor, error) {
-	if err := (encoding.OneHot{}).Encode(in.view, stacks); err != nil {
+	pool, err := torch.NewPooler(Pool, shape...)
+	if err != nil {
+		in.Close()
 		return nil, err
 	}
-	k := []int64{Pool, Pool}
-	return in.x.AvgPool2d(k, k, []int64{0, 0}, false, true, nil, false)
+	return &Input{in: in, pool: pool}, nil
 }
 
-// Close releases the encoding buffer.
-func (in *Input) Close() { in.x.MustDrop() }
+// Features loads stacks and returns the pooled features. The tensor
+// belongs to the Input: it is overwritten by the next call, and the caller
+// must not drop it.
+func (in *Input) Features(stacks tensor.U8) (*ts.Tensor, error) {
+	if err := in.in.Load(stacks); err != nil {
+		return nil, err
+	}
+	return in.pool.Pool(in.in)
+}
+
+// Close releases the Input's tensors.
+func (in *Input) Close() {
+	in.pool.Close()
+	in.in.Close()
+}
 
 // Forward returns the move logits (batch, NumMoves) and the values (batch)
 // of a batch of features (batch, 16*stack, 16, 16). The caller drops both.

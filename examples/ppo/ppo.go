@@ -468,7 +468,6 @@ func (r *rollout) act(p *Policy, t int, obs tensor.U8, masks []bool, flat []int,
 	if err != nil {
 		return err
 	}
-	defer x.MustDrop()
 	if err := torch.CopyTo(tensor.Of(r.feats[t*n*r.size:(t+1)*n*r.size], n, r.size), x); err != nil {
 		return err
 	}
@@ -537,7 +536,6 @@ func (r *rollout) finish(p *Policy, obs tensor.U8, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	defer x.MustDrop()
 	var logits, value *ts.Tensor
 	ts.NoGrad(func() { logits, value = p.Forward(x) })
 	logits.MustDrop()
@@ -728,7 +726,6 @@ func (a *Agent) choose() (arc.Action, error) {
 	if err != nil {
 		return arc.Action{}, err
 	}
-	defer x.MustDrop()
 	var logits, value *ts.Tensor
 	ts.NoGrad(func() { logits, value = a.Policy.Forward(x) })
 	defer logits.MustDrop()

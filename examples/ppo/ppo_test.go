@@ -7,12 +7,19 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/encoding"
+	"github.com/arcgym/arcgym/encoding/torch"
+	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/examples/internal/train"
+	"github.com/arcgym/arcgym/tensor"
+	"github.com/arcgym/arcgym/vector"
 )
 
 // The learning test runs the example's defaults but for the number of
@@ -100,6 +107,48 @@ func TestSameSeedSameWeights(t *testing.T) {
 	b, err := Train(t.Context(), cfg)
 	require.NoError(t, err)
 	assert.Equal(t, a.Weights, b.Weights)
+}
+
+// The uint8 input path gives the network exactly the features of the
+// float32 one: the Go one-hot encoding in a libtorch tensor, average-pooled
+// by libtorch over Pool x Pool patches.
+func TestInputMatchesPooledOneHot(t *testing.T) {
+	const envs, stack = 4, 2
+	venv, err := vector.NewSync(envs, vector.Make("gl02"), vector.Config{})
+	require.NoError(t, err)
+	defer venv.Close()
+	fs, err := vector.NewFrameStack(envs, stack, []int{arc.GridSize, arc.GridSize})
+	require.NoError(t, err)
+	in, err := NewInput(envs, stack)
+	require.NoError(t, err)
+	defer in.Close()
+	b, err := venv.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	moves := make([]arc.Action, envs)
+	for s := range 8 {
+		obs, _, err := fs.Update(b)
+		require.NoError(t, err)
+		x, err := in.Features(obs)
+		require.NoError(t, err)
+		got := tensor.New[float32](envs, encoding.Colors*stack, mapSide, mapSide)
+		require.NoError(t, torch.CopyTo(got, x))
+
+		oh, err := torch.Encode(encoding.OneHot{}, obs)
+		require.NoError(t, err)
+		k := []int64{Pool, Pool}
+		pooled, err := oh.AvgPool2d(k, k, []int64{0, 0}, false, true, nil, true)
+		require.NoError(t, err)
+		want := tensor.New[float32](got.Shape...)
+		require.NoError(t, torch.CopyTo(want, pooled))
+		pooled.MustDrop()
+		require.True(t, slices.Equal(want.Data, got.Data), "step %d", s)
+
+		for i := range moves {
+			moves[i] = arc.Simple(arc.Action1 + arc.ActionID((s+i)%4))
+		}
+		b, err = venv.Step(t.Context(), moves)
+		require.NoError(t, err)
+	}
 }
 
 func TestRejectsClickGames(t *testing.T) {

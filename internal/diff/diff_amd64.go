@@ -27,3 +27,33 @@ func next(a, b []uint8) int {
 	}
 	return nextGeneric(a, b)
 }
+
+//go:noescape
+func blockAVX512(a, b *uint8, n int) (off int, mask uint64)
+
+//go:noescape
+func blockAVX2(a, b *uint8, n int) (off int, mask uint64)
+
+func block(a, b []uint8) (int, uint64) {
+	switch {
+	case len(a) == 0:
+		return 0, 0
+	case useAsm && useAVX512:
+		return blockAVX512(&a[0], &b[0], len(a))
+	case useAsm:
+		return blockAVX2(&a[0], &b[0], len(a))
+	}
+	return blockGeneric(a, b)
+}
+
+//go:noescape
+func notEqualAVX2(dst *bool, src *uint8, n int, v uint8)
+
+func notEqual(dst []bool, src []uint8, v uint8) {
+	if useAsm && len(src) >= 32 {
+		n := len(src) &^ 31
+		notEqualAVX2(&dst[0], &src[0], n, v)
+		dst, src = dst[n:], src[n:]
+	}
+	notEqualGeneric(dst, src, v)
+}

@@ -125,3 +125,126 @@ done512:
 	VZEROUPPER
 	MOVQ AX, ret+24(FP)
 	RET
+
+// func blockAVX512(a, b *uint8, n int) (off int, mask uint64)
+// n is a multiple of 64. Finds the first 64-byte block where a and b
+// differ, 128 bytes a step, and returns its offset and the mask of the
+// differing bytes; n and 0 when none differs.
+TEXT ·blockAVX512(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+
+bloop128:
+	LEAQ      128(AX), DX
+	CMPQ      DX, CX
+	JGT       bloop64
+	VMOVDQU64 (SI)(AX*1), Z0
+	VMOVDQU64 64(SI)(AX*1), Z1
+	VPCMPUB   $4, (DI)(AX*1), Z0, K1
+	VPCMPUB   $4, 64(DI)(AX*1), Z1, K2
+	KORTESTQ  K1, K2
+	JNZ       bfound128
+	ADDQ      $128, AX
+	JMP       bloop128
+
+bfound128:
+	KMOVQ K1, DX
+	TESTQ DX, DX
+	JNZ   bret
+	ADDQ  $64, AX
+	KMOVQ K2, DX
+	JMP   bret
+
+bloop64:
+	CMPQ      AX, CX
+	JGE       bnone
+	VMOVDQU64 (SI)(AX*1), Z0
+	VPCMPUB   $4, (DI)(AX*1), Z0, K1
+	KMOVQ     K1, DX
+	TESTQ     DX, DX
+	JNZ       bret
+	ADDQ      $64, AX
+	JMP       bloop64
+
+bret:
+	VZEROUPPER
+	MOVQ AX, off+24(FP)
+	MOVQ DX, mask+32(FP)
+	RET
+
+bnone:
+	VZEROUPPER
+	MOVQ CX, off+24(FP)
+	MOVQ $0, mask+32(FP)
+	RET
+
+// func blockAVX2(a, b *uint8, n int) (off int, mask uint64)
+// blockAVX2 is blockAVX512 for AVX2: two 32-byte compares a block.
+TEXT ·blockAVX2(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+
+cloop:
+	CMPQ      AX, CX
+	JGE       cnone
+	VMOVDQU   (SI)(AX*1), Y0
+	VMOVDQU   32(SI)(AX*1), Y1
+	VPCMPEQB  (DI)(AX*1), Y0, Y0
+	VPCMPEQB  32(DI)(AX*1), Y1, Y1
+	VPMOVMSKB Y0, DX
+	VPMOVMSKB Y1, BX
+	SHLQ      $32, BX
+	ORQ       BX, DX
+	NOTQ      DX
+	TESTQ     DX, DX
+	JNZ       cret
+	ADDQ      $64, AX
+	JMP       cloop
+
+cret:
+	VZEROUPPER
+	MOVQ AX, off+24(FP)
+	MOVQ DX, mask+32(FP)
+	RET
+
+cnone:
+	VZEROUPPER
+	MOVQ CX, off+24(FP)
+	MOVQ $0, mask+32(FP)
+	RET
+
+// Bytes of 0x01, for notEqualAVX2.
+DATA ones<>+0(SB)/8, $0x0101010101010101
+DATA ones<>+8(SB)/8, $0x0101010101010101
+DATA ones<>+16(SB)/8, $0x0101010101010101
+DATA ones<>+24(SB)/8, $0x0101010101010101
+GLOBL ones<>(SB), RODATA|NOPTR, $32
+
+// func notEqualAVX2(dst *bool, src *uint8, n int, v uint8)
+// n is a multiple of 32: dst[i] = src[i] != v, 32 bytes a step.
+TEXT ·notEqualAVX2(SB), NOSPLIT, $0-25
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVBLZX      v+24(FP), AX
+	MOVQ         AX, X2
+	VPBROADCASTB X2, Y2
+	VMOVDQU      ones<>(SB), Y1
+	XORQ         AX, AX
+
+nloop:
+	CMPQ     AX, CX
+	JGE      ndone
+	VPCMPEQB (SI)(AX*1), Y2, Y0
+	VPANDN   Y1, Y0, Y3
+	VMOVDQU  Y3, (DI)(AX*1)
+	ADDQ     $32, AX
+	JMP      nloop
+
+ndone:
+	VZEROUPPER
+	RET
