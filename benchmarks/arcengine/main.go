@@ -58,6 +58,7 @@ import (
 	"github.com/arcgym/arcgym/arcengine"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/internal/cells"
+	"github.com/arcgym/arcgym/internal/machine"
 	"github.com/arcgym/arcgym/remote"
 	"github.com/arcgym/arcgym/server"
 	"github.com/arcgym/arcgym/vector"
@@ -131,7 +132,7 @@ func mainErr(o options) (bool, error) {
 	for id, err := range pool.ProbeAll(ctx, runtime.NumCPU()) {
 		return false, fmt.Errorf("%s: %w", id, err)
 	}
-	fmt.Printf("arcengine benchmark: %s, %d CPUs, %s, Go %s\n", cpuModel(), runtime.NumCPU(), py, runtime.Version())
+	fmt.Printf("arcengine benchmark: %s, %d CPUs, %s, Go %s\n", machine.CPU(), runtime.NumCPU(), py, runtime.Version())
 	fmt.Printf("games: %s\n\n", o.games)
 	var targets []target
 	if o.parts["bridge"] {
@@ -792,33 +793,4 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// cpuModel reads the CPU's model name and cache size.
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	var model, cache string
-	for line := range strings.SplitSeq(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "model name":
-			if model == "" {
-				model = strings.TrimSpace(v)
-			}
-		case "cache size":
-			if cache == "" {
-				cache = strings.TrimSpace(v)
-			}
-		}
-	}
-	if cache != "" {
-		return model + ", " + cache + " cache"
-	}
-	return model
 }

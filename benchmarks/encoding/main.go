@@ -73,6 +73,7 @@ import (
 	"time"
 
 	"github.com/arcgym/arcgym/encoding"
+	"github.com/arcgym/arcgym/internal/machine"
 	"github.com/arcgym/arcgym/tensor"
 )
 
@@ -229,7 +230,7 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	rep := Report{
-		GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, CPUs: runtime.NumCPU(), CPU: cpuModel(),
+		GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, CPUs: runtime.NumCPU(), CPU: machine.CPU(),
 		Batch: *batch, Input: *input, Duration: *duration, Rounds: *rounds,
 	}
 	base := newBaselines()
@@ -539,33 +540,4 @@ func printCompared(w io.Writer, rep Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%.0f\tx%.2f\t\n", c.Input, c.Ours, c.OursPS*fps, c.Baseline, c.BaselinePS*fps, c.Ratio)
 	}
 	tw.Flush()
-}
-
-// cpuModel reads the CPU's model name and cache size.
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	var model, cache string
-	for line := range strings.SplitSeq(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "model name":
-			if model == "" {
-				model = strings.TrimSpace(v)
-			}
-		case "cache size":
-			if cache == "" {
-				cache = strings.TrimSpace(v)
-			}
-		}
-	}
-	if cache != "" {
-		return model + ", " + cache + " cache"
-	}
-	return model
 }

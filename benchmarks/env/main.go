@@ -58,6 +58,7 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/games"
+	"github.com/arcgym/arcgym/internal/machine"
 )
 
 // Result is one game's measurement in steps per second (the masked pair is
@@ -141,7 +142,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *rounds < 1 || *steps < 16 || *block < 1 {
 		return fmt.Errorf("need -rounds >= 1, -steps >= 16 and -block >= 1, have %d, %d and %d", *rounds, *steps, *block)
 	}
-	rep := Report{GoVersion: runtime.Version(), GOARCH: runtime.GOARCH, CPUs: runtime.NumCPU(), CPU: cpuModel(),
+	rep := Report{GoVersion: runtime.Version(), GOARCH: runtime.GOARCH, CPUs: runtime.NumCPU(), CPU: machine.CPU(),
 		Steps: *steps, Block: *block, Rounds: *rounds}
 	for _, info := range games.List() {
 		if *only != "" && !arc.MatchGameID(info.ID, *only) {

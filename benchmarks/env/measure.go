@@ -5,10 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/arcgym/arcgym/arc"
@@ -339,35 +337,6 @@ func stack(id string, encode bool) (env.Env, error) {
 		}
 	}
 	return e, nil
-}
-
-// cpuModel reads the CPU's model name and cache size.
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	var model, cache string
-	for line := range strings.SplitSeq(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "model name":
-			if model == "" {
-				model = strings.TrimSpace(v)
-			}
-		case "cache size":
-			if cache == "" {
-				cache = strings.TrimSpace(v)
-			}
-		}
-	}
-	if cache != "" {
-		return model + ", " + cache + " cache"
-	}
-	return model
 }
 
 // measure records the scripts of one game and measures every side.
