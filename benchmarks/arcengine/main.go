@@ -46,8 +46,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,6 +57,7 @@ import (
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/internal/cells"
 	"github.com/arcgym/arcgym/internal/machine"
+	"github.com/arcgym/arcgym/internal/ratio"
 	"github.com/arcgym/arcgym/remote"
 	"github.com/arcgym/arcgym/server"
 	"github.com/arcgym/arcgym/vector"
@@ -170,13 +169,8 @@ func mainErr(o options) (bool, error) {
 	fmt.Println("targets (each a ratio to a baseline measured in this run):")
 	all := true
 	for _, t := range targets {
-		verdict := "PASS"
-		switch {
-		case t.na:
-			verdict = "N/A"
-		case !t.pass:
-			verdict, all = "FAIL", false
-		}
+		verdict := ratio.Verdict(t.pass, t.na)
+		all = all && (t.pass || t.na)
 		fmt.Printf("  %-62s %s\n", t.name+": "+t.detail, verdict)
 	}
 	return all, nil
@@ -252,7 +246,7 @@ func benchBridge(ctx context.Context, o options, pool *arcengine.Pool) ([]bridge
 		if err != nil {
 			return nil, nil, err
 		}
-		var basePer, bridgePer, over, ratio []float64
+		var basePer, bridgePer, over, speed []float64
 		for r := range o.rounds {
 			b, err := pairedBlocks(ctx, bp, g.Info.ID, cmds, o.block, r)
 			if err != nil {
@@ -262,13 +256,13 @@ func benchBridge(ctx context.Context, o options, pool *arcengine.Pool) ([]bridge
 				basePer = append(basePer, x[0])
 				bridgePer = append(bridgePer, x[1])
 				over = append(over, x[1]-x[0])
-				ratio = append(ratio, x[0]/x[1])
+				speed = append(speed, x[0]/x[1])
 			}
 		}
 		rows = append(rows, bridgeRow{
 			game: g.Info.ID, frames: frames,
-			baseMS: median(basePer) / 1e6, bridgeMS: median(bridgePer) / 1e6,
-			overheadUS: median(over) / 1e3, ofSpeed: median(ratio),
+			baseMS: ratio.Median(basePer) / 1e6, bridgeMS: ratio.Median(bridgePer) / 1e6,
+			overheadUS: ratio.Median(over) / 1e3, ofSpeed: ratio.Median(speed),
 		})
 	}
 	fmt.Printf("bridge: one worker vs the engine in-process (plain Python loop) in the same process, %d commands x %d rounds\n", o.steps, o.rounds)
@@ -290,7 +284,7 @@ func benchBridge(ctx context.Context, o options, pool *arcengine.Pool) ([]bridge
 		ts = append(ts, target{name: "bridge", detail: fmt.Sprintf("no game takes %.1f ms or more per step in-process", o.minMS)})
 		return rows, ts, nil
 	}
-	mo, mr := median(qOver), median(qRatio)
+	mo, mr := ratio.Median(qOver), ratio.Median(qRatio)
 	ts = append(ts,
 		target{name: "bridge overhead", detail: fmt.Sprintf("median %.1f µs/step over %d games >= %.1f ms (<= %.0f)", mo, len(qOver), o.minMS, o.maxOverheadUS), pass: mo <= o.maxOverheadUS},
 		target{name: "bridge speed", detail: fmt.Sprintf("median %.1f%% of in-process (>= %.0f%%)", 100*mr, 100*o.ratio), pass: mr >= o.ratio},
@@ -387,16 +381,6 @@ func mean(ds []time.Duration) float64 {
 		s += d
 	}
 	return float64(s) / float64(len(ds))
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // benchVector measures vector.Async over o.envs real-game envs (each in a
@@ -546,7 +530,7 @@ func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game stri
 		}
 		one, async, lock = append(one, a1), append(async, a2/a1), append(lock, s2/s1)
 	}
-	m1, ma, ms, me := median(one), median(async), median(lock), median(engine)
+	m1, ma, ms, me := ratio.Median(one), ratio.Median(async), ratio.Median(lock), ratio.Median(engine)
 	fmt.Printf("vector: vector.Async over %d envs of %s, %d env steps per measurement x %d rounds, medians of each round's ratio\n", n, game, steps, o.rounds)
 	fmt.Printf("  1 worker, Send/Recv     %6.0f steps/s\n", m1)
 	fmt.Printf("  2 workers, Send/Recv    x%.2f\n", ma)
@@ -619,7 +603,7 @@ func benchServe(ctx context.Context, o options, pool *arcengine.Pool) ([]target,
 		if err != nil {
 			return nil, err
 		}
-		ma, mb := median(a), median(b)
+		ma, mb := ratio.Median(a), ratio.Median(b)
 		// No server can answer faster than the engine steps: against the
 		// toolkit's server, the ratio cannot pass engine/toolkit.
 		ceiling := engine / ma

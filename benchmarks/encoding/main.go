@@ -74,6 +74,7 @@ import (
 
 	"github.com/arcgym/arcgym/encoding"
 	"github.com/arcgym/arcgym/internal/machine"
+	"github.com/arcgym/arcgym/internal/ratio"
 	"github.com/arcgym/arcgym/tensor"
 )
 
@@ -505,12 +506,9 @@ func printTable(w io.Writer, rep Report) {
 		fmt.Fprintf(w, "\ntargets (each a ratio to a baseline of this run; one-hot stated for batch 256, this run %d):\n", rep.Batch)
 	}
 	for _, t := range rep.Targets {
-		verdict := "PASS"
-		switch {
-		case t.NA != "":
-			verdict = "N/A (" + t.NA + ")"
-		case !t.Pass:
-			verdict = "FAIL"
+		verdict := ratio.Verdict(t.Pass, t.NA != "")
+		if t.NA != "" {
+			verdict += " (" + t.NA + ")"
 		}
 		switch {
 		case t.NA != "":

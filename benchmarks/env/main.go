@@ -59,6 +59,7 @@ import (
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/games"
 	"github.com/arcgym/arcgym/internal/machine"
+	"github.com/arcgym/arcgym/internal/ratio"
 )
 
 // Result is one game's measurement in steps per second (the masked pair is
@@ -229,11 +230,7 @@ func printReport(w io.Writer, rep Report) error {
 	fmt.Fprintln(w, "wrapped = mask+stack4+limit+stats; encoded = wrapped + one-hot f32 of the stack; masked = NonBackground mask (ACTION6 games)")
 	fmt.Fprintln(w, "\ntargets (each the median over alternating blocks of this run of one side's time over the other's):")
 	for _, t := range rep.Targets {
-		verdict := "PASS"
-		if !t.Pass {
-			verdict = "FAIL"
-		}
-		fmt.Fprintf(w, "  %s %s: x%.2f, want <= x%.2f  %s\n", t.Game, t.Name, t.Measured, t.Max, verdict)
+		fmt.Fprintf(w, "  %s %s: x%.2f, want <= x%.2f  %s\n", t.Game, t.Name, t.Measured, t.Max, ratio.Verdict(t.Pass, false))
 	}
 	return nil
 }

@@ -157,8 +157,3 @@ func (f *fixedSide) open() error         { return nil }
 func (f *fixedSide) play(i, j int) error { return nil }
 func (f *fixedSide) last() []uint8       { return f.frame }
 func (f *fixedSide) close()              {}
-
-func TestMedian(t *testing.T) {
-	assert.Equal(t, 2.0, median([]float64{3, 1, 2}))
-	assert.Equal(t, 2.5, median([]float64{4, 1, 2, 3}))
-}

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
 	"time"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/encoding"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/games"
+	"github.com/arcgym/arcgym/internal/ratio"
 	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/wrappers"
 )
@@ -227,7 +227,7 @@ func solo(s side, steps, rounds int) (float64, error) {
 // per second of each side's fastest round. Blocks close in time see the
 // same machine, so the median ratio holds on a machine busy with other
 // work. Both sides must end every round on the same frame.
-func pair(a, b side, steps, block, rounds int) (ratio, rateA, rateB float64, err error) {
+func pair(a, b side, steps, block, rounds int) (median, rateA, rateB float64, err error) {
 	var ratios []float64
 	var bestA, bestB time.Duration
 	for r := range rounds {
@@ -269,23 +269,13 @@ func pair(a, b side, steps, block, rounds int) (ratio, rateA, rateB float64, err
 			bestB = totB
 		}
 	}
-	return median(ratios), float64(steps) / bestA.Seconds(), float64(steps) / bestB.Seconds(), nil
+	return ratio.Median(ratios), float64(steps) / bestA.Seconds(), float64(steps) / bestB.Seconds(), nil
 }
 
 func timed(s side, i, j int) (time.Duration, error) {
 	t0 := time.Now()
 	err := s.play(i, j)
 	return time.Since(t0), err
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // withEnv builds an env, hands it to f and closes it.

@@ -53,6 +53,7 @@ import (
 	"github.com/arcgym/arcgym/encoding"
 	"github.com/arcgym/arcgym/encoding/torch"
 	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/internal/ratio"
 	"github.com/arcgym/arcgym/tensor"
 	"github.com/arcgym/arcgym/vector"
 )
@@ -198,11 +199,8 @@ func run(args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout)
 	missed := false
 	for _, t := range rep.Targets {
-		verdict := "PASS"
-		if !t.Pass {
-			verdict, missed = "FAIL", true
-		}
-		fmt.Fprintf(stdout, "end to end %-23s >= %.0fx: %.2fx %s\n", t.Name, t.Want, t.Measured, verdict)
+		missed = missed || !t.Pass
+		fmt.Fprintf(stdout, "end to end %-23s >= %.0fx: %.2fx %s\n", t.Name, t.Want, t.Measured, ratio.Verdict(t.Pass, false))
 	}
 	if *jsonOut != "" {
 		if err := writeJSON(*jsonOut, stdout, rep); err != nil {

@@ -28,7 +28,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +36,8 @@ import (
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/env/envtest"
+	"github.com/arcgym/arcgym/internal/machine"
+	"github.com/arcgym/arcgym/internal/ratio"
 	"github.com/arcgym/arcgym/vector"
 )
 
@@ -117,18 +118,18 @@ type report struct{ total, failed int }
 
 // target prints one ratio against its minimum; margin is what the check
 // allows below the minimum for noise.
-func (r *report) target(name string, ratio, minimum, margin float64, detail string) {
+func (r *report) target(name string, got, minimum, margin float64, detail string) {
 	r.total++
-	verdict := "PASS"
-	if ratio < minimum-margin {
-		verdict = "FAIL"
+	pass := got >= minimum-margin
+	if !pass {
 		r.failed++
 	}
+	verdict := ratio.Verdict(pass, false)
 	allow := ""
 	if margin > 0 {
 		allow = fmt.Sprintf(" (-%.2f noise)", margin)
 	}
-	fmt.Printf("  %-38s %6.2f  >= %.2f%s  %s  %s\n", name, ratio, minimum, allow, verdict, detail)
+	fmt.Printf("  %-38s %6.2f  >= %.2f%s  %s  %s\n", name, got, minimum, allow, verdict, detail)
 }
 
 func run(ctx context.Context, o options, r *report) error {
@@ -136,8 +137,8 @@ func run(ctx context.Context, o options, r *report) error {
 		return fmt.Errorf("want -envs, -large, -rounds of at least 1 and -remote of at least 2")
 	}
 	procs := runtime.GOMAXPROCS(0)
-	fmt.Printf("GOMAXPROCS=%d NumCPU=%d load %s; %s; medians of %d interleaved rounds of %v\n",
-		procs, runtime.NumCPU(), loadAvg(), o.game, o.rounds, o.round)
+	fmt.Printf("%s, GOMAXPROCS=%d NumCPU=%d load %s; %s; medians of %d interleaved rounds of %v\n",
+		machine.CPU(), procs, runtime.NumCPU(), loadAvg(), o.game, o.rounds, o.round)
 	script, err := gameScript(o.game, max(o.envs, o.large))
 	if err != nil {
 		return err
@@ -222,14 +223,14 @@ func run(ctx context.Context, o options, r *report) error {
 			rates[name] = append(rates[name], x)
 		}
 	}
-	med := func(name string) float64 { return median(rates[name]) }
+	med := func(name string) float64 { return ratio.Median(rates[name]) }
 	// ratio is the median over the rounds of a/b, each rate per env.
 	ratio := func(a, b string) float64 {
 		xs := make([]float64, o.rounds)
 		for k := range xs {
 			xs[k] = rates[a][k] / rates[b][k]
 		}
-		return median(xs)
+		return ratio.Median(xs)
 	}
 
 	fmt.Printf("\n%s, NextStep autoreset, steps/s (medians)\n", o.game)
@@ -451,14 +452,4 @@ func loadAvg() string {
 		return "unknown"
 	}
 	return f[0]
-}
-
-// median returns the median of xs, leaving xs as it was.
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 0 {
-		return (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return s[len(s)/2]
 }

@@ -6,41 +6,6 @@ package diff
 
 import "math/bits"
 
-// Next returns the first index i >= from at which a and b differ, or
-// min(len(a), len(b)) when they do not differ from there on. Loop over
-// every difference with
-//
-//	for i := diff.Next(a, b, 0); i < n; i = diff.Next(a, b, i+1) { ... }
-func Next(a, b []uint8, from int) int {
-	n := min(len(a), len(b))
-	if from >= n {
-		return n
-	}
-	if from < 0 {
-		from = 0
-	}
-	return from + next(a[from:n], b[from:n])
-}
-
-// nextGeneric is the portable scan: eight bytes at a time while they are
-// equal, then byte by byte.
-func nextGeneric(a, b []uint8) int {
-	n := len(a)
-	b = b[:n]
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		if load64(a[i:]) != load64(b[i:]) {
-			break
-		}
-	}
-	for ; i < n; i++ {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return n
-}
-
 // load64 reads eight bytes as one word (the compiler makes it one load).
 func load64(b []uint8) uint64 {
 	_ = b[7]

@@ -13,22 +13,6 @@ var (
 )
 
 //go:noescape
-func nextAVX2(a, b *uint8, n int) int
-
-//go:noescape
-func nextAVX512(a, b *uint8, n int) int
-
-func next(a, b []uint8) int {
-	switch {
-	case useAsm && useAVX512 && len(a) >= 128:
-		return nextAVX512(&a[0], &b[0], len(a))
-	case useAsm && len(a) >= 64:
-		return nextAVX2(&a[0], &b[0], len(a))
-	}
-	return nextGeneric(a, b)
-}
-
-//go:noescape
 func blockAVX512(a, b *uint8, n int) (off int, mask uint64)
 
 //go:noescape

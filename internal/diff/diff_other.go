@@ -4,8 +4,6 @@ package diff
 
 var useAsm, useAVX512 = false, false
 
-func next(a, b []uint8) int { return nextGeneric(a, b) }
-
 func block(a, b []uint8) (int, uint64) { return blockGeneric(a, b) }
 
 func notEqual(dst []bool, src []uint8, v uint8) { notEqualGeneric(dst, src, v) }

@@ -9,16 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// all lists every index where a and b differ, by Next.
-func all(a, b []uint8) []int {
-	var out []int
-	n := min(len(a), len(b))
-	for i := Next(a, b, 0); i < n; i = Next(a, b, i+1) {
-		out = append(out, i)
-	}
-	return out
-}
-
 // naive lists every index where a and b differ, one by one.
 func naive(a, b []uint8) []int {
 	var out []int
@@ -28,63 +18,6 @@ func naive(a, b []uint8) []int {
 		}
 	}
 	return out
-}
-
-func TestNextFindsEveryDifference(t *testing.T) {
-	for _, mode := range []struct{ asm, avx512 bool }{{false, false}, {true, false}, {true, true}} {
-		if mode.asm && !useAsm || mode.avx512 && !useAVX512 {
-			continue
-		}
-		asm := mode
-		saved, saved512 := useAsm, useAVX512
-		useAsm, useAVX512 = mode.asm, mode.avx512
-		rng := rand.New(rand.NewPCG(1, 2))
-		for _, n := range []int{0, 1, 7, 8, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 200, 4096, 4100} {
-			for _, changes := range []int{0, 1, 2, 5, 50} {
-				a := make([]uint8, n)
-				for i := range a {
-					a[i] = uint8(rng.IntN(16))
-				}
-				b := append([]uint8(nil), a...)
-				for range changes {
-					if n > 0 {
-						i := rng.IntN(n)
-						b[i] ^= uint8(1 + rng.IntN(255))
-					}
-				}
-				assert.Equal(t, naive(a, b), all(a, b), "asm %v, %d bytes, %d changes", asm, n, changes)
-			}
-			// Every position, alone, at the edges of the 32- and 64-byte blocks.
-			for i := range n {
-				a := make([]uint8, n)
-				b := make([]uint8, n)
-				b[i] = 1
-				require.Equal(t, i, Next(a, b, 0), "asm %v, %d bytes, difference at %d", asm, n, i)
-				require.Equal(t, n, Next(a, b, i+1))
-			}
-		}
-		useAsm, useAVX512 = saved, saved512
-	}
-}
-
-func TestNextBounds(t *testing.T) {
-	a, b := []uint8{1, 2, 3, 4}, []uint8{1, 9, 3}
-	assert.Equal(t, 1, Next(a, b, -5), "a negative start counts from 0")
-	assert.Equal(t, 3, Next(a, b, 2), "the shorter length ends the scan")
-	assert.Equal(t, 3, Next(a, b, 10))
-}
-
-func BenchmarkNextFrame(b *testing.B) {
-	x := make([]uint8, 4096)
-	y := make([]uint8, 4096)
-	y[4000] = 1
-	b.SetBytes(2 * 4096)
-	b.ReportAllocs()
-	for b.Loop() {
-		if Next(x, y, 0) != 4000 {
-			b.Fatal("wrong index")
-		}
-	}
 }
 
 func TestBlockFindsEveryDifference(t *testing.T) {
@@ -142,4 +75,17 @@ func TestNotEqualMarksOtherBytes(t *testing.T) {
 		useAsm = saved
 	}
 	assert.Panics(t, func() { NotEqual(make([]bool, 1), make([]uint8, 2), 0) })
+}
+
+func BenchmarkBlockFrame(b *testing.B) {
+	x := make([]uint8, 4096)
+	y := make([]uint8, 4096)
+	y[4000] = 1
+	b.SetBytes(2 * 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		if off, m := Block(x, y, 0); off+bits.TrailingZeros64(m) != 4000 {
+			b.Fatal("wrong index")
+		}
+	}
 }
