@@ -58,7 +58,10 @@ func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *a
 		if compact.Len() > wire.MaxOpaqueBytes {
 			return validationf("opaque is %d bytes, limit %d", compact.Len(), wire.MaxOpaqueBytes)
 		}
-		opaque = compact.Bytes()
+		// Strings may hold bytes that are not UTF-8, which a strict
+		// reader of the summaries would reject; they are read as
+		// encoding/json reads them, as U+FFFD.
+		opaque = wire.AppendValidUTF8(nil, compact.Bytes())
 	}
 	competition := s.cfg.Competition
 	switch strings.TrimSpace(string(req.CompetitionMode)) {
@@ -82,6 +85,7 @@ func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *a
 		started: make(map[string]bool),
 	}
 	c.touch()
+	heap := s.heap.bytes()
 	s.mu.Lock()
 	switch {
 	case s.closed:
@@ -91,9 +95,14 @@ func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *a
 		s.mu.Unlock()
 		return errorf(http.StatusConflict, wire.CodeServer, "cannot open multiple scorecards in competition mode")
 	}
+	if aerr := s.reserveCardLocked(key, heap); aerr != nil {
+		s.mu.Unlock()
+		return aerr
+	}
 	s.competitionOpened = true
 	s.cards[id] = c
 	s.mu.Unlock()
+	s.store.openCard(c)
 	return writeJSON(w, wire.OpenScorecardResponse{CardID: id})
 }
 
@@ -127,24 +136,8 @@ func (s *Server) closeCardRoute(w http.ResponseWriter, r *http.Request, key stri
 // competition card, and returns the final summary. ok is false when the
 // card was closed already.
 func (s *Server) closeCard(c *card) (sum wire.Scorecard, ok bool) {
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
+	if !s.dropCard(c) {
 		return wire.Scorecard{}, false
-	}
-	c.closed = true
-	sessions := c.sessions
-	c.sessions = nil
-	c.mu.Unlock()
-
-	s.mu.Lock()
-	delete(s.cards, c.sc.ID())
-	s.mu.Unlock()
-	for _, sess := range sessions {
-		s.sessions.del(sess.guid)
-		if err := sess.close(); err != nil {
-			s.cfg.Logger.Error("closing session", "guid", sess.guid, "game", sess.game.info.ID, "err", err)
-		}
 	}
 	if c.sc.Competition() {
 		for _, g := range s.games {
@@ -154,10 +147,62 @@ func (s *Server) closeCard(c *card) (sum wire.Scorecard, ok bool) {
 		}
 	}
 	sum = c.sc.Summary()
+	s.store.closeCard(c.key, &sum)
 	if s.cfg.OnCardClose != nil {
 		s.cfg.OnCardClose(sum)
 	}
 	return sum, true
+}
+
+// dropCard marks c closed once, removes it from the card table and ends
+// its sessions (waiting for any command in flight on them). It returns
+// false when c was closed already.
+func (s *Server) dropCard(c *card) bool {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return false
+	}
+	c.closed = true
+	sessions := c.sessions
+	c.sessions = nil
+	c.mu.Unlock()
+
+	s.mu.Lock()
+	delete(s.cards, c.sc.ID())
+	s.releaseCardLocked(c.key)
+	s.mu.Unlock()
+	for _, sess := range sessions {
+		s.endSession(sess)
+	}
+	return true
+}
+
+// endSession removes sess from the session table and closes it; the first
+// call gives its place back to the limits.
+func (s *Server) endSession(sess *session) {
+	s.sessions.del(sess.guid)
+	if err := sess.close(); err != nil {
+		s.cfg.Logger.Error("closing session", "guid", sess.guid, "game", sess.game.info.ID, "err", err)
+	}
+	if sess.released.CompareAndSwap(false, true) {
+		s.releaseSession(sess.key)
+	}
+}
+
+// expireSession ends a session idle past Config.SessionIdleTimeout: its
+// scorecard stays open, with the session's runs, and a command on its guid
+// is answered like one on an unknown guid.
+func (s *Server) expireSession(sess *session) {
+	c := sess.card
+	c.mu.Lock()
+	if i := slices.Index(c.sessions, sess); i >= 0 {
+		c.sessions = slices.Delete(c.sessions, i, i+1)
+	}
+	c.mu.Unlock()
+	s.cfg.Logger.Info("session expired", "guid", sess.guid, "game", sess.game.info.ID, "card_id", c.sc.ID())
+	s.store.endSession(sess.guid)
+	s.endSession(sess)
 }
 
 func (s *Server) getCard(w http.ResponseWriter, r *http.Request, key string) *apiError {
@@ -165,6 +210,9 @@ func (s *Server) getCard(w http.ResponseWriter, r *http.Request, key string) *ap
 	id, gameID, perGame := strings.Cut(rest, "/")
 	c := s.findCard(id, key)
 	if c == nil {
+		if !perGame && s.writeClosedCard(w, id, key) {
+			return nil
+		}
 		return errorf(http.StatusNotFound, wire.CodeServer, "card_id `%s` not found", id)
 	}
 	if c.sc.Competition() {
@@ -213,5 +261,5 @@ func errGameNotFound(gameID string) *apiError {
 }
 
 func errSessionNotFound(gameID, guid string) *apiError {
-	return errorf(http.StatusBadRequest, wire.CodeServer, "game %s has no session %s (unknown guid, or its scorecard was closed)", gameID, guid)
+	return errorf(http.StatusBadRequest, wire.CodeServer, "game %s has no session %s (unknown guid, or the session expired or its scorecard was closed)", gameID, guid)
 }

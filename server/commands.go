@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/games"
@@ -42,6 +44,19 @@ type session struct {
 	// with none is a full reset (or, on a competition card, a repeat).
 	levelActions int
 	rec          *recorder
+	// lastActive is the UnixNano time of the last command, read by the
+	// idle sweeper; released is set once the session's place in the
+	// limits is given back.
+	lastActive atomic.Int64
+	released   atomic.Bool
+}
+
+// touch marks a command on sess, and on its card, at one reading of the
+// clock.
+func (sess *session) touch() {
+	now := time.Now().UnixNano()
+	sess.lastActive.Store(now)
+	sess.card.lastActive.Store(now)
 }
 
 // slot holds one result and the reasoning bytes it refers to.
@@ -176,6 +191,9 @@ func smallInt(b []byte) (int, bool) {
 func (s *Server) sessionFor(key string, cmd *command) (*session, *apiError) {
 	sess := s.sessions.get(cmd.guid)
 	if sess == nil {
+		if aerr := s.errLost(key, cmd.guid); aerr != nil {
+			return nil, aerr
+		}
 		return nil, errSessionNotFound(string(cmd.gameID), string(cmd.guid))
 	}
 	if sess.key != key {
@@ -200,7 +218,7 @@ func (s *Server) act(ctx context.Context, key string, a arc.Action, cmd *command
 	if sess.closed {
 		return errSessionNotFound(string(cmd.gameID), string(cmd.guid))
 	}
-	sess.card.touch()
+	sess.touch()
 	if state := sess.cur.fd.State; state.Terminal() {
 		return errorf(http.StatusBadRequest, wire.CodeGameNotStarted, "game %s (session %s) ended in %s; send RESET to play again", cmd.gameID, cmd.guid, state)
 	}
@@ -236,12 +254,17 @@ func (s *Server) reset(ctx context.Context, key string, cmd *command, st *cmdSta
 	if c == nil {
 		return errorf(http.StatusBadRequest, wire.CodeServer, "scorecard %s not found", cardID)
 	}
+	if aerr := s.reserveSession(key); aerr != nil {
+		return aerr
+	}
 	play, err := s.cfg.Games.New(g.info.ID)
 	if err != nil {
+		s.releaseSession(key)
 		s.cfg.Logger.Error("starting game", "game", g.info.ID, "err", err)
 		return errorf(http.StatusInternalServerError, wire.CodeServer, "starting game %s: %v", g.info.ID, err)
 	}
 	sess := &session{guid: arc.NewGUID(), key: key, game: g, card: c, play: play}
+	sess.touch()
 	// The session is locked before anyone can see it, so a concurrent close
 	// of the card waits for this first RESET.
 	sess.mu.Lock()
@@ -251,10 +274,12 @@ func (s *Server) reset(ctx context.Context, key string, cmd *command, st *cmdSta
 	case c.closed:
 		c.mu.Unlock()
 		_ = play.Close()
+		s.releaseSession(key)
 		return errorf(http.StatusBadRequest, wire.CodeServer, "scorecard %s not found", cardID)
 	case c.sc.Competition() && c.started[g.info.ID]:
 		c.mu.Unlock()
 		_ = play.Close()
+		s.releaseSession(key)
 		return errorf(http.StatusBadRequest, wire.CodeServer, "game %s was already started on competition scorecard %s", g.info.ID, cardID)
 	}
 	c.started[g.info.ID] = true
@@ -264,9 +289,9 @@ func (s *Server) reset(ctx context.Context, key string, cmd *command, st *cmdSta
 	// both.
 	s.sessions.put(sess)
 	c.mu.Unlock()
-	c.touch()
+	s.store.startSession(sess)
 	if s.cfg.RecordDir != "" {
-		rec, err := newRecorder(s.cfg.RecordDir, c.sc.ID(), g.info.ID, sess.guid, !s.cfg.RecordWithoutFrames)
+		rec, err := newRecorder(s.cfg.RecordDir, c.sc.ID(), g.info.ID, sess.guid, !s.cfg.RecordWithoutFrames, s.cfg.MaxRecordingBytes)
 		if err != nil {
 			s.cfg.Logger.Error("opening recording", "guid", sess.guid, "err", err)
 		}
@@ -289,12 +314,13 @@ func (s *Server) resetSession(ctx context.Context, sess *session, a arc.Action, 
 	if sess.closed {
 		return errSessionNotFound(string(cmd.gameID), string(cmd.guid))
 	}
-	sess.card.touch()
+	sess.touch()
 	cur := &sess.cur
 	if sess.card.sc.Competition() && (sess.levelActions == 0 || cur.fd.State == arc.Win) {
 		again := cur.fd
 		again.FullReset = false
 		sess.card.sc.Record(&sess.game.info, sess.guid, &again)
+		s.store.repeat(sess.guid)
 	} else if aerr := s.step(ctx, sess, a, cmd); aerr != nil {
 		return aerr
 	}
@@ -332,10 +358,15 @@ func (s *Server) step(ctx context.Context, sess *session, a arc.Action, cmd *com
 		sess.levelActions++
 	}
 	sess.card.sc.Record(&sess.game.info, sess.guid, &n.fd)
+	s.store.step(sess.guid, a, &n.fd)
 	if sess.rec != nil {
 		// Recordings name the game by its versioned id.
 		n.fd.GameID = sess.game.info.ID
-		if err := sess.rec.write(&n.fd); err != nil {
+		if err := sess.rec.write(&n.fd); errors.Is(err, errRecordingFull) {
+			s.cfg.Logger.Warn("recording reached its size limit; recording stops", "guid", sess.guid, "limit", s.cfg.MaxRecordingBytes)
+			_ = sess.rec.close()
+			sess.rec = nil
+		} else if err != nil {
 			s.cfg.Logger.Error("writing recording; recording stops", "guid", sess.guid, "err", err)
 			_ = sess.rec.close()
 			sess.rec = nil

@@ -32,15 +32,27 @@ func (Builtin) New(id string) (games.Session, error) { return games.New(id) }
 // are not required, as on the reference server.
 const DefaultAPIKey = "1234"
 
-// Defaults applied by New to zero fields of Config.
+// Defaults applied by New to zero fields of Config. The limits keep a
+// machine of 24 GiB safe from any one client: at most DefaultMaxSessions
+// sessions of DefaultSessionBytes each fit in a third of
+// DefaultMemoryBudget, and the budget itself is a sixth of such a machine.
 const (
-	DefaultIdleTimeout  = 15 * time.Minute
-	DefaultMaxBodyBytes = 256 << 10
+	DefaultIdleTimeout        = 15 * time.Minute
+	DefaultSessionIdleTimeout = 10 * time.Minute
+	DefaultMaxBodyBytes       = 256 << 10
+	DefaultMaxSessions        = 20000
+	DefaultMaxSessionsPerKey  = 1000
+	DefaultMaxCards           = 10000
+	DefaultMaxCardsPerKey     = 256
+	DefaultMemoryBudget       = 4 << 30
+	DefaultSessionBytes       = 64 << 10
+	DefaultMaxRecordingBytes  = 1 << 30
 )
 
 // Config configures a Server. The zero value serves the built-in games with
-// the reference server's rules, no required keys, no recordings and
-// scorecards closed after DefaultIdleTimeout without a command.
+// the reference server's rules, no required keys, no recordings,
+// scorecards closed after DefaultIdleTimeout without a command, sessions
+// after DefaultSessionIdleTimeout, and the Default limits.
 type Config struct {
 	// Games is the catalog served; nil means Builtin.
 	Games Catalog
@@ -63,13 +75,77 @@ type Config struct {
 	// IdleTimeout closes a scorecard after this long without a command or
 	// scorecard request; 0 means DefaultIdleTimeout, a negative value never.
 	IdleTimeout time.Duration
+	// SessionIdleTimeout closes a session after this long without a
+	// command on it, even while other sessions keep its scorecard open; 0
+	// means DefaultSessionIdleTimeout, a negative value never.
+	SessionIdleTimeout time.Duration
 	// MaxBodyBytes bounds request bodies (413 beyond it); 0 means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+
+	// MaxSessions and MaxSessionsPerKey bound the open sessions, in all
+	// and per API key; MaxCards and MaxCardsPerKey bound the open
+	// scorecards likewise. A RESET or scorecard open past one is refused
+	// with 429 LIMIT_ERROR before anything is started. 0 means the
+	// Default value; negative values are invalid.
+	MaxSessions, MaxSessionsPerKey int
+	MaxCards, MaxCardsPerKey       int
+	// MemoryBudget bounds the memory the server lets sessions and
+	// scorecards take, in bytes: a new session is refused (429
+	// LIMIT_ERROR) when the Go heap (runtime/metrics
+	// /memory/classes/heap/objects:bytes) or the open sessions times
+	// SessionBytes, plus SessionBytes, would pass it; a new scorecard when
+	// the heap already does. 0 means DefaultMemoryBudget.
+	MemoryBudget int64
+	// SessionBytes is the memory a session is reckoned to take in the
+	// server; 0 means DefaultSessionBytes. Sessions of real games run in
+	// worker processes that this does not count.
+	SessionBytes int64
+	// MaxConns bounds the connections Serve keeps open. 0, or a value
+	// past the process's descriptor limit less a reserve (a tenth of the
+	// limit, at least 256), means that bound. At the bound the connection
+	// idle the longest is closed to make room for a new one; when none is
+	// idle, the new one is answered 503 LIMIT_ERROR and closed.
+	MaxConns int
+	// MaxRecordingBytes bounds each recording file: the entry that would
+	// take it past the bound is not written and the session records no
+	// more, with a warning in the log, so the file holds whole entries
+	// only. 0 means DefaultMaxRecordingBytes.
+	MaxRecordingBytes int64
+
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and KeepAliveTimeout
+	// are Serve's connection timeouts (see the constants of the same
+	// names; KeepAliveTimeout is IdleTimeout there); 0 means that
+	// constant.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, KeepAliveTimeout time.Duration
 	// OnCardClose, when set, receives the final summary of every scorecard
 	// closed by a client, by the idle timeout or by Close. It runs on the
 	// goroutine closing the card and must not call back into the server.
+	// With StateDir, Close keeps open cards for the next server instead,
+	// and each card is reported once, whatever the restarts.
 	OnCardClose func(wire.Scorecard)
+	// Pprof serves net/http/pprof's profiles under PprofPath, to anyone
+	// who can reach the server: enable it on trusted networks only.
+	Pprof bool
+	// StateDir, when set, is where the server keeps its scorecards and
+	// sessions so that they survive a crash or restart: New restores the
+	// open scorecards with their totals, the final summaries of closed
+	// ones (GET /api/scorecard/{card_id} answers them), and the sessions
+	// of deterministic games (see Deterministic) by replaying their
+	// commands, under the same guids. A command on a session that could
+	// not be restored is answered 410 SESSION_LOST_ERROR. Every change is
+	// written to the directory before it is answered, with one write(2):
+	// it survives the death of the process; see StateSync for the loss
+	// of the machine. Empty keeps everything in memory.
+	StateDir string
+	// StateSync fsyncs the state after every change, so that an answered
+	// change survives a power cut or kernel crash too; it costs a disk
+	// flush per command.
+	StateSync bool
+	// StateCompactBytes is the size past which the state log is compacted
+	// while the server runs (it is also compacted at every start); 0
+	// means DefaultStateCompactBytes.
+	StateCompactBytes int64
 	// Logger receives server-side failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -82,11 +158,74 @@ func (cfg *Config) validate() error {
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
+	if cfg.SessionIdleTimeout == 0 {
+		cfg.SessionIdleTimeout = DefaultSessionIdleTimeout
+	}
 	switch {
 	case cfg.MaxBodyBytes == 0:
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	case cfg.MaxBodyBytes < 1024:
 		return fmt.Errorf("server: MaxBodyBytes %d is below the 1024-byte minimum", cfg.MaxBodyBytes)
+	}
+	for _, f := range []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"MaxSessions", &cfg.MaxSessions, DefaultMaxSessions},
+		{"MaxSessionsPerKey", &cfg.MaxSessionsPerKey, DefaultMaxSessionsPerKey},
+		{"MaxCards", &cfg.MaxCards, DefaultMaxCards},
+		{"MaxCardsPerKey", &cfg.MaxCardsPerKey, DefaultMaxCardsPerKey},
+		{"MaxConns", &cfg.MaxConns, 0},
+	} {
+		if *f.v < 0 {
+			return fmt.Errorf("server: %s %d is negative", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *int64
+		def  int64
+	}{
+		{"MemoryBudget", &cfg.MemoryBudget, DefaultMemoryBudget},
+		{"SessionBytes", &cfg.SessionBytes, DefaultSessionBytes},
+		{"MaxRecordingBytes", &cfg.MaxRecordingBytes, DefaultMaxRecordingBytes},
+	} {
+		if *f.v < 0 {
+			return fmt.Errorf("server: %s %d is negative", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	if cfg.MemoryBudget < cfg.SessionBytes {
+		return fmt.Errorf("server: MemoryBudget %d is below SessionBytes %d: no session would fit", cfg.MemoryBudget, cfg.SessionBytes)
+	}
+	for _, f := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"ReadHeaderTimeout", &cfg.ReadHeaderTimeout, ReadHeaderTimeout},
+		{"ReadTimeout", &cfg.ReadTimeout, ReadTimeout},
+		{"WriteTimeout", &cfg.WriteTimeout, WriteTimeout},
+		{"KeepAliveTimeout", &cfg.KeepAliveTimeout, IdleTimeout},
+	} {
+		if *f.v < 0 {
+			return fmt.Errorf("server: %s %s is negative", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	switch {
+	case cfg.StateCompactBytes == 0:
+		cfg.StateCompactBytes = DefaultStateCompactBytes
+	case cfg.StateCompactBytes < 0:
+		return fmt.Errorf("server: StateCompactBytes %d is negative", cfg.StateCompactBytes)
 	}
 	for i, k := range cfg.APIKeys {
 		if k == "" {

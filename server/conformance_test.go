@@ -242,9 +242,10 @@ func TestConformanceCompetition(t *testing.T) {
 }
 
 // TestConformanceCookiesAndRetries puts the server behind a front that
-// pins sessions with a load-balancer cookie and answers 503 with
-// Retry-After to every other request: the client must send the cookie back
-// and retry, and no command may be applied twice.
+// pins sessions with a load-balancer cookie and refuses every other request
+// with 503, Retry-After and Arcgym-Not-Applied (it never forwarded them):
+// the client must send the cookie back and retry, and no command may be
+// applied twice.
 func TestConformanceCookiesAndRetries(t *testing.T) {
 	srv, err := New(Config{Games: newTestCatalog()})
 	require.NoError(t, err)
@@ -260,6 +261,7 @@ func TestConformanceCookiesAndRetries(t *testing.T) {
 		if n%2 == 0 {
 			refused.Add(1)
 			w.Header().Set("Retry-After", "0")
+			w.Header().Set(wire.HeaderNotApplied, "1")
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte(`{"error":"SERVER_ERROR","message":"try again"}`))

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"unicode/utf8"
 
 	"github.com/arcgym/arcgym/wire"
 )
@@ -13,6 +14,8 @@ type command struct {
 	// x, y and reasoning are the raw JSON values as sent, nil when absent.
 	x, y, reasoning []byte
 	decoded         wire.Command
+	// valid holds reasoning made valid UTF-8, when it was not.
+	valid []byte
 }
 
 // parseCommand decodes a command body with wire.DecodeCommand and turns its
@@ -24,6 +27,15 @@ func parseCommand(body []byte, c *command) *apiError {
 	c.gameID, c.guid, c.cardID = d.GameID, d.GUID, d.CardID
 	c.x, c.y, c.reasoning = d.X, d.Y, d.Reasoning
 	if err == nil {
+		// Reasoning is echoed and recorded as sent, and JSON text must be
+		// UTF-8: bytes that are not are read as encoding/json reads them,
+		// as U+FFFD, so that strict readers accept every answer and
+		// recording. JSON allows such bytes only inside strings, so the
+		// value stays well-formed.
+		if !utf8.Valid(c.reasoning) {
+			c.valid = wire.AppendValidUTF8(c.valid[:0], c.reasoning)
+			c.reasoning = c.valid
+		}
 		return nil
 	}
 	if se, ok := errors.AsType[*wire.SyntaxError](err); ok {

@@ -32,10 +32,24 @@ type Server struct {
 	// without any server-wide lock.
 	sessions sessionTable
 
+	// metrics are the counters MetricsPath answers.
+	metrics serverMetrics
+
 	mu                sync.Mutex
 	cards             map[string]*card
 	competitionOpened bool
 	closed            bool
+	// usage counts open sessions and cards against the limits of Config.
+	usage usage
+	heap  heapGauge
+	// conns is the connection limiter of the latest Serve.
+	conns atomic.Pointer[connLimiter]
+
+	// store keeps cards and sessions in Config.StateDir (nil without
+	// one); restored is what New found there.
+	store    *store
+	restored RestoreStats
+	closeErr error
 
 	// timeouts and shutdownTimeout are the limits of Serve.
 	timeouts        connTimeouts
@@ -73,7 +87,10 @@ func New(cfg Config) (*Server, error) {
 		cards: make(map[string]*card),
 		stop:  make(chan struct{}),
 
-		timeouts:        defaultTimeouts,
+		timeouts: connTimeouts{
+			readHeader: cfg.ReadHeaderTimeout, read: cfg.ReadTimeout,
+			write: cfg.WriteTimeout, idle: cfg.KeepAliveTimeout,
+		},
 		shutdownTimeout: ShutdownTimeout,
 	}
 	infos := make([]wire.GameInfo, 0, len(list))
@@ -111,7 +128,12 @@ func New(cfg Config) (*Server, error) {
 			s.keys[k] = true
 		}
 	}
-	if cfg.IdleTimeout > 0 {
+	if cfg.StateDir != "" {
+		if err := s.openState(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.IdleTimeout > 0 || cfg.SessionIdleTimeout > 0 {
 		s.sweeper.Add(1)
 		go s.sweep()
 	}
@@ -169,7 +191,9 @@ func (s *Server) lookupGame(id string) *gameEntry {
 
 // Close closes every open scorecard (reporting each to OnCardClose),
 // releases every session and stops the idle sweeper. It waits for the
-// sweeper to exit. Requests arriving later fail with 503.
+// sweeper to exit. Requests arriving later fail with 503. With a state
+// directory (Config.StateDir), open scorecards are not closed but kept
+// there, with their sessions, for the next server to restore.
 func (s *Server) Close() error {
 	s.once.Do(func() {
 		s.down.Store(true)
@@ -183,16 +207,27 @@ func (s *Server) Close() error {
 		}
 		s.mu.Unlock()
 		for _, c := range cards {
-			s.closeCard(c)
+			if s.store != nil {
+				s.suspendCard(c)
+			} else {
+				s.closeCard(c)
+			}
 		}
+		s.closeErr = s.store.close()
 	})
-	return nil
+	return s.closeErr
 }
 
-// sweep closes idle scorecards until Close.
+// sweep closes idle scorecards and idle sessions until Close. A timeout
+// is kept to within a quarter of itself (a minute at most).
 func (s *Server) sweep() {
 	defer s.sweeper.Done()
-	every := min(max(s.cfg.IdleTimeout/4, time.Millisecond), time.Minute)
+	every := time.Minute
+	for _, d := range []time.Duration{s.cfg.IdleTimeout, s.cfg.SessionIdleTimeout} {
+		if d > 0 {
+			every = min(every, max(d/4, time.Millisecond))
+		}
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -200,8 +235,15 @@ func (s *Server) sweep() {
 		case <-s.stop:
 			return
 		case now := <-t.C:
-			for _, c := range s.idleCards(now) {
-				s.closeCard(c)
+			if s.cfg.IdleTimeout > 0 {
+				for _, c := range s.idleCards(now) {
+					s.closeCard(c)
+				}
+			}
+			if s.cfg.SessionIdleTimeout > 0 {
+				for _, sess := range s.sessions.idle(now.Add(-s.cfg.SessionIdleTimeout).UnixNano()) {
+					s.expireSession(sess)
+				}
 			}
 		}
 	}
@@ -220,9 +262,8 @@ func (s *Server) idleCards(now time.Time) []*card {
 	return idle
 }
 
-// ServeHTTP routes a request of the REST API. Every answer but the
-// healthcheck is JSON, errors included.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// serveAPI routes a request of the REST API (ServeHTTP's metrics aside).
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	rest, ok := strings.CutPrefix(path, "/api/")
 	if !ok {
@@ -367,6 +408,8 @@ const ShutdownTimeout = 10 * time.Second
 // headers must arrive within ReadHeaderTimeout and the whole request within
 // ReadTimeout; the response must be written within WriteTimeout; a
 // kept-alive connection is closed after IdleTimeout without a request.
+// These are the defaults of the Config fields of the same names
+// (KeepAliveTimeout for IdleTimeout).
 const (
 	ReadHeaderTimeout = 10 * time.Second
 	ReadTimeout       = 30 * time.Second
@@ -379,9 +422,24 @@ const (
 // flight and returns nil. Requests still running after ShutdownTimeout have
 // their connections cut, and Serve returns an error saying so. It does not
 // Close the server. Connections are kept alive between requests, within
-// the limits above.
+// the limits above (or those of Config), and their number within
+// Config.MaxConns: at the bound the connection idle the longest is closed
+// for a new one, or, when none is idle, the new one is answered 503 and
+// closed. The answers net/http gives before the handler are JSON, as the
+// handler's are (see the package documentation).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	cl := s.limitConns(ln)
+	s.conns.Store(cl)
 	hs := s.httpServer(ctx)
+	if prev := hs.ConnState; prev != nil {
+		hs.ConnState = func(c net.Conn, st http.ConnState) {
+			cl.connState(c, st)
+			prev(c, st)
+		}
+	} else {
+		hs.ConnState = cl.connState
+	}
+	ln = cl
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -423,5 +481,3 @@ func (s *Server) httpServer(ctx context.Context) *http.Server {
 type connTimeouts struct {
 	readHeader, read, write, idle time.Duration
 }
-
-var defaultTimeouts = connTimeouts{readHeader: ReadHeaderTimeout, read: ReadTimeout, write: WriteTimeout, idle: IdleTimeout}

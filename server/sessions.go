@@ -46,3 +46,20 @@ func (t *sessionTable) del(guid string) {
 	delete(sh.m, guid)
 	sh.mu.Unlock()
 }
+
+// idle returns the open sessions whose last command came before limit
+// (UnixNano).
+func (t *sessionTable) idle(limit int64) []*session {
+	var out []*session
+	for i := range t.shards {
+		sh := &t.shards[i]
+		sh.mu.RLock()
+		for _, s := range sh.m {
+			if s.lastActive.Load() < limit {
+				out = append(out, s)
+			}
+		}
+		sh.mu.RUnlock()
+	}
+	return out
+}

@@ -99,7 +99,7 @@ func (c *Command) text(s *scanner, field string) ([]byte, error) {
 	}
 	from := len(c.scratch)
 	if !escaped {
-		c.scratch = appendValidUTF8(c.scratch, raw)
+		c.scratch = AppendValidUTF8(c.scratch, raw)
 		return c.scratch[from:], nil
 	}
 	c.scratch = appendUnescaped(c.scratch, raw)
@@ -109,6 +109,6 @@ func (c *Command) text(s *scanner, field string) ([]byte, error) {
 	// Escapes always decode to valid UTF-8, so only raw bytes are
 	// repaired; the repaired copy follows the first.
 	mid := len(c.scratch)
-	c.scratch = appendValidUTF8(c.scratch, c.scratch[from:mid])
+	c.scratch = AppendValidUTF8(c.scratch, c.scratch[from:mid])
 	return c.scratch[mid:], nil
 }

@@ -259,9 +259,10 @@ func unescape(raw []byte) string {
 	return string(appendUnescaped(make([]byte, 0, len(raw)), raw))
 }
 
-// appendValidUTF8 appends s to dst with every byte that is not part of a
-// valid UTF-8 sequence replaced by U+FFFD, as encoding/json reads strings.
-func appendValidUTF8(dst, s []byte) []byte {
+// AppendValidUTF8 appends s to dst with every byte that is not part of a
+// valid UTF-8 sequence replaced by U+FFFD, as encoding/json reads strings:
+// the bytes of a JSON value read from a client, made safe to write back.
+func AppendValidUTF8(dst, s []byte) []byte {
 	for len(s) > 0 {
 		r, size := utf8.DecodeRune(s)
 		if r == utf8.RuneError && size == 1 {

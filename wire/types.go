@@ -52,7 +52,22 @@ const (
 	CodeServer           = "SERVER_ERROR"
 	CodeGameNotStarted   = "GAME_NOT_STARTED_ERROR"
 	CodeGameNotAvailable = "GAME_NOT_AVAILABLE_ERROR"
+	// CodeLimit (arcgym's servers only) refuses a request that would pass
+	// one of the server's limits: sessions or scorecards per key or in
+	// total, the memory budget, connections, a recording's size. The
+	// answer is 429 with Retry-After when waiting can help, 503 otherwise.
+	CodeLimit = "LIMIT_ERROR"
+	// CodeSessionLost (arcgym's servers only) answers a command for a
+	// session that a restarted server knows of but could not restore.
+	CodeSessionLost = "SESSION_LOST_ERROR"
 )
+
+// HeaderNotApplied is set (to "1") by arcgym's servers on every answer to
+// a command or scorecard request that they refused before applying it,
+// whatever the status: a client may send such a request again without
+// applying it twice. An answer without it may come from a command that
+// was applied (or from a proxy that cannot know).
+const HeaderNotApplied = "Arcgym-Not-Applied"
 
 // OpenScorecardRequest is the body of POST /api/scorecard/open; every field
 // is optional. Opaque is any JSON value (at most MaxOpaqueBytes compact).

@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
 	"net"
+	"os"
+	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +24,8 @@ import (
 const serveSummary = `Serve serves the games over the ARC-AGI-3 REST API (the routes of the
 official toolkit's local server, /api/healthcheck, /api/games,
 /api/scorecard/..., /api/cmd/...) until interrupted, then shuts down
-gracefully: requests in flight finish and open scorecards are closed.
+gracefully: requests in flight finish and open scorecards are closed
+(with -state, they are kept for the next start instead).
 
 It serves the built-in games and, beside them, the real ARC-AGI-3 games of
 the games directory (-games, $ARCGYM_GAMES_DIR or $ENVIRONMENTS_DIR), each
@@ -42,6 +48,25 @@ func (k *keyList) Set(v string) error {
 	return nil
 }
 
+// byteSize is a flag of a size in bytes: an integer, or one with a unit
+// (KiB, MiB, GiB; KB, MB, GB as the same powers of two; k, M, G).
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(v string) error {
+	num := strings.TrimRight(v, "KMGiBbk")
+	unit := strings.ToUpper(strings.TrimSuffix(strings.TrimSuffix(v[len(num):], "B"), "b"))
+	shift := map[string]uint{"": 0, "K": 10, "KI": 10, "M": 20, "MI": 20, "G": 30, "GI": 30}
+	sh, ok := shift[unit]
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if !ok || err != nil || n < 0 || n > math.MaxInt64>>sh {
+		return fmt.Errorf("size %q: want a number of bytes, optionally with KiB, MiB or GiB", v)
+	}
+	*b = byteSize(n << sh)
+	return nil
+}
+
 // runServe is the serve command.
 func runServe(ctx context.Context, args []string, io stdio) error {
 	var (
@@ -54,8 +79,27 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	fs.BoolVar(&cfg.Competition, "competition", false, "competition mode: one scorecard, each game started once, no full resets")
 	fs.StringVar(&cfg.RecordDir, "recordings", "", "directory for JSONL recordings of every session (default: none)")
 	fs.BoolVar(&cfg.RecordWithoutFrames, "recordings-no-frames", false, "leave frames out of recordings")
+	fs.StringVar(&cfg.StateDir, "state", "", "directory that keeps scorecards and built-in game sessions across restarts and crashes; open scorecards then stay open at shutdown (default: in memory)")
+	fs.BoolVar(&cfg.StateSync, "state-sync", false, "fsync the -state directory after every change, to survive a machine crash too")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "close a scorecard after this long without activity (negative: never)")
-	verbose := fs.Bool("v", false, "log server-side failures and closed scorecards to stderr")
+	fs.DurationVar(&cfg.SessionIdleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout, "close a session after this long without a command on it (negative: never)")
+	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "most open sessions in all")
+	fs.IntVar(&cfg.MaxSessionsPerKey, "max-sessions-per-key", server.DefaultMaxSessionsPerKey, "most open sessions per API key")
+	fs.IntVar(&cfg.MaxCards, "max-cards", server.DefaultMaxCards, "most open scorecards in all")
+	fs.IntVar(&cfg.MaxCardsPerKey, "max-cards-per-key", server.DefaultMaxCardsPerKey, "most open scorecards per API key")
+	cfg.MemoryBudget, cfg.SessionBytes, cfg.MaxRecordingBytes = server.DefaultMemoryBudget, server.DefaultSessionBytes, server.DefaultMaxRecordingBytes
+	fs.Var((*byteSize)(&cfg.MemoryBudget), "memory-budget", "memory the server lets sessions and scorecards take (bytes, or with KiB, MiB, GiB); new ones are refused past it")
+	fs.Var((*byteSize)(&cfg.SessionBytes), "session-bytes", "memory a session is reckoned to take in the server")
+	fs.Var((*byteSize)(&cfg.MaxRecordingBytes), "max-recording-bytes", "largest recording file; the session records no more past it")
+	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "most open connections (default: the descriptor limit less a reserve)")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", server.ReadHeaderTimeout, "time a client has to send a request's headers")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", server.ReadTimeout, "time a client has to send a whole request")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", server.WriteTimeout, "time a client has to read a response")
+	fs.DurationVar(&cfg.KeepAliveTimeout, "keepalive-timeout", server.IdleTimeout, "close a kept-alive connection after this long without a request")
+	verbose := fs.Bool("v", false, "log server-side failures and closed scorecards to stderr (-log-level info)")
+	logLevel := fs.String("log-level", "", "log to stderr at this level and above: debug (every request too), info, warn, error (default: no log, or info with -v)")
+	logFormat := fs.String("log-format", "text", "log format: text or json (one JSON object per line)")
+	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof's profiles under "+server.PprofPath+" (to anyone who can reach the address)")
 	gf := addGameFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -64,13 +108,26 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		fs.Usage()
 		return errUsage
 	}
-	if cfg.IdleTimeout == 0 {
-		fmt.Fprintln(io.err, "arcgym serve: -idle-timeout 0: give a duration, or a negative one for never")
+	if cfg.IdleTimeout == 0 || cfg.SessionIdleTimeout == 0 {
+		fmt.Fprintln(io.err, "arcgym serve: -idle-timeout 0 or -session-idle-timeout 0: give a duration, or a negative one for never")
 		return errUsage
 	}
+	// The collector works harder as the heap nears the budget, so that
+	// garbage does not take the process past it; GOMEMLIMIT, when set,
+	// rules instead.
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && cfg.MemoryBudget > 0 {
+		debug.SetMemoryLimit(cfg.MemoryBudget + cfg.MemoryBudget/4)
+	}
 	cfg.APIKeys = keys
-	if *verbose {
-		log := slog.New(slog.NewTextHandler(io.err, nil))
+	if *verbose && *logLevel == "" {
+		*logLevel = "info"
+	}
+	log, err := newLogger(io.err, *logLevel, *logFormat)
+	if err != nil {
+		fmt.Fprintf(io.err, "arcgym serve: %v\n", err)
+		return errUsage
+	}
+	if log != nil {
 		cfg.Logger = log
 		cfg.OnCardClose = func(s wire.Scorecard) {
 			log.Info("scorecard closed", "card_id", s.CardID, "score", s.Score,
@@ -116,6 +173,26 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	}
 	fmt.Fprintf(io.out, "arcgym stopped after %s\n", time.Since(start).Round(time.Second))
 	return err
+}
+
+// newLogger returns the server's logger for the -log-level and -log-format
+// flags, or nil when level is empty (no log).
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	if level == "" {
+		return nil, nil
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("-log-format %q: want text or json", format)
 }
 
 // realCatalog serves the real games of a pool that loaded: the pool's
