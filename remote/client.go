@@ -26,6 +26,7 @@ import (
 // sessions to a backend by cookie) and a pool of keep-alive connections.
 type Client struct {
 	base        string // scheme://host[/prefix], no trailing slash
+	origin      *url.URL
 	apiKey      string
 	hc          *http.Client
 	ownsConns   bool
@@ -82,6 +83,7 @@ func newClient(cfg *config) (*Client, error) {
 	}
 	c := &Client{
 		base:        strings.TrimSuffix(u.String(), "/"),
+		origin:      u,
 		apiKey:      key,
 		retry:       cfg.retry,
 		maxResponse: cfg.maxResponse,
@@ -101,7 +103,37 @@ func newClient(cfg *config) (*Client, error) {
 		c.hc = &http.Client{Transport: newTransport(), Jar: jar}
 		c.ownsConns = true
 	}
+	c.hc.CheckRedirect = c.checkRedirect(c.hc.CheckRedirect)
 	return c, nil
+}
+
+// maxRedirects bounds the redirects followed by one GET.
+const maxRedirects = 10
+
+// checkRedirect returns the redirect policy: only a GET follows redirects,
+// and only within the base URL's scheme and host, so that neither a
+// command nor the API key and cookies ever go anywhere else. Any other
+// redirect is returned as it is and becomes an *APIError. next, the
+// policy of a client given with WithHTTPClient, then has its say.
+func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if via[0].Method != http.MethodGet || req.Method != http.MethodGet || !sameOrigin(req.URL, c.origin) {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", len(via))
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// sameOrigin reports whether u has base's scheme and host (with the port
+// spelled out the same way).
+func sameOrigin(u, base *url.URL) bool {
+	return strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host)
 }
 
 // newTransport returns a transport tuned for many small requests to one
@@ -142,8 +174,9 @@ func putBuf(b *bytes.Buffer) {
 	}
 }
 
-// call sends one request, with retries where they are safe, and returns
-// the body of a 2xx response in a pooled buffer the caller must put back.
+// call sends one request, with retries where they cannot apply a command
+// twice, and returns the body of a 2xx response in a pooled buffer the
+// caller must put back. The policy is the table in the package doc.
 func (c *Client) call(ctx context.Context, method, path string, body []byte) (*bytes.Buffer, error) {
 	route := method + " " + path
 	idempotent := method == http.MethodGet
@@ -166,10 +199,11 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte) (*b
 		default:
 			ae := newAPIError(route, resp, buf.Bytes(), time.Now())
 			ae.Attempts = attempt
-			ae.MaybeApplied = !idempotent && maybeProcessed(ae.Status)
+			ae.NotApplied = resp.Header.Get(wire.HeaderNotApplied) == "1"
+			ae.MaybeApplied = !idempotent && !ae.NotApplied && maybeApplied(ae.Status)
 			putBuf(buf)
 			last = ae
-			retry = retryStatus(ae.Status, idempotent)
+			retry = retryStatus(ae.Status, idempotent, ae.NotApplied)
 			wait = c.retry.backoff(attempt)
 			if ae.RetryAfter > 0 {
 				// A server asking for a longer pause than the cap is not
@@ -250,12 +284,22 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte) (*b
 // maxErrorBody bounds how much of a non-2xx body is read.
 const maxErrorBody = 64 << 10
 
-// maybeProcessed reports whether a 5xx answer to a command leaves open
-// whether the command was applied: the server failed while handling it, or
-// a gateway lost the backend's answer. 503 is a refusal (and retried); 501
-// means the route does not exist.
-func maybeProcessed(status int) bool {
-	return status >= 500 && status != http.StatusServiceUnavailable && status != http.StatusNotImplemented
+// maybeApplied reports whether an answer with this status to a command
+// that does not carry wire.HeaderNotApplied leaves open whether the command
+// was applied: a redirect (the server may have acted before sending it
+// elsewhere), a 429 or 503 (a proxy or a server that cannot say whether it
+// refused the command before or after applying it), and any 5xx but 501
+// (the route does not exist). Other 4xx answers refuse the request.
+func maybeApplied(status int) bool {
+	switch {
+	case status >= 300 && status < 400:
+		return true
+	case status == http.StatusTooManyRequests:
+		return true
+	case status >= 500:
+		return status != http.StatusNotImplemented
+	}
+	return false
 }
 
 // getJSON sends a GET and decodes the 2xx body with dec.
@@ -272,6 +316,9 @@ func postJSON[T any](ctx context.Context, c *Client, method, path string, body [
 	defer putBuf(buf)
 	v, err := dec(buf.Bytes())
 	if err != nil {
+		if method != http.MethodGet {
+			return zero, &UndecodedError{Route: method + " " + path, Err: err}
+		}
 		return zero, fmt.Errorf("remote: %s %s: %w", method, path, err)
 	}
 	return v, nil
@@ -424,7 +471,7 @@ func (c *Client) command(ctx context.Context, gameID, cardID, guid string, a arc
 	}
 	defer putBuf(buf)
 	if err := wire.DecodeFrame(buf.Bytes(), out); err != nil {
-		return fmt.Errorf("remote: POST %s: %w", path, err)
+		return &UndecodedError{Route: http.MethodPost + " " + path, Err: err}
 	}
 	return nil
 }

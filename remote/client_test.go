@@ -353,21 +353,28 @@ func TestClientRetries(t *testing.T) {
 			}
 		}
 	}
-	status := func(code int, retryAfter string) func(w http.ResponseWriter) {
+	// status answers code; refused adds wire.HeaderNotApplied, as arcgym's
+	// server does on a refusal.
+	status := func(code int, retryAfter string, refused bool) func(w http.ResponseWriter) {
 		return func(w http.ResponseWriter) {
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
+			}
+			if refused {
+				w.Header().Set(wire.HeaderNotApplied, "1")
 			}
 			w.WriteHeader(code)
 		}
 	}
 	tests := []fault{
-		{name: "429 then ok", before: failFirst(1, status(429, "0")), actionSent: 2, applied: 1, getSent: 2},
-		{name: "503 with http date then ok", before: failFirst(2, status(503, time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))), actionSent: 3, applied: 1, getSent: 3},
-		{name: "503 without retry-after then ok", before: failFirst(1, status(503, "")), actionSent: 2, applied: 1, getSent: 2},
-		{name: "429 always", before: failFirst(100, status(429, "0")), actionErr: ErrRateLimited, actionSent: 4, getErr: ErrRateLimited, getSent: 4, attemptsInMessage: true},
-		{name: "500", before: failFirst(1, status(500, "")), actionErr: ErrServer, actionSent: 1, getErr: ErrServer, getSent: 1},
-		{name: "502", before: failFirst(1, status(502, "")), actionErr: ErrServer, actionSent: 1, getSent: 2},
+		{name: "refused 429 then ok", before: failFirst(1, status(429, "0", true)), actionSent: 2, applied: 1, getSent: 2},
+		{name: "refused 503 with http date then ok", before: failFirst(2, status(503, time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), true)), actionSent: 3, applied: 1, getSent: 3},
+		{name: "refused 503 without retry-after then ok", before: failFirst(1, status(503, "", true)), actionSent: 2, applied: 1, getSent: 2},
+		{name: "refused 429 always", before: failFirst(100, status(429, "0", true)), actionErr: ErrRateLimited, actionSent: 4, getErr: ErrRateLimited, getSent: 4, attemptsInMessage: true},
+		{name: "429 without not-applied", before: failFirst(1, status(429, "0", false)), actionErr: ErrOutcomeUnknown, actionSent: 1, getSent: 2},
+		{name: "503 without not-applied", before: failFirst(1, status(503, "0", false)), actionErr: ErrOutcomeUnknown, actionSent: 1, getSent: 2},
+		{name: "500", before: failFirst(1, status(500, "", false)), actionErr: ErrServer, actionSent: 1, getErr: ErrServer, getSent: 1},
+		{name: "502", before: failFirst(1, status(502, "", false)), actionErr: ErrServer, actionSent: 1, getSent: 2},
 		{name: "drop before applying", before: failFirst(1, dropConnection), actionErr: ErrOutcomeUnknown, maybeApplied: true, actionSent: 1, getSent: 2},
 		{name: "drop after applying", after: func() func(w http.ResponseWriter, r *http.Request, body []byte) bool {
 			return func(w http.ResponseWriter, r *http.Request, body []byte) bool {

@@ -14,8 +14,9 @@ import (
 
 // Sentinel errors; match them with errors.Is. An *APIError matches the
 // sentinel of its status code (and arc.ErrNotStarted for the
-// GAME_NOT_STARTED_ERROR code); an *APIError or *TransportError matches
-// ErrOutcomeUnknown when the request may have been applied.
+// GAME_NOT_STARTED_ERROR code); an *APIError, *TransportError or
+// *UndecodedError matches ErrOutcomeUnknown when the request may have been
+// applied.
 var (
 	// ErrBadRequest matches a 400 response.
 	ErrBadRequest = errors.New("remote: bad request")
@@ -27,20 +28,23 @@ var (
 	ErrForbidden = errors.New("remote: forbidden")
 	// ErrNotFound matches a 404 response.
 	ErrNotFound = errors.New("remote: not found")
-	// ErrRateLimited matches a 429 response that was still refused after
-	// the retries.
+	// ErrRateLimited matches a 429 response: one that was still refused
+	// after the retries, or one to a command that was not retried because
+	// nothing said it had not been applied.
 	ErrRateLimited = errors.New("remote: rate limited")
 	// ErrServer matches any 5xx response.
 	ErrServer = errors.New("remote: server error")
-	// ErrUnavailable matches a 503 response that was still refused after
-	// the retries.
+	// ErrUnavailable matches a 503 response, retried or not as for
+	// ErrRateLimited.
 	ErrUnavailable = errors.New("remote: service unavailable")
 	// ErrNotStarted is arc.ErrNotStarted: a command other than RESET was
 	// sent to a session that is not running (after WIN or GAME_OVER).
 	ErrNotStarted = arc.ErrNotStarted
-	// ErrOutcomeUnknown matches a failure after a command may have reached
-	// the server (a broken or timed-out exchange, a 5xx other than 503): it
-	// may or may not have been applied, so it was not sent again.
+	// ErrOutcomeUnknown matches a failure after a command or scorecard
+	// request may have reached the server (a broken or timed-out exchange,
+	// a 2xx answer that does not decode, a redirect, a 429 or 5xx without
+	// wire.HeaderNotApplied): it may or may not have been applied, so it
+	// was not sent again. The package doc has the whole table.
 	ErrOutcomeUnknown = errors.New("remote: request may have been applied")
 )
 
@@ -67,9 +71,12 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Attempts is the number of times the request was sent.
 	Attempts int
-	// MaybeApplied is set for a command answered with a 5xx status other
-	// than 503: the server or a gateway failed while it was being handled,
-	// so it may or may not have been applied. It was not sent again.
+	// NotApplied is set when the answer carried wire.HeaderNotApplied: the
+	// server refused the request before applying it.
+	NotApplied bool
+	// MaybeApplied is set for a command or scorecard request answered, without
+	// NotApplied, by a redirect, a 429 or a 5xx other than 501: it may or
+	// may not have been applied, so it was not sent again.
 	MaybeApplied bool
 }
 
@@ -198,3 +205,22 @@ func (e *TransportError) Unwrap() []error {
 	}
 	return []error{e.Err}
 }
+
+// UndecodedError is a 2xx answer to a command or scorecard request whose
+// body does not decode (empty, HTML, cut short, or an invalid frame): the
+// request was most likely applied but its result is lost. It matches
+// ErrOutcomeUnknown and unwraps to the decoding error.
+type UndecodedError struct {
+	// Route is the method and path, e.g. "POST /api/cmd/ACTION1".
+	Route string
+	// Err is the decoding error.
+	Err error
+}
+
+// Error describes the failure with the route.
+func (e *UndecodedError) Error() string {
+	return fmt.Sprintf("remote: %s: the answer does not decode: %v; the request may have been applied and was not sent again", e.Route, e.Err)
+}
+
+// Unwrap returns the decoding error and ErrOutcomeUnknown.
+func (e *UndecodedError) Unwrap() []error { return []error{e.Err, ErrOutcomeUnknown} }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -89,6 +90,7 @@ func TestClientRetryAfterBeyondCap(t *testing.T) {
 	gameID, guid := startSession(t, c, s)
 	s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		w.Header().Set("Retry-After", "30")
+		w.Header().Set(wire.HeaderNotApplied, "1")
 		w.WriteHeader(http.StatusTooManyRequests)
 		return true
 	})
@@ -116,6 +118,7 @@ func TestClientWaitsRetryAfter(t *testing.T) {
 				return false
 			}
 			w.Header().Set("Retry-After", "1")
+			w.Header().Set(wire.HeaderNotApplied, "1")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return true
 		})
@@ -142,6 +145,7 @@ func TestClientLargeErrorBody(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", "text/html")
 		w.Header().Set("Retry-After", "0")
+		w.Header().Set(wire.HeaderNotApplied, "1")
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = io.WriteString(w, page)
 		return true
@@ -164,6 +168,7 @@ func TestClientCutErrorBody(t *testing.T) {
 			return false
 		}
 		w.Header().Set("Content-Length", "1000")
+		w.Header().Set(wire.HeaderNotApplied, "1")
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = io.WriteString(w, `{"error":"SERVER_ERROR","mess`)
 		_ = http.NewResponseController(w).Flush()
@@ -176,27 +181,38 @@ func TestClientCutErrorBody(t *testing.T) {
 	assert.Equal(t, int64(4), s.requests.Load())
 }
 
-// TestClientServerErrorOutcome checks which 5xx answers to a command leave
-// its outcome unknown: all but 503, which is a refusal and retried.
+// TestClientServerErrorOutcome checks which error answers to a command
+// leave its outcome unknown: all 429 and 5xx answers but 501, unless they
+// carry wire.HeaderNotApplied, which makes 429 and 503 refusals that are
+// retried and the others plain errors.
 func TestClientServerErrorOutcome(t *testing.T) {
 	tests := []struct {
-		status  int
-		unknown bool
-		sent    int64
+		status     int
+		notApplied bool
+		unknown    bool
+		sent       int64
 	}{
-		{http.StatusInternalServerError, true, 1},
-		{http.StatusBadGateway, true, 1},
-		{http.StatusGatewayTimeout, true, 1},
-		{http.StatusServiceUnavailable, false, 4},
-		{http.StatusBadRequest, false, 1},
+		{http.StatusInternalServerError, false, true, 1},
+		{http.StatusInternalServerError, true, false, 1},
+		{http.StatusNotImplemented, false, false, 1},
+		{http.StatusBadGateway, false, true, 1},
+		{http.StatusGatewayTimeout, false, true, 1},
+		{http.StatusServiceUnavailable, false, true, 1},
+		{http.StatusServiceUnavailable, true, false, 4},
+		{http.StatusTooManyRequests, false, true, 1},
+		{http.StatusTooManyRequests, true, false, 4},
+		{http.StatusBadRequest, false, false, 1},
 	}
 	for _, tc := range tests {
-		t.Run(http.StatusText(tc.status), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d not-applied=%v", tc.status, tc.notApplied), func(t *testing.T) {
 			s := newARCServer(t)
 			c := testClient(t, s.URL)
 			gameID, guid := startSession(t, c, s)
 			s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
 				w.Header().Set("Retry-After", "0")
+				if tc.notApplied {
+					w.Header().Set(wire.HeaderNotApplied, "1")
+				}
 				w.WriteHeader(tc.status)
 				return true
 			})
@@ -208,6 +224,8 @@ func TestClientServerErrorOutcome(t *testing.T) {
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, tc.unknown, ae.MaybeApplied)
+			assert.Equal(t, tc.notApplied, ae.NotApplied)
+			assert.Equal(t, tc.status, ae.Status)
 
 			// A GET is never "maybe applied".
 			_, err = c.Games(t.Context())

@@ -22,10 +22,11 @@ const (
 )
 
 // retryPolicy decides when and how long to wait before sending a request
-// again. A request is sent again only when doing so cannot apply a command
-// twice: the connection failed before anything was sent, or the server
-// refused it with 429 or 503. Idempotent requests (GET) are also sent
-// again after a broken connection or a 502/504.
+// again. A command or scorecard request is sent again only when it
+// provably was not applied: the connection could not be established, or
+// the server refused it with 429 or 503 and said so with
+// wire.HeaderNotApplied. A GET is also sent again after a broken or stalled
+// connection and after any 429, 502, 503 or 504.
 type retryPolicy struct {
 	maxAttempts   int
 	base, max     time.Duration
@@ -48,11 +49,13 @@ func (p retryPolicy) backoff(n int) time.Duration {
 	return half + rand.N(d-half+1)
 }
 
-// retryStatus reports whether a response with this status may be retried.
-func retryStatus(status int, idempotent bool) bool {
+// retryStatus reports whether a response with this status may be retried:
+// a refusal that waiting may lift, and for a request that is not a GET
+// only when the answer says it was not applied.
+func retryStatus(status int, idempotent, notApplied bool) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true
+		return idempotent || notApplied
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent
 	}

@@ -67,6 +67,8 @@ func newSession(ctx context.Context, c *Client, gameID string, cfg *config) (*Se
 	}
 	first := new(arc.FrameData)
 	if err := c.Reset(ctx, s.info.ID, s.cardID, "", first); err != nil {
+		// Closing the session's own card also ends a session that a RESET
+		// with an unknown outcome may have started.
 		return nil, errors.Join(err, s.closeCard())
 	}
 	if first.GUID == "" {
@@ -123,7 +125,11 @@ func (s *Session) Client() *Client { return s.c }
 func (s *Session) Scorecard() *wire.Scorecard { return s.summary }
 
 // Do sends one command and writes the result into out, reusing its
-// buffers.
+// buffers. It never sends a command again on its own: after an error
+// matching ErrOutcomeUnknown the game may or may not have moved (a lost
+// level RESET that was applied makes the next RESET a full one), and the
+// next answer, which carries the state, levels and FullReset, tells the
+// truth.
 func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	if s.closed {
 		return env.ErrClosed

@@ -88,4 +88,15 @@
 // Recv batches alike. Unflatten turns flat action indices into actions.
 // Make, Remote, RoundRobin and Mix build factories of local games, remote
 // games spread over several servers, and mixes of both.
+//
+// # Fleets
+//
+// Remote and RemoteFleet play remote games through a remote.Fleet: each
+// sub-environment starts on the healthy server with the least load for its
+// latency. When a server dies, the rows it served report an error matching
+// remote.ErrSessionLost (and env.ErrNeedsReset) in their row; with an
+// autoreset mode the vector env resets them, which starts them over on
+// another server, so a lost server costs its rows one step. The fleet
+// probes the dead server in the background and gives it envs again once it
+// answers.
 package vector

@@ -2,7 +2,9 @@ package vector
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/remote"
@@ -27,16 +29,61 @@ func RoundRobin(urls []string, mk func(baseURL string, i int) (env.Env, error)) 
 	}
 }
 
-// Remote returns a Factory of games played on REST servers, spread over
-// urls round-robin: sub-environment i plays gameID on urls[i%len(urls)]
-// through remote.Make with opts (API key, scorecard, env options...). Each
-// sub-environment has its own client, hence its own connections and
-// cookies. ctx bounds the making of each sub-environment.
+// Remote returns a Factory of games played on REST servers: gameID on the
+// servers at urls, through a remote.Fleet that spreads the
+// sub-environments over the healthy servers by load and moves those of a
+// server that fails to the others at their next reset (meanwhile their
+// rows report the error). opts configure the fleet's clients, scorecards
+// and env options (see remote.NewFleet). The fleet is made at the first
+// call, opens one scorecard per server, and closes with its last
+// sub-environment, closing the scorecards; a later call makes a new one.
+// ctx bounds the making of each sub-environment. Use RemoteFleet to choose
+// the fleet's configuration or to read its health records.
 func Remote(ctx context.Context, gameID string, urls []string, opts ...remote.Option) Factory {
-	return RoundRobin(urls, func(url string, _ int) (env.Env, error) {
-		o := append(append(make([]remote.Option, 0, len(opts)+1), opts...), remote.WithBaseURL(url))
-		return remote.Make(ctx, gameID, o...)
-	})
+	urls = append([]string(nil), urls...)
+	opts = append([]remote.Option(nil), opts...)
+	var mu sync.Mutex
+	var fl *remote.Fleet
+	return func(i int) (env.Env, error) {
+		for {
+			mu.Lock()
+			if fl == nil || fl.Closed() {
+				f, err := remote.NewFleet(urls, remote.FleetConfig{CloseWhenIdle: true}, opts...)
+				if err != nil {
+					mu.Unlock()
+					return nil, fmt.Errorf("vector: env %d: %w", i, err)
+				}
+				fl = f
+			}
+			f := fl
+			mu.Unlock()
+			e, err := f.Env(ctx, gameID)
+			if errors.Is(err, remote.ErrFleetClosed) {
+				// The fleet closed with its last env in the meantime.
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			return e, nil
+		}
+	}
+}
+
+// RemoteFleet returns a Factory of games gameID played on the servers of
+// f (see remote.Fleet); the caller closes f after the vector env. ctx
+// bounds the making of each sub-environment.
+func RemoteFleet(ctx context.Context, f *remote.Fleet, gameID string) Factory {
+	return func(i int) (env.Env, error) {
+		if f == nil {
+			return nil, fmt.Errorf("vector: nil fleet for env %d", i)
+		}
+		e, err := f.Env(ctx, gameID)
+		if err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
 }
 
 // Part is a run of N sub-environments made by New, which receives indices
