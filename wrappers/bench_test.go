@@ -165,14 +165,20 @@ func BenchmarkStandardStack(b *testing.B) {
 	}
 }
 
-// BenchmarkNonBackgroundMask steps tl03, a built-in click game, raw and
-// with the NonBackground cell mask, on the same clicks (recorded from a
-// run that moved each click to the nearest allowed cell): subtract "raw"
-// for what the mask costs.
+// BenchmarkNonBackgroundMask steps tl03 and sp04, built-in click games,
+// raw and with the NonBackground cell mask, on the same clicks (recorded
+// from a run that moved each click to the nearest allowed cell): subtract
+// "raw" for what the mask costs.
 func BenchmarkNonBackgroundMask(b *testing.B) {
+	for _, game := range []string{"tl03", "sp04"} {
+		benchNonBackgroundMask(b, game)
+	}
+}
+
+func benchNonBackgroundMask(b *testing.B, game string) {
 	const steps = 4096
 	mk := func(tb testing.TB, masked bool) env.Env {
-		g, err := env.Make("tl03")
+		g, err := env.Make(game)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -212,7 +218,7 @@ func BenchmarkNonBackgroundMask(b *testing.B) {
 		if masked {
 			name = "nonbackground"
 		}
-		b.Run("tl03/"+name, func(b *testing.B) {
+		b.Run(game+"/"+name, func(b *testing.B) {
 			e := start(b, masked)
 			b.SetBytes(arc.FrameCells)
 			b.ReportAllocs()

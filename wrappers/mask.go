@@ -3,7 +3,6 @@ package wrappers
 import (
 	"context"
 	"fmt"
-	"math/bits"
 	"reflect"
 	"slices"
 
@@ -309,30 +308,7 @@ func (m *backgroundMask) update(frame []uint8, allowed []bool, current bool) boo
 		copy(m.prev[:], frame)
 		return m.hist[m.bg] < arc.FrameCells || slices.Contains(allowed, true)
 	}
-	prev := m.prev[:]
-	frame = frame[:len(prev)]
-	allowed = allowed[:len(prev)]
-	// Changed cells mostly change alike (from one colour to one other), so
-	// the histogram takes each run of alike changes at once rather than
-	// one increment per cell, each waiting for the one before.
-	var from, to uint8
-	run := 0
-	for off, changed := diff.Block(prev, frame, 0); changed != 0; off, changed = diff.Block(prev, frame, off+64) {
-		for ; changed != 0; changed &= changed - 1 {
-			i := off + bits.TrailingZeros64(changed)
-			c, p := frame[i], prev[i]
-			if p != from || c != to {
-				m.hist[from&(arc.NumColors-1)] -= run
-				m.hist[to&(arc.NumColors-1)] += run
-				from, to, run = p, c, 0
-			}
-			run++
-			prev[i] = c
-			allowed[i] = int(c) != m.bg
-		}
-	}
-	m.hist[from&(arc.NumColors-1)] -= run
-	m.hist[to&(arc.NumColors-1)] += run
+	diff.Track(m.prev[:], frame[:arc.FrameCells], allowed[:arc.FrameCells], uint8(m.bg), &m.hist)
 	if bg := commonest(&m.hist); bg != m.bg {
 		m.bg = bg
 		diff.NotEqual(allowed, frame, uint8(bg))

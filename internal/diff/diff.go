@@ -73,3 +73,49 @@ func notEqualGeneric(dst []bool, src []uint8, v uint8) {
 		dst[i] = c != v
 	}
 }
+
+// Track brings prev up to date with frame, block by block, and what is
+// derived from it with it: for each 64-byte block where they differ it
+// copies frame's block into prev, sets notBg's block to frame[i] != bg,
+// and moves the changed cells' counts in hist from their colour in prev
+// to their colour in frame (a colour counted by its low four bits). The
+// blocks that did not change are left alone: notBg must hold their mask
+// already. All three slices have the same length, a multiple of 64.
+func Track(prev, frame []uint8, notBg []bool, bg uint8, hist *[16]int) {
+	if len(frame) != len(prev) || len(notBg) != len(prev) || len(prev)%64 != 0 {
+		panic("diff: Track needs slices of one length, a multiple of 64")
+	}
+	track(prev, frame, notBg, bg, hist)
+}
+
+// trackGeneric is the portable Track. Changed cells mostly change alike
+// (from one colour to one other), so the histogram takes each run of alike
+// changes at once rather than one increment per cell, each waiting for the
+// one before.
+func trackGeneric(prev, frame []uint8, notBg []bool, bg uint8, hist *[16]int) {
+	var from, to uint8
+	run := 0
+	for off, changed := block(prev, frame); changed != 0; {
+		for ; changed != 0; changed &= changed - 1 {
+			i := off + bits.TrailingZeros64(changed)
+			c, p := frame[i], prev[i]
+			if p != from || c != to {
+				hist[from&15] -= run
+				hist[to&15] += run
+				from, to, run = p, c, 0
+			}
+			run++
+			prev[i] = c
+			notBg[i] = c != bg
+		}
+		next := off + 64
+		if next >= len(prev) {
+			break
+		}
+		var o int
+		o, changed = block(prev[next:], frame[next:])
+		off = next + o
+	}
+	hist[from&15] -= run
+	hist[to&15] += run
+}

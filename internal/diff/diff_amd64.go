@@ -41,3 +41,14 @@ func notEqual(dst []bool, src []uint8, v uint8) {
 	}
 	notEqualGeneric(dst, src, v)
 }
+
+//go:noescape
+func trackAVX512(prev, frame *uint8, notBg *bool, n int, bg uint8, hist *[16]int)
+
+func track(prev, frame []uint8, notBg []bool, bg uint8, hist *[16]int) {
+	if useAsm && useAVX512 && len(prev) > 0 {
+		trackAVX512(&prev[0], &frame[0], &notBg[0], len(prev), bg, hist)
+		return
+	}
+	trackGeneric(prev, frame, notBg, bg, hist)
+}

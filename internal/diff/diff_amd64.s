@@ -124,3 +124,92 @@ nloop:
 ndone:
 	VZEROUPPER
 	RET
+
+// func trackAVX512(prev, frame *uint8, notBg *bool, n int, bg uint8, hist *[16]int)
+// n is a multiple of 64. For each 64-byte block where prev and frame
+// differ: copies frame's block into prev, sets notBg's block to
+// frame != bg, and moves the changed cells' counts in hist from prev's
+// colours to frame's (by their low four bits).
+TEXT ·trackAVX512(SB), NOSPLIT, $0-48
+	MOVQ    prev+0(FP), SI
+	MOVQ    frame+8(FP), DI
+	MOVQ    notBg+16(FP), R8
+	MOVQ    n+24(FP), CX
+	MOVBQZX bg+32(FP), AX
+	MOVQ    hist+40(FP), R9
+	MOVQ    $0x0101010101010101, BX
+	IMULQ   BX, AX
+	VPBROADCASTQ AX, Z7
+	VPBROADCASTQ BX, Z6
+	MOVQ    $0x0f0f0f0f0f0f0f0f, DX
+	VPBROADCASTQ DX, Z5
+	XORQ    R10, R10
+
+tloop:
+	CMPQ      R10, CX
+	JGE       tdone
+	VMOVDQU64 (SI)(R10*1), Z0
+	VMOVDQU64 (DI)(R10*1), Z1
+	VPCMPUB   $4, Z1, Z0, K1
+	KORTESTQ  K1, K1
+	JZ        tnext
+
+	// Changes in a block are mostly alike, one colour turned into one
+	// other: when all are like the first, two counts move at once.
+	KMOVQ        K1, R11
+	BSFQ         R11, DX
+	ADDQ         R10, DX
+	VPBROADCASTB (SI)(DX*1), Z8
+	VPBROADCASTB (DI)(DX*1), Z9
+	VPCMPUB      $0, Z8, Z0, K1, K3
+	VPCMPUB      $0, Z9, Z1, K1, K4
+	KMOVQ        K3, R12
+	KMOVQ        K4, R13
+	CMPQ         R12, R11
+	JNE          tmixed
+	CMPQ         R13, R11
+	JNE          tmixed
+	POPCNTQ      R11, R12
+	MOVBQZX      (SI)(DX*1), R13
+	ANDQ         $15, R13
+	SUBQ         R12, (R9)(R13*8)
+	MOVBQZX      (DI)(DX*1), R13
+	ANDQ         $15, R13
+	ADDQ         R12, (R9)(R13*8)
+	JMP          tstore
+
+	// Mixed changes: count them colour by colour.
+tmixed:
+	VPANDQ Z5, Z0, Z10
+	VPANDQ Z5, Z1, Z11
+	VPXORQ Z3, Z3, Z3
+	XORQ   R12, R12
+
+tcolour:
+	VPCMPUB $0, Z3, Z11, K1, K3
+	VPCMPUB $0, Z3, Z10, K1, K4
+	KMOVQ   K3, DX
+	KMOVQ   K4, R13
+	POPCNTQ DX, DX
+	POPCNTQ R13, R13
+	SUBQ    R13, DX
+	ADDQ    DX, (R9)(R12*1)
+	VPADDB  Z6, Z3, Z3
+	ADDQ    $8, R12
+	CMPQ    R12, $128
+	JLT     tcolour
+
+tstore:
+	VMOVDQU64 Z1, (SI)(R10*1)
+	VPCMPUB   $4, Z7, Z1, K2
+	VPMOVM2B  K2, Z2
+	VPANDQ    Z6, Z2, Z2
+	VMOVDQU64 Z2, (R8)(R10*1)
+
+tnext:
+	ADDQ $64, R10
+	JMP  tloop
+
+tdone:
+	VZEROUPPER
+	RET
