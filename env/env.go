@@ -27,6 +27,26 @@ type Env interface {
 	Close() error
 }
 
+// StepperInto is an Env that can leave a step's result in memory the
+// caller owns. StepInto does what Step does, with the result in *st (the
+// zero Step on error): through a stack of wrappers that all implement it,
+// the result is written once instead of copied out of every layer. The
+// standard wrappers and Game implement it; StepInto calls it when present.
+type StepperInto interface {
+	StepInto(ctx context.Context, a arc.Action, st *Step) error
+}
+
+// StepInto steps e and leaves the result in *st: through e's StepInto when
+// e is a StepperInto, else through Step.
+func StepInto(ctx context.Context, e Env, a arc.Action, st *Step) error {
+	if s, ok := e.(StepperInto); ok {
+		return s.StepInto(ctx, a, st)
+	}
+	r, err := e.Step(ctx, a)
+	*st = r
+	return err
+}
+
 // Obs is an observation. Grid holds colour indices: one frame (64,64) from a
 // plain Game, or a stack (k,64,64) from a frame-stacking wrapper. Float is
 // empty unless an encoding wrapper filled it with a float tensor.

@@ -30,6 +30,8 @@ type Seeder interface {
 // Game is the Env over one ARC game backend. It is not safe for concurrent
 // use; a vector env runs one Game per worker.
 type Game struct {
+	// out receives the steps of Step (see StepInto).
+	out  Step
 	b    Backend
 	cfg  Config
 	info arc.GameInfo
@@ -227,24 +229,30 @@ func (g *Game) Reset(ctx context.Context, opts ResetOptions) (Obs, Info, error) 
 // level reset that GameOverRestartsLevel sends after a GAME_OVER failed:
 // the episode is then over and Step returns ErrNeedsReset until Reset.
 func (g *Game) Step(ctx context.Context, a arc.Action) (Step, error) {
+	err := g.StepInto(ctx, a, &g.out)
+	return g.out, err
+}
+
+// StepInto is Step with the result left in *st (see StepperInto).
+func (g *Game) StepInto(ctx context.Context, a arc.Action, st *Step) error {
 	if g.closed {
-		return Step{}, ErrClosed
+		return failStep(st, ErrClosed)
 	}
 	if !g.started || g.done {
-		return Step{}, ErrNeedsReset
+		return failStep(st, ErrNeedsReset)
 	}
 	if a.ID == arc.Reset {
-		return Step{}, fmt.Errorf("%w: RESET is not a step action; call Reset", arc.ErrInvalidAction)
+		return failStep(st, fmt.Errorf("%w: RESET is not a step action; call Reset", arc.ErrInvalidAction))
 	}
 	if err := a.Validate(); err != nil {
-		return Step{}, err
+		return failStep(st, err)
 	}
 	if g.cfg.Unavailable == RejectUnavailable && !g.cur.Available.Has(a.ID) {
-		return Step{}, fmt.Errorf("%w: %s not in available actions %v", arc.ErrActionNotAvailable, a, g.cur.Available)
+		return failStep(st, fmt.Errorf("%w: %s not in available actions %v", arc.ErrActionNotAvailable, a, g.cur.Available))
 	}
 	prev := g.progress()
 	if err := g.do(ctx, a); err != nil {
-		return Step{}, err
+		return failStep(st, err)
 	}
 	g.epSteps++
 	g.runActions++
@@ -252,7 +260,7 @@ func (g *Game) Step(ctx context.Context, a arc.Action) (Step, error) {
 	if g.cur.LevelsCompleted != prev.LevelsCompleted {
 		g.levelActions = 0
 	}
-	st := Step{Reward: g.cfg.Reward(prev, g.progress())}
+	*st = Step{Reward: g.cfg.Reward(prev, g.progress())}
 	switch g.cur.State {
 	case arc.Win:
 		st.Terminated = true
@@ -265,7 +273,7 @@ func (g *Game) Step(ctx context.Context, a arc.Action) (Step, error) {
 			// The game is over and could not be restarted: the episode
 			// cannot go on, and Reset recovers.
 			g.done = true
-			return Step{}, fmt.Errorf("env: level reset after GAME_OVER: %w", err)
+			return failStep(st, fmt.Errorf("env: level reset after GAME_OVER: %w", err))
 		}
 		g.cur.FullReset = false
 		g.runActions++
@@ -276,7 +284,13 @@ func (g *Game) Step(ctx context.Context, a arc.Action) (Step, error) {
 	st.Obs = g.obs()
 	st.Info = g.infoNow()
 	st.Info.Action = a
-	return st, nil
+	return nil
+}
+
+// failStep zeroes *st and returns err.
+func failStep(st *Step, err error) error {
+	*st = Step{}
+	return err
 }
 
 // do sends one command into the spare buffer and swaps it in on success, so

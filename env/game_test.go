@@ -391,3 +391,35 @@ func TestSeededResetAllocatesNothing(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// stepOnly hides a Game's StepInto, so that env.StepInto takes Step.
+type stepOnly struct{ env.Env }
+
+func TestStepIntoMatchesStep(t *testing.T) {
+	ctx := t.Context()
+	a, _ := newGame(t, envtest.FakeConfig{FramesPerAction: 2})
+	b, _ := newGame(t, envtest.FakeConfig{FramesPerAction: 2})
+	var _ env.StepperInto = a
+	for _, g := range []*env.Game{a, b} {
+		_, _, err := g.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, err)
+	}
+	var into env.Step
+	for k, act := range []arc.Action{paint, up, lose, paint, up, undo, up} {
+		want, werr := a.Step(ctx, act)
+		var e env.Env = b
+		if k%2 == 1 {
+			e = stepOnly{b} // the fallback through Step
+		}
+		gerr := env.StepInto(ctx, e, act, &into)
+		require.Equal(t, werr, gerr, "step %d", k)
+		assert.Equal(t, want, into, "step %d: the same result", k)
+		if want.Done() {
+			break
+		}
+	}
+	require.NoError(t, a.Close())
+	into.Reward = 7
+	require.ErrorIs(t, a.StepInto(ctx, paint, &into), env.ErrClosed)
+	assert.Equal(t, env.Step{}, into, "an error leaves the zero Step")
+}

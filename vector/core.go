@@ -42,6 +42,9 @@ type slot struct {
 	// slices: workers writing neighbouring entries of those slices would
 	// share cache lines on every step.
 	res rowResult
+	// st receives the sub-environment's steps, written in place through
+	// its wrappers (env.StepInto).
+	st env.Step
 }
 
 // rowResult is the scalar part of a Batch row.
@@ -227,8 +230,8 @@ func (c *core) exec(ctx context.Context, i int, s *slot) (string, error) {
 		r.reward, r.term, r.trunc = 0, false, false
 		return op, nil
 	}
-	st, err := s.e.Step(ctx, s.act)
-	if err != nil {
+	st := &s.st
+	if err := env.StepInto(ctx, s.e, s.act, st); err != nil {
 		return "step", err
 	}
 	r.reward, r.term, r.trunc = st.Reward, st.Terminated, st.Truncated

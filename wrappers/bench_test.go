@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
@@ -236,5 +237,22 @@ func benchNonBackgroundMask(b *testing.B, game string) {
 			}
 			_ = e.Close()
 		})
+	}
+}
+
+// TestStepIntoMatchesStep drives two copies of each hot-path stack, one by
+// Step and one by env.StepInto (in place through the layers that have
+// it), and checks that they return the same steps.
+func TestStepIntoMatchesStep(t *testing.T) {
+	for _, w := range hotPath {
+		a, b := newStepper(t, w.wrap, 2), newStepper(t, w.wrap, 2)
+		var into env.Step
+		for k := range 40 {
+			act := cycle[k%len(cycle)]
+			want, werr := a.e.Step(t.Context(), act)
+			require.NoError(t, werr, w.name)
+			require.NoError(t, env.StepInto(t.Context(), b.e, act, &into), w.name)
+			require.Equal(t, want, into, "%s step %d", w.name, k)
+		}
 	}
 }

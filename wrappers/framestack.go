@@ -45,13 +45,19 @@ type FrameStackConfig struct {
 // FrameStack is a wrapper whose observation is the last n frames, oldest
 // first: Obs.Grid has shape (n, inner shape...), (n,64,64) over a Game.
 //
-// The frames live in a buffer of stackSlots(n) slots, written one after the
-// other, so that the n most recent frames are always one contiguous view.
-// When the buffer is full, its last n-1 frames move to the front: a step
-// copies its frame once, plus n-1 frames every 3n steps or so, where a ring
-// that keeps the view contiguous by writing every frame twice would copy
-// two frames a step.
+// The frames live in a buffer of stackSlots(n) slots (8n: 128 KiB for four
+// 64x64 frames), written one after the other, so that the n most recent
+// frames are always one contiguous view. When the buffer is full, its last
+// n-1 frames move to the front: a step copies its frame once, plus n-1
+// frames every 7n steps or so, where a ring that keeps the view contiguous
+// by writing every frame twice would copy two frames a step. Fewer slots
+// measured slower on gl02 (the moves come back sooner and evict more).
 type FrameStack struct {
+	// into is inner as an env.StepperInto, nil when it is not one.
+	into env.StepperInto
+	// out receives the steps of Step, which the layers below write
+	// into in place (StepInto).
+	out env.Step
 	inner
 	cfg       FrameStackConfig
 	n         int
@@ -63,7 +69,7 @@ type FrameStack struct {
 }
 
 // stackSlots is the number of frame slots of a stack of n frames.
-func stackSlots(n int) int { return 4 * n }
+func stackSlots(n int) int { return 8 * n }
 
 // NewFrameStack wraps e so that observations stack the last n frames.
 func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) {
@@ -90,7 +96,7 @@ func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) 
 		lo, hi = b.Low, b.High
 	}
 	return &FrameStack{
-		inner: e, cfg: cfg, n: n, frameSize: fs,
+		inner: e, into: intoOf(e), cfg: cfg, n: n, frameSize: fs,
 		buf:   make([]uint8, stackSlots(n)*fs),
 		shape: shape,
 		space: spaces.NewBox(lo, hi, "uint8", shape...),
@@ -126,23 +132,29 @@ func (w *FrameStack) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs,
 			copy(pad[i*w.frameSize:], first)
 		}
 	}
-	w.push(obs, info)
+	w.push(obs.Grid.Data, &info)
 	obs.Grid = w.view()
 	return obs, info, nil
 }
 
 // Step steps the wrapped Env and pushes the step's frames.
 func (w *FrameStack) Step(ctx context.Context, a arc.Action) (env.Step, error) {
-	st, err := w.inner.Step(ctx, a)
-	if err != nil {
-		return st, err
+	err := w.StepInto(ctx, a, &w.out)
+	return w.out, err
+}
+
+// StepInto is Step with the result left in *st (see env.StepperInto).
+func (w *FrameStack) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
+	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+		return err
 	}
 	if err := w.checkFrame(st.Obs.Grid); err != nil {
-		return env.Step{}, err
+		*st = env.Step{}
+		return err
 	}
-	w.push(st.Obs, st.Info)
+	w.push(st.Obs.Grid.Data, &st.Info)
 	st.Obs.Grid = w.view()
-	return st, nil
+	return nil
 }
 
 func (w *FrameStack) checkFrame(g tensor.U8) error {
@@ -152,9 +164,9 @@ func (w *FrameStack) checkFrame(g tensor.U8) error {
 	return nil
 }
 
-func (w *FrameStack) push(obs env.Obs, info env.Info) {
+func (w *FrameStack) push(obs []uint8, info *env.Info) {
 	if w.cfg.Policy == StackLast || info.Frames.Len() < w.frameSize {
-		w.pushFrame(obs.Grid.Data)
+		w.pushFrame(obs)
 		return
 	}
 	k := info.Frames.Len() / w.frameSize

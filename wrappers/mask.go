@@ -101,6 +101,11 @@ const (
 // publishes it in Info.Mask in the flat layout of package spaces, and
 // enforces it on Step according to its policy.
 type ActionMask struct {
+	// into is inner as an env.StepperInto, nil when it is not one.
+	into env.StepperInto
+	// out receives the steps of Step, which the layers below write
+	// into in place (StepInto).
+	out env.Step
 	inner
 	cfg     ActionMaskConfig
 	life    lifecycle
@@ -124,6 +129,7 @@ func NewActionMask(e env.Env, cfg ActionMaskConfig) (*ActionMask, error) {
 	s.Seed(cfg.Seed)
 	w := &ActionMask{
 		inner:   e,
+		into:    intoOf(e),
 		cfg:     cfg,
 		flat:    flat,
 		mask:    Mask{Cells: flat[spaces.FlatAction6:]},
@@ -161,22 +167,29 @@ func (w *ActionMask) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs,
 // Step enforces the mask on a, steps the wrapped Env and computes the next
 // mask.
 func (w *ActionMask) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	err := w.StepInto(ctx, a, &w.out)
+	return w.out, err
+}
+
+// StepInto is Step with the result left in *st (see env.StepperInto).
+func (w *ActionMask) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
 	if err := w.life.stepErr(); err != nil {
-		return env.Step{}, err
+		*st = env.Step{}
+		return err
 	}
 	if spaces.Flatten(a) >= 0 && !w.mask.Allows(a) {
 		if w.cfg.Policy == MaskReject {
-			return env.Step{}, fmt.Errorf("%w: %s is masked; allowed ids %v", arc.ErrActionNotAvailable, a, w.mask.IDs)
+			*st = env.Step{}
+			return fmt.Errorf("%w: %s is masked; allowed ids %v", arc.ErrActionNotAvailable, a, w.mask.IDs)
 		}
 		a = w.remap(a)
 	}
-	st, err := w.inner.Step(ctx, a)
-	if err != nil {
-		return st, err
+	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+		return err
 	}
-	w.life.step(&st)
+	w.life.step(st)
 	w.update(&st.Info)
-	return st, nil
+	return nil
 }
 
 // Close closes the wrapped Env.

@@ -47,6 +47,11 @@ type Aggregate struct {
 // level reset is scored from the start of its run only when this wrapper saw
 // that start.
 type EpisodeStats struct {
+	// into is inner as an env.StepperInto, nil when it is not one.
+	into env.StepperInto
+	// out receives the steps of Step, which the layers below write
+	// into in place (StepInto).
+	out env.Step
 	inner
 	cfg       EpisodeStatsConfig
 	baselines []int
@@ -84,6 +89,7 @@ func NewEpisodeStats(e env.Env, cfg EpisodeStatsConfig) (*EpisodeStats, error) {
 	}
 	return &EpisodeStats{
 		inner:     e,
+		into:      intoOf(e),
 		cfg:       cfg,
 		baselines: slices.Clone(b),
 		marks:     make([]int, 0, 64),
@@ -115,9 +121,14 @@ func (w *EpisodeStats) Reset(ctx context.Context, opts env.ResetOptions) (env.Ob
 // Step steps the wrapped Env, accumulates the episode and, on its last
 // step, sets Info.Episode (a view, valid until the next call).
 func (w *EpisodeStats) Step(ctx context.Context, a arc.Action) (env.Step, error) {
-	st, err := w.inner.Step(ctx, a)
-	if err != nil {
-		return st, err
+	err := w.StepInto(ctx, a, &w.out)
+	return w.out, err
+}
+
+// StepInto is Step with the result left in *st (see env.StepperInto).
+func (w *EpisodeStats) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
+	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+		return err
 	}
 	w.ret += st.Reward
 	w.length++
@@ -131,7 +142,7 @@ func (w *EpisodeStats) Step(ctx context.Context, a arc.Action) (env.Step, error)
 		w.finish(&st.Info)
 		st.Info.Episode = &w.stats
 	}
-	return st, nil
+	return nil
 }
 
 func (w *EpisodeStats) finish(info *env.Info) {

@@ -22,6 +22,11 @@ type TimeLimitConfig struct {
 // Truncated (unless it terminated), and Step then fails with
 // env.ErrNeedsReset until the next Reset.
 type TimeLimit struct {
+	// into is inner as an env.StepperInto, nil when it is not one.
+	into env.StepperInto
+	// out receives the steps of Step, which the layers below write
+	// into in place (StepInto).
+	out env.Step
 	inner
 	max   int
 	cfg   TimeLimitConfig
@@ -37,7 +42,7 @@ func NewTimeLimit(e env.Env, max int, cfg TimeLimitConfig) (*TimeLimit, error) {
 	if max < 1 {
 		return nil, fmt.Errorf("wrappers: time limit of %d steps, need at least 1", max)
 	}
-	return &TimeLimit{inner: e, max: max, cfg: cfg}, nil
+	return &TimeLimit{inner: e, into: intoOf(e), max: max, cfg: cfg}, nil
 }
 
 // Unwrap returns the wrapped Env.
@@ -69,12 +74,18 @@ func (w *TimeLimit) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, 
 
 // Step steps the wrapped Env and truncates the episode at the limit.
 func (w *TimeLimit) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	err := w.StepInto(ctx, a, &w.out)
+	return w.out, err
+}
+
+// StepInto is Step with the result left in *st (see env.StepperInto).
+func (w *TimeLimit) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
 	if err := w.life.stepErr(); err != nil {
-		return env.Step{}, err
+		*st = env.Step{}
+		return err
 	}
-	st, err := w.inner.Step(ctx, a)
-	if err != nil {
-		return st, err
+	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+		return err
 	}
 	if w.cfg.ScoreActions {
 		w.steps = st.Info.ScoreActions
@@ -84,8 +95,8 @@ func (w *TimeLimit) Step(ctx context.Context, a arc.Action) (env.Step, error) {
 	if w.steps >= w.max && !st.Terminated {
 		st.Truncated = true
 	}
-	w.life.step(&st)
-	return st, nil
+	w.life.step(st)
+	return nil
 }
 
 // Close closes the wrapped Env.

@@ -54,6 +54,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"text/tabwriter"
 
 	"github.com/arcgym/arcgym/arc"
@@ -137,8 +138,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	only := fs.String("game", "", "measure only this game (id or base id)")
 	jsonOut := fs.String("json", "", "also write a JSON report to this file (- for stdout)")
 	check := fs.Bool("check", false, "exit with status 1 when a target is missed")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *rounds < 1 || *steps < 16 || *block < 1 {
 		return fmt.Errorf("need -rounds >= 1, -steps >= 16 and -block >= 1, have %d, %d and %d", *rounds, *steps, *block)
