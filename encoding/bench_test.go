@@ -91,6 +91,11 @@ func BenchmarkOneHotCHWF64(b *testing.B) {
 	frames(b)
 }
 
+// BenchmarkShares measures the colour shares of 4x4 patches, what
+// OneHot followed by average pooling gives, on the same frames as
+// BenchmarkOneHotCHW.
+func BenchmarkShares(b *testing.B) { benchF32(b, encoding.Shares{Pool: 4}, benchSource()) }
+
 func BenchmarkScaled(b *testing.B) { benchF32(b, encoding.Scaled{}, benchSource()) }
 
 func BenchmarkRaw(b *testing.B) { benchF32(b, encoding.Raw{}, benchSource()) }

@@ -17,6 +17,8 @@
 //	Raw{}                           colour as a float 0..15, shape kept  float32, float64
 //	Diff{} / Diff{Signed: true}     frame j+1 vs frame j, (k-1,64,64)    float32, float64
 //	Pack4{}                         two cells per byte, (…,64,32)        uint8, and Decode back
+//	Shares{Pool: p}                 one-hot averaged over p x p patches, float32
+//	                                (16k,64/p,64/p), from the frames directly
 //
 // The stack dimension becomes channels: frame j of a stack owns one-hot
 // channels 16j..16j+15, so a (batch,k,64,64) batch one-hot encodes to the
@@ -37,7 +39,7 @@
 //
 // Encoders check the whole source before they write, so a call that fails
 // leaves the destination as it was. The float32 encoders (OneHot, Scaled,
-// Raw, Diff) satisfy the Encoder interface of package wrappers, which fills
+// Raw, Diff, Shares) satisfy the Encoder interface of package wrappers, which fills
 // env observations with their output.
 //
 // # Speed

@@ -65,6 +65,10 @@ func FuzzEncode(f *testing.F) {
 		check("diff", encoding.Diff{Signed: true}.Encode(diff, src), func() {
 			assert.Equal(t, refDiff[float32](src, true).Data, diff.Data)
 		})
+		shares := tensor.New[float32](32, 16, 16)
+		check("shares", encoding.Shares{Pool: 4}.Encode(shares, src), func() {
+			assert.Equal(t, refShares(src, 4).Data, shares.Data)
+		})
 		packed := tensor.New[uint8](2, 64, 32)
 		check("pack4", encoding.Pack4{}.Encode(packed, src), func() {
 			assert.Equal(t, refPack(src).Data, packed.Data)
@@ -136,6 +140,7 @@ func FuzzShape(f *testing.F) {
 		for _, e := range []encoder{
 			encoding.OneHot{Workers: w}, encoding.OneHot{Layout: encoding.ChannelLast, Workers: w},
 			encoding.Scaled{Workers: w}, encoding.Raw{Workers: w}, encoding.Diff{Workers: w},
+			encoding.Shares{Pool: 1 << (w % 7)},
 		} {
 			out := e.OutShape(shape)
 			// The destination the caller would allocate, or, for a shape
