@@ -3,7 +3,9 @@
 # gotch-tagged packages (encoding/torch) against Debian's CPU libtorch 1.13.1.
 #
 # gotch v0.7.0 targets libtorch 1.11 with CUDA. This script:
-#   1. installs libtorch-dev from apt (skipped when already installed);
+#   1. installs libtorch-dev and Debian's OpenMP build of OpenBLAS from apt
+#      (each skipped when already installed) and logs which BLAS libtorch
+#      loads;
 #   2. copies the gotch v0.7.0 module out of the Go module cache into a
 #      writable directory outside the repository and patches that copy:
 #      libtch/lib.go gets CPU-only cgo flags for /usr/include and /usr/lib, and
@@ -40,17 +42,63 @@ as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# apt_install installs packages, refreshing the package lists once per run
+# first, as a fresh machine has none.
+apt_updated=0
+apt_install() {
+	if [ "$apt_updated" -eq 0 ]; then
+		as_root apt-get update
+		apt_updated=1
+	fi
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
 # 1. libtorch from Debian.
-if dpkg-query -W -f='${Status}' libtorch-dev 2>/dev/null | grep -q 'install ok installed'; then
+if installed libtorch-dev; then
 	log "libtorch-dev already installed ($(dpkg-query -W -f='${Version}' libtorch-dev))"
 else
 	log "installing libtorch-dev"
-	as_root apt-get update
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y libtorch-dev
+	apt_install libtorch-dev
 fi
 if ! command -v g++ >/dev/null 2>&1; then
 	log "installing g++"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y g++
+	apt_install g++
+fi
+
+# Debian builds libtorch against the generic libblas.so.3 and liblapack.so.3,
+# which the alternatives system points at the reference implementations
+# until an optimised one is installed. OpenBLAS registers with a higher
+# priority and takes over in auto mode. Its OpenMP build runs on the same
+# OpenMP runtime as libtorch, so libtorch's thread setting (at::set_num_threads,
+# torch.SetNumThreads) bounds it too; the pthread build would keep a pool of
+# its own.
+blas_package=libopenblas0-openmp
+if installed "$blas_package"; then
+	log "$blas_package already installed ($(dpkg-query -W -f='${Version}' "$blas_package"))"
+else
+	log "installing $blas_package"
+	apt_install "$blas_package"
+fi
+# The awk programs read all their input: an early exit would fail the
+# pipeline under pipefail.
+torch_cpu=$(/sbin/ldconfig -p | awk '/libtorch_cpu\.so/ && !found { print $NF; found = 1 }')
+torch_blas=
+if [ -n "$torch_cpu" ]; then
+	torch_blas=$(ldd "$torch_cpu" | awk '$1 == "libblas.so.3" && !found { print $3; found = 1 }')
+fi
+if [ -n "$torch_blas" ]; then
+	torch_blas=$(readlink -f "$torch_blas")
+	log "libtorch's BLAS: $torch_blas"
+	case "$torch_blas" in
+	*/openblas*) ;;
+	*) log "that is not OpenBLAS: the libblas.so.3 alternative is set by hand; see update-alternatives --display libblas.so.3-$(gcc -dumpmachine)" ;;
+	esac
+else
+	log "cannot tell which BLAS libtorch loads (libtorch_cpu: ${torch_cpu:-not found})"
 fi
 
 # The 38 wrappers of gotch v0.7.0 that do not compile against libtorch 1.13.

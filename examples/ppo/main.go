@@ -6,10 +6,9 @@
 // next to a random policy.
 //
 // The observation pipeline is arcgym's: a vector env of local games with
-// action masks, frames stacked batch-wise, the colour indices loaded into a
-// libtorch uint8 tensor and turned there into the pooled one-hot input
-// (torch.Indices, torch.Pooler); actions are sampled under the mask by the
-// encoding/torch bridge.
+// action masks, frames stacked batch-wise, the pooled one-hot input written
+// from the frames straight into a libtorch tensor (encoding.Shares); actions
+// are sampled under the mask by the encoding/torch bridge.
 //
 //	. "$(scripts/setup-gotch.sh | sed -n 's/^  \. //p')"   # or source the env file it prints
 //	go run -tags gotch ./examples/ppo [-updates 200] [-seed 1] [-plot ppo.png] [-checkpoint ppo.ckpt [-resume]]

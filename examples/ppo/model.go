@@ -146,48 +146,44 @@ func (p *Policy) NumParams() int {
 // of its 16*stack one-hot channels.
 func (p *Policy) FeatureSize() int { return p.inChannels * mapSide * mapSide }
 
-// Input turns batches of frame stacks into the network's input: it loads
-// a batch (batch, stack, 64, 64) of colour indices into a libtorch uint8
-// tensor it keeps for the next batch, and computes on the libtorch side the
-// share of each colour in each Pool x Pool patch, (batch, 16*stack, 16,
-// 16): the one-hot frames averaged over the patches, bit for bit, without
-// building the 64x64 one-hot batch. The pooling has no parameters, so a
-// rollout keeps these features rather than the frames.
+// Input turns batches of frame stacks into the network's input: the share
+// of each colour in each Pool x Pool patch, (batch, 16*stack, 16, 16), the
+// one-hot frames averaged over the patches, bit for bit, written by
+// encoding.Shares straight into a libtorch tensor it keeps for the next
+// batch, without building the 64x64 one-hot batch. The pooling has no
+// parameters, so a rollout keeps these features rather than the frames.
 type Input struct {
-	in   *torch.Indices
-	pool *torch.Pooler
+	enc  encoding.Shares
+	x    *ts.Tensor
+	view tensor.F32
 }
 
 // NewInput returns an Input for batches of batch stacks of stack frames.
 func NewInput(batch, stack int) (*Input, error) {
-	shape := []int{batch, stack, arc.GridSize, arc.GridSize}
-	in, err := torch.NewIndices(shape...)
+	enc := encoding.Shares{Pool: Pool}
+	shape := enc.OutShape([]int{batch, stack, arc.GridSize, arc.GridSize})
+	if shape == nil {
+		return nil, fmt.Errorf("ppo: no input for %d stacks of %d frames", batch, stack)
+	}
+	x, view, err := torch.NewF32(shape...)
 	if err != nil {
 		return nil, err
 	}
-	pool, err := torch.NewPooler(Pool, shape...)
-	if err != nil {
-		in.Close()
-		return nil, err
-	}
-	return &Input{in: in, pool: pool}, nil
+	return &Input{enc: enc, x: x, view: view}, nil
 }
 
-// Features loads stacks and returns the pooled features. The tensor
+// Features encodes stacks and returns the pooled features. The tensor
 // belongs to the Input: it is overwritten by the next call, and the caller
 // must not drop it.
 func (in *Input) Features(stacks tensor.U8) (*ts.Tensor, error) {
-	if err := in.in.Load(stacks); err != nil {
+	if err := in.enc.Encode(in.view, stacks); err != nil {
 		return nil, err
 	}
-	return in.pool.Pool(in.in)
+	return in.x, nil
 }
 
-// Close releases the Input's tensors.
-func (in *Input) Close() {
-	in.pool.Close()
-	in.in.Close()
-}
+// Close releases the Input's tensor.
+func (in *Input) Close() { in.x.MustDrop() }
 
 // Forward returns the move logits (batch, NumMoves) and the values (batch)
 // of a batch of features (batch, 16*stack, 16, 16). The caller drops both.

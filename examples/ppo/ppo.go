@@ -44,9 +44,12 @@ type Config struct {
 	VFCoef, MaxGradNorm float64
 	// Seed determines the weights, the training levels and the sampling.
 	Seed uint64
-	// Threads is the size of libtorch's thread pool. One is fastest for
-	// this small network: on a busy 2-core machine two threads made the
-	// same run several times slower.
+	// Threads is the size of libtorch's intra-op thread pool, which also
+	// bounds OpenBLAS's OpenMP build. One is the safe choice for this small
+	// network on a shared 2-core machine: two ran the default run no
+	// faster on an idle machine and two to three times slower while
+	// another process held a core, their OpenMP workers spinning as they
+	// wait for each other.
 	Threads int
 	// EvalEvery is the number of updates between evaluations of the
 	// sampled policy on seeds EvalFirstSeed..EvalFirstSeed+EvalEpisodes-1.

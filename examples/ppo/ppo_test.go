@@ -23,7 +23,7 @@ import (
 )
 
 // The learning test runs the example's defaults but for the number of
-// updates: 160 updates of 16x64 steps, about 90 seconds of one core.
+// updates: 160 updates of 16x64 steps, about a minute of one core.
 const trainUpdates = 160
 
 // TestPPOBeatsRandom trains and checks the evaluation return on 200

@@ -30,6 +30,7 @@ func main() {
 	flag.Float64Var(&cfg.Gamma, "gamma", cfg.Gamma, "discount")
 	flag.IntVar(&cfg.EvalEvery, "eval-every", cfg.EvalEvery, "training steps between evaluations")
 	flag.IntVar(&cfg.EvalEpisodes, "eval-episodes", cfg.EvalEpisodes, "held-out games per evaluation")
+	flag.IntVar(&cfg.BaselineEpisodes, "baseline-episodes", cfg.BaselineEpisodes, "held-out games the random baselines play")
 	flag.StringVar(&cfg.Checkpoint, "checkpoint", "", "checkpoint file, written periodically and at the end")
 	flag.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "training steps between checkpoints")
 	flag.BoolVar(&cfg.Resume, "resume", false, "continue from -checkpoint")
@@ -48,7 +49,7 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("trained %d steps (%d games) in %.1fs\n", res.Steps, res.Episodes, res.Elapsed.Seconds())
-	fmt.Printf("held-out seeds %d..%d:\n", cfg.EvalFirstSeed, cfg.EvalFirstSeed+int64(cfg.EvalEpisodes)-1)
+	fmt.Printf("held-out seeds from %d:\n", cfg.EvalFirstSeed)
 	fmt.Printf("  Q-learning  %v\n", res.Learner)
 	fmt.Printf("  random      %v\n", res.Random)
 	fmt.Printf("  open moves  %v\n", res.Wanderer)

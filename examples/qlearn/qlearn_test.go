@@ -2,6 +2,7 @@ package main
 
 import (
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,6 +48,60 @@ func TestLearnerBeatsRandomOnHeldOutSeeds(t *testing.T) {
 	require.NoError(t, err, "the learning curve is a valid PNG")
 	assert.Equal(t, 640, img.Bounds().Dx())
 	assert.Equal(t, 400, img.Bounds().Dy())
+}
+
+// The wanderer completes a level in about one Keyway game in fifty and the
+// random policy in about one in a thousand: on a hundred games both often
+// complete none, and then print the same figures, since every game lasts
+// exactly its first level's step budget. The baselines' own, longer run of
+// held-out games must tell them apart.
+func TestBaselinesTellOpenMovesFromRandom(t *testing.T) {
+	cfg := quick(2_000)
+	cfg.EvalEpisodes = 5
+	res, err := Train(t.Context(), cfg)
+	require.NoError(t, err)
+
+	t.Logf("random %v", res.Random)
+	t.Logf("open   %v", res.Wanderer)
+	want := DefaultConfig().BaselineEpisodes
+	require.Len(t, res.Random.Episodes, want)
+	require.Len(t, res.Wanderer.Episodes, want)
+	assert.Equal(t, res.Random.Episodes[0].Seed, res.Learner.Episodes[0].Seed, "the baselines' games start with the learner's")
+	margin := 3 * math.Hypot(res.Wanderer.StdErr, res.Random.StdErr)
+	assert.Greater(t, res.Wanderer.MeanReturn-res.Random.MeanReturn, margin)
+}
+
+// TestWandererTakesOnlyOpenMoves plays a generated maze until the step
+// budget runs out: every move the wanderer picks is open, so the player
+// changes cell on every step.
+func TestWandererTakesOnlyOpenMoves(t *testing.T) {
+	g, err := env.Make("kw01")
+	require.NoError(t, err)
+	defer g.Close()
+	obs, info, err := g.Reset(t.Context(), env.WithSeed(1_000_000))
+	require.NoError(t, err)
+
+	w := NewWanderer(&KeywayPalette, 1)
+	w.Begin(obs, &info)
+	var v View
+	steps := 0
+	for ; steps < 500; steps++ {
+		a := w.Act(obs, &info)
+		d := int(a.ID - arc.Action1)
+		require.True(t, d >= 0 && d < NumActions, "action %v", a)
+		assert.True(t, w.feat.Open[d], "step %d: move %d is not open in %v", steps, d, w.feat.Open)
+		before := [2]int{w.feat.view.PX, w.feat.view.PY}
+		st, err := g.Step(t.Context(), a)
+		require.NoError(t, err)
+		if st.Done() {
+			break
+		}
+		obs, info = st.Obs, st.Info
+		v.Parse(&KeywayPalette, obs.Grid.Data)
+		require.True(t, v.OK)
+		assert.NotEqual(t, before, [2]int{v.PX, v.PY}, "step %d: the player did not move", steps)
+	}
+	assert.Greater(t, steps, 10, "the game lasted long enough to test something")
 }
 
 func TestResumeContinuesTheSameRun(t *testing.T) {

@@ -40,6 +40,12 @@ type Config struct {
 	EvalEvery     int
 	EvalEpisodes  int
 	EvalFirstSeed int64
+	// BaselineEpisodes is the number of held-out games, from EvalFirstSeed
+	// on, that the two baselines play once at the start. They complete a
+	// level in about one game in fifty at best, too rarely for the
+	// learner's EvalEpisodes games to tell them apart, and a game of theirs
+	// is short, so they get many more.
+	BaselineEpisodes int
 	// Checkpoint, when set, is written every CheckpointEvery steps and at
 	// the end; Resume continues from it.
 	Checkpoint      string
@@ -55,20 +61,21 @@ type Config struct {
 // mazes, 500k steps.
 func DefaultConfig() Config {
 	return Config{
-		Game:            "kw01",
-		Palette:         &KeywayPalette,
-		Steps:           500_000,
-		Seed:            1,
-		Alpha:           0.1,
-		Gamma:           0.97,
-		StepCost:        0.01,
-		EpsStart:        1,
-		EpsEnd:          0.05,
-		MaxEpisodeSteps: 2000,
-		EvalEvery:       25_000,
-		EvalEpisodes:    100,
-		EvalFirstSeed:   1_000_000,
-		CheckpointEvery: 50_000,
+		Game:             "kw01",
+		Palette:          &KeywayPalette,
+		Steps:            500_000,
+		Seed:             1,
+		Alpha:            0.1,
+		Gamma:            0.97,
+		StepCost:         0.01,
+		EpsStart:         1,
+		EpsEnd:           0.05,
+		MaxEpisodeSteps:  2000,
+		EvalEvery:        25_000,
+		EvalEpisodes:     100,
+		EvalFirstSeed:    1_000_000,
+		BaselineEpisodes: 1000,
+		CheckpointEvery:  50_000,
 	}
 }
 
@@ -106,6 +113,9 @@ func (c *Config) fill() error {
 	}
 	if c.EvalFirstSeed == 0 {
 		c.EvalFirstSeed = d.EvalFirstSeed
+	}
+	if c.BaselineEpisodes <= 0 {
+		c.BaselineEpisodes = d.BaselineEpisodes
 	}
 	if c.CheckpointEvery <= 0 {
 		c.CheckpointEvery = d.CheckpointEvery
@@ -154,9 +164,10 @@ const (
 	checkpointVersion = 1
 )
 
-// Result is the outcome of a run: the greedy learner, the random policy and
-// the wanderer (random among open moves) evaluated on the same held-out
-// seeds.
+// Result is the outcome of a run: the greedy learner on the held-out seeds
+// of its evaluations, and the random policy and the wanderer (random among
+// open moves) on the baselines' longer run of held-out seeds, which starts
+// with the learner's.
 type Result struct {
 	Learner, Random, Wanderer train.Stats
 	Steps, Episodes           int
@@ -203,11 +214,12 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	evaluate := func() (train.Stats, error) {
 		return train.Evaluate(ctx, e, NewGreedy(st.Q, cfg.Palette, cfg.Seed), evalSeeds, cfg.MaxEpisodeSteps)
 	}
-	randomStats, err := train.Evaluate(ctx, e, train.NewRandom(cfg.Seed), evalSeeds, cfg.MaxEpisodeSteps)
+	baselineSeeds := train.Seeds(cfg.EvalFirstSeed, cfg.BaselineEpisodes)
+	randomStats, err := train.Evaluate(ctx, e, train.NewRandom(cfg.Seed), baselineSeeds, cfg.MaxEpisodeSteps)
 	if err != nil {
 		return nil, err
 	}
-	wanderStats, err := train.Evaluate(ctx, e, NewWanderer(cfg.Palette, cfg.Seed), evalSeeds, cfg.MaxEpisodeSteps)
+	wanderStats, err := train.Evaluate(ctx, e, NewWanderer(cfg.Palette, cfg.Seed), baselineSeeds, cfg.MaxEpisodeSteps)
 	if err != nil {
 		return nil, err
 	}
@@ -227,8 +239,8 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		learner, lastEval = s, st.Steps
 		x := float64(st.Steps)
 		st.Curve.Add("Q-learning (greedy, held-out seeds)", x, s.MeanReturn)
-		st.Curve.Add("random policy (same seeds)", x, st.Random)
-		st.Curve.Add("random among open moves (same seeds)", x, st.Wanderer)
+		st.Curve.Add("random policy (held-out seeds)", x, st.Random)
+		st.Curve.Add("random among open moves (held-out seeds)", x, st.Wanderer)
 		if mean, n := prog.MeanReturn(); n > 0 {
 			st.Curve.Add("Q-learning (training episodes, ε-greedy)", x, mean)
 		}
