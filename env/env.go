@@ -42,7 +42,24 @@ func StepInto(ctx context.Context, e Env, a arc.Action, st *Step) error {
 	if s, ok := e.(StepperInto); ok {
 		return s.StepInto(ctx, a, st)
 	}
-	r, err := e.Step(ctx, a)
+	return stepAdapter{e}.StepInto(ctx, a, st)
+}
+
+// Into returns e as a StepperInto: e itself when it is one, else an adapter
+// that copies the result of e.Step. A wrapper calls it once, when it is
+// made, and steps the Env it wraps through the result.
+func Into(e Env) StepperInto {
+	if s, ok := e.(StepperInto); ok {
+		return s
+	}
+	return stepAdapter{e}
+}
+
+// stepAdapter gives an Env without StepInto one, through Step.
+type stepAdapter struct{ e Env }
+
+func (s stepAdapter) StepInto(ctx context.Context, a arc.Action, st *Step) error {
+	r, err := s.e.Step(ctx, a)
 	*st = r
 	return err
 }

@@ -399,25 +399,33 @@ func TestStepIntoMatchesStep(t *testing.T) {
 	ctx := t.Context()
 	a, _ := newGame(t, envtest.FakeConfig{FramesPerAction: 2})
 	b, _ := newGame(t, envtest.FakeConfig{FramesPerAction: 2})
-	var _ env.StepperInto = a
+	assert.Same(t, a, env.Into(a), "a Game steps in place itself")
 	for _, g := range []*env.Game{a, b} {
 		_, _, err := g.Reset(ctx, env.ResetOptions{})
 		require.NoError(t, err)
 	}
 	var into env.Step
-	for k, act := range []arc.Action{paint, up, lose, paint, up, undo, up} {
+	steps := 0
+	for k, act := range []arc.Action{paint, up, paint, undo, paint, up, lose} {
+		steps++
 		want, werr := a.Step(ctx, act)
 		var e env.Env = b
 		if k%2 == 1 {
 			e = stepOnly{b} // the fallback through Step
 		}
-		gerr := env.StepInto(ctx, e, act, &into)
+		var gerr error
+		if k%4 == 3 {
+			gerr = env.Into(e).StepInto(ctx, act, &into)
+		} else {
+			gerr = env.StepInto(ctx, e, act, &into)
+		}
 		require.Equal(t, werr, gerr, "step %d", k)
 		assert.Equal(t, want, into, "step %d: the same result", k)
 		if want.Done() {
 			break
 		}
 	}
+	assert.Equal(t, 7, steps, "both fallbacks ran, and the episode ended last")
 	require.NoError(t, a.Close())
 	into.Reward = 7
 	require.ErrorIs(t, a.StepInto(ctx, paint, &into), env.ErrClosed)

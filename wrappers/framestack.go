@@ -53,7 +53,7 @@ type FrameStackConfig struct {
 // by writing every frame twice would copy two frames a step. Fewer slots
 // measured slower on gl02 (the moves come back sooner and evict more).
 type FrameStack struct {
-	// into is inner as an env.StepperInto, nil when it is not one.
+	// into steps inner in place (env.Into).
 	into env.StepperInto
 	// out receives the steps of Step, which the layers below write
 	// into in place (StepInto).
@@ -96,7 +96,7 @@ func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) 
 		lo, hi = b.Low, b.High
 	}
 	return &FrameStack{
-		inner: e, into: intoOf(e), cfg: cfg, n: n, frameSize: fs,
+		inner: e, into: env.Into(e), cfg: cfg, n: n, frameSize: fs,
 		buf:   make([]uint8, stackSlots(n)*fs),
 		shape: shape,
 		space: spaces.NewBox(lo, hi, "uint8", shape...),
@@ -145,12 +145,11 @@ func (w *FrameStack) Step(ctx context.Context, a arc.Action) (env.Step, error) {
 
 // StepInto is Step with the result left in *st (see env.StepperInto).
 func (w *FrameStack) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
-	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+	if err := w.into.StepInto(ctx, a, st); err != nil {
 		return err
 	}
 	if err := w.checkFrame(st.Obs.Grid); err != nil {
-		*st = env.Step{}
-		return err
+		return failStep(st, err)
 	}
 	w.push(st.Obs.Grid.Data, &st.Info)
 	st.Obs.Grid = w.view()

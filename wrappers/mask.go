@@ -101,7 +101,7 @@ const (
 // publishes it in Info.Mask in the flat layout of package spaces, and
 // enforces it on Step according to its policy.
 type ActionMask struct {
-	// into is inner as an env.StepperInto, nil when it is not one.
+	// into steps inner in place (env.Into).
 	into env.StepperInto
 	// out receives the steps of Step, which the layers below write
 	// into in place (StepInto).
@@ -129,7 +129,7 @@ func NewActionMask(e env.Env, cfg ActionMaskConfig) (*ActionMask, error) {
 	s.Seed(cfg.Seed)
 	w := &ActionMask{
 		inner:   e,
-		into:    intoOf(e),
+		into:    env.Into(e),
 		cfg:     cfg,
 		flat:    flat,
 		mask:    Mask{Cells: flat[spaces.FlatAction6:]},
@@ -174,17 +174,15 @@ func (w *ActionMask) Step(ctx context.Context, a arc.Action) (env.Step, error) {
 // StepInto is Step with the result left in *st (see env.StepperInto).
 func (w *ActionMask) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
 	if err := w.life.stepErr(); err != nil {
-		*st = env.Step{}
-		return err
+		return failStep(st, err)
 	}
 	if spaces.Flatten(a) >= 0 && !w.mask.Allows(a) {
 		if w.cfg.Policy == MaskReject {
-			*st = env.Step{}
-			return fmt.Errorf("%w: %s is masked; allowed ids %v", arc.ErrActionNotAvailable, a, w.mask.IDs)
+			return failStep(st, fmt.Errorf("%w: %s is masked; allowed ids %v", arc.ErrActionNotAvailable, a, w.mask.IDs))
 		}
 		a = w.remap(a)
 	}
-	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+	if err := w.into.StepInto(ctx, a, st); err != nil {
 		return err
 	}
 	w.life.step(st)

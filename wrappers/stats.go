@@ -47,7 +47,7 @@ type Aggregate struct {
 // level reset is scored from the start of its run only when this wrapper saw
 // that start.
 type EpisodeStats struct {
-	// into is inner as an env.StepperInto, nil when it is not one.
+	// into steps inner in place (env.Into).
 	into env.StepperInto
 	// out receives the steps of Step, which the layers below write
 	// into in place (StepInto).
@@ -89,7 +89,7 @@ func NewEpisodeStats(e env.Env, cfg EpisodeStatsConfig) (*EpisodeStats, error) {
 	}
 	return &EpisodeStats{
 		inner:     e,
-		into:      intoOf(e),
+		into:      env.Into(e),
 		cfg:       cfg,
 		baselines: slices.Clone(b),
 		marks:     make([]int, 0, 64),
@@ -127,7 +127,7 @@ func (w *EpisodeStats) Step(ctx context.Context, a arc.Action) (env.Step, error)
 
 // StepInto is Step with the result left in *st (see env.StepperInto).
 func (w *EpisodeStats) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
-	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+	if err := w.into.StepInto(ctx, a, st); err != nil {
 		return err
 	}
 	w.ret += st.Reward

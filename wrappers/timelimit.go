@@ -22,7 +22,7 @@ type TimeLimitConfig struct {
 // Truncated (unless it terminated), and Step then fails with
 // env.ErrNeedsReset until the next Reset.
 type TimeLimit struct {
-	// into is inner as an env.StepperInto, nil when it is not one.
+	// into steps inner in place (env.Into).
 	into env.StepperInto
 	// out receives the steps of Step, which the layers below write
 	// into in place (StepInto).
@@ -42,7 +42,7 @@ func NewTimeLimit(e env.Env, max int, cfg TimeLimitConfig) (*TimeLimit, error) {
 	if max < 1 {
 		return nil, fmt.Errorf("wrappers: time limit of %d steps, need at least 1", max)
 	}
-	return &TimeLimit{inner: e, into: intoOf(e), max: max, cfg: cfg}, nil
+	return &TimeLimit{inner: e, into: env.Into(e), max: max, cfg: cfg}, nil
 }
 
 // Unwrap returns the wrapped Env.
@@ -81,10 +81,9 @@ func (w *TimeLimit) Step(ctx context.Context, a arc.Action) (env.Step, error) {
 // StepInto is Step with the result left in *st (see env.StepperInto).
 func (w *TimeLimit) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
 	if err := w.life.stepErr(); err != nil {
-		*st = env.Step{}
-		return err
+		return failStep(st, err)
 	}
-	if err := stepInto(ctx, w.into, w.inner, a, st); err != nil {
+	if err := w.into.StepInto(ctx, a, st); err != nil {
 		return err
 	}
 	if w.cfg.ScoreActions {

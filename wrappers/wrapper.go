@@ -1,8 +1,6 @@
 package wrappers
 
 import (
-	"context"
-
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 )
@@ -79,19 +77,9 @@ func (l *lifecycle) reset()            { l.started, l.done = true, false }
 func (l *lifecycle) step(st *env.Step) { l.done = st.Done() }
 func (l *lifecycle) close()            { l.closed = true }
 
-// intoOf returns e as an env.StepperInto, or nil: wrappers find it once,
-// so that a step pays no type assertion.
-func intoOf(e env.Env) env.StepperInto {
-	into, _ := e.(env.StepperInto)
-	return into
-}
-
-// stepInto steps inner into *st, through into when inner has StepInto.
-func stepInto(ctx context.Context, into env.StepperInto, inner env.Env, a arc.Action, st *env.Step) error {
-	if into != nil {
-		return into.StepInto(ctx, a, st)
-	}
-	r, err := inner.Step(ctx, a)
-	*st = r
+// failStep zeroes *st and returns err: a step refused by a wrapper leaves
+// the zero Step, as Step returns it.
+func failStep(st *env.Step, err error) error {
+	*st = env.Step{}
 	return err
 }

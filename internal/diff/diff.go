@@ -95,7 +95,7 @@ func Track(prev, frame []uint8, notBg []bool, bg uint8, hist *[16]int) {
 func trackGeneric(prev, frame []uint8, notBg []bool, bg uint8, hist *[16]int) {
 	var from, to uint8
 	run := 0
-	for off, changed := block(prev, frame); changed != 0; {
+	for off, changed := Block(prev, frame, 0); changed != 0; off, changed = Block(prev, frame, off+64) {
 		for ; changed != 0; changed &= changed - 1 {
 			i := off + bits.TrailingZeros64(changed)
 			c, p := frame[i], prev[i]
@@ -108,13 +108,6 @@ func trackGeneric(prev, frame []uint8, notBg []bool, bg uint8, hist *[16]int) {
 			prev[i] = c
 			notBg[i] = c != bg
 		}
-		next := off + 64
-		if next >= len(prev) {
-			break
-		}
-		var o int
-		o, changed = block(prev[next:], frame[next:])
-		off = next + o
 	}
 	hist[from&15] -= run
 	hist[to&15] += run
