@@ -128,12 +128,13 @@ type Fleet struct {
 	probeDone chan struct{}
 }
 
-// fleetServer is one server of a Fleet. Fields below mu's comment are
+// fleetServer is one server of a Fleet. The fields after cardMu are
 // guarded by Fleet.mu.
 type fleetServer struct {
 	url    string
 	client *Client
-	probe  *Client
+	// probe is client without retries.
+	probe *Client
 	// cardMu serialises the opening of the server's scorecard.
 	cardMu sync.Mutex
 
@@ -214,12 +215,11 @@ func NewFleet(urls []string, cfg FleetConfig, opts ...Option) (*Fleet, error) {
 			return nil, fmt.Errorf("remote: fleet server %q given twice", u)
 		}
 		seen[c.BaseURL()] = true
-		// Probes fail fast: the prober itself is the retry.
-		p, err := New(append(slices.Clip(opts), WithBaseURL(u), WithMaxAttempts(1))...)
-		if err != nil {
-			return nil, err
-		}
-		f.servers = append(f.servers, &fleetServer{url: c.BaseURL(), client: c, probe: p, healthy: true})
+		// Probes fail fast: the prober itself is the retry. They share the
+		// client's connections.
+		p := *c
+		p.retry.maxAttempts = 1
+		f.servers = append(f.servers, &fleetServer{url: c.BaseURL(), client: c, probe: &p, healthy: true})
 	}
 	if cfg.ProbeInterval > 0 {
 		ctx, stop := context.WithCancel(context.Background())
@@ -305,32 +305,36 @@ func (f *Fleet) failed(s *fleetServer, err error) {
 	s.lastErr = err
 }
 
-// cost is how many times slower than the fastest healthy server s answers,
-// at least 1. f.mu is held.
-func (f *Fleet) cost(s *fleetServer) int {
+// latencyRef is the latency costs are measured in: that of the fastest
+// healthy server, at least LatencyFloor. f.mu is held.
+func (f *Fleet) latencyRef() time.Duration {
 	ref := time.Duration(0)
 	for _, o := range f.servers {
 		if o.healthy && o.latency > 0 && (ref == 0 || o.latency < ref) {
 			ref = o.latency
 		}
 	}
-	ref = max(ref, f.cfg.LatencyFloor)
+	return max(ref, f.cfg.LatencyFloor)
+}
+
+// cost is how many times slower than ref (see latencyRef) s answers, at
+// least 1.
+func cost(s *fleetServer, ref time.Duration) int {
 	return max(1, int(s.latency/ref))
 }
 
-// load is the weighted load of s with n envs. f.mu is held.
-func (f *Fleet) load(s *fleetServer, n int) int { return n * f.cost(s) }
-
-// best returns the healthy server outside skip with the least load once
-// given one more env, nil if there is none. f.mu is held.
+// best returns the healthy server outside skip with the least load (envs
+// weighted by cost) once given one more env, nil if there is none. f.mu
+// is held.
 func (f *Fleet) best(skip func(*fleetServer) bool) *fleetServer {
+	ref := f.latencyRef()
 	var b *fleetServer
 	bl := 0
 	for _, s := range f.servers {
 		if !s.healthy || skip(s) {
 			continue
 		}
-		if l := f.load(s, s.assigned+1); b == nil || l < bl || l == bl && s.assigned < b.assigned {
+		if l := (s.assigned + 1) * cost(s, ref); b == nil || l < bl || l == bl && s.assigned < b.assigned {
 			b, bl = s, l
 		}
 	}
@@ -385,9 +389,10 @@ func (f *Fleet) moveTarget(cur *fleetServer) *fleetServer {
 	if !cur.healthy {
 		b = f.best(func(s *fleetServer) bool { return s == cur })
 	} else {
-		c := f.cost(cur)
+		ref := f.latencyRef()
+		c := cost(cur, ref)
 		for _, s := range f.servers {
-			if s != cur && s.healthy && f.cost(s) <= c && s.assigned+1 < cur.assigned && (b == nil || s.assigned < b.assigned) {
+			if s != cur && s.healthy && cost(s, ref) <= c && s.assigned+1 < cur.assigned && (b == nil || s.assigned < b.assigned) {
 				b = s
 			}
 		}
@@ -398,8 +403,9 @@ func (f *Fleet) moveTarget(cur *fleetServer) *fleetServer {
 	return b
 }
 
-// cardFor returns the scorecard of s, opening it on first use; fresh
-// forgets the current card first (the server no longer knows it).
+// cardFor returns the scorecard of s, opening it on first use; a stale
+// card that is still the current one is forgotten first (the server no
+// longer knows it).
 func (f *Fleet) cardFor(ctx context.Context, s *fleetServer, stale string) (string, error) {
 	s.cardMu.Lock()
 	defer s.cardMu.Unlock()
@@ -521,7 +527,7 @@ func classify(ctx context.Context, err error) fault {
 	if _, ok := errors.AsType[*TransportError](err); ok {
 		return faultServer
 	}
-	if errors.Is(err, ErrServer) || errors.Is(err, ErrUnavailable) {
+	if errors.Is(err, ErrServer) {
 		return faultServer
 	}
 	if sessionGone(err) {
@@ -659,7 +665,6 @@ func (f *Fleet) Close(ctx context.Context) error {
 	}
 	for _, s := range f.servers {
 		_ = s.client.Close()
-		_ = s.probe.Close()
 	}
 	return errors.Join(errs...)
 }

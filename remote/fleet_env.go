@@ -29,7 +29,10 @@ type FleetEnv struct {
 	closed   bool
 }
 
-var _ env.Env = (*FleetEnv)(nil)
+var (
+	_ env.Env         = (*FleetEnv)(nil)
+	_ env.StepperInto = (*FleetEnv)(nil)
+)
 
 // lostError is the error of a step whose session was dropped.
 type lostError struct {
@@ -69,20 +72,30 @@ func (e *FleetEnv) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, e
 	if e.g != nil {
 		start := time.Now()
 		obs, info, err := e.g.Reset(ctx, opts)
-		if err == nil {
-			e.f.succeeded(e.srv, time.Since(start))
-			return obs, info, nil
+		if !e.settle(ctx, start, err) {
+			return obs, info, err
 		}
-		switch classify(ctx, err) {
-		case faultNone:
-			return env.Obs{}, env.Info{}, err
-		case faultServer:
-			e.f.failed(e.srv, err)
-		}
-		e.drop()
-		e.lost = err
 	}
 	return e.restart(ctx, opts, nil)
+}
+
+// settle records the outcome of a call to the session made at start: its
+// latency on success, else what err says about the server. When the server
+// or the session is gone it drops the session and reports true.
+func (e *FleetEnv) settle(ctx context.Context, start time.Time, err error) bool {
+	if err == nil {
+		e.f.succeeded(e.srv, time.Since(start))
+		return false
+	}
+	switch classify(ctx, err) {
+	case faultNone:
+		return false
+	case faultServer:
+		e.f.failed(e.srv, err)
+	}
+	e.drop()
+	e.lost = err
+	return true
 }
 
 // restart starts a session on first, or on the best server, and resets it.
@@ -109,29 +122,28 @@ func (e *FleetEnv) restart(ctx context.Context, opts env.ResetOptions, first *fl
 // ErrSessionLost and env.ErrNeedsReset (a vector env then resets the
 // row); so does every Step until Reset starts a new session.
 func (e *FleetEnv) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	var st env.Step
+	err := e.StepInto(ctx, a, &st)
+	return st, err
+}
+
+// StepInto is Step with the result left in *st (see env.StepperInto).
+func (e *FleetEnv) StepInto(ctx context.Context, a arc.Action, st *env.Step) error {
 	if e.closed {
-		return env.Step{}, env.ErrClosed
+		*st = env.Step{}
+		return env.ErrClosed
 	}
 	if e.g == nil {
-		return env.Step{}, &lostError{err: e.lost}
+		*st = env.Step{}
+		return &lostError{err: e.lost}
 	}
 	start := time.Now()
-	st, err := e.g.Step(ctx, a)
-	if err == nil {
-		e.f.succeeded(e.srv, time.Since(start))
-		return st, nil
-	}
-	k := classify(ctx, err)
-	if k == faultNone {
-		return st, err
-	}
-	if k == faultServer {
-		e.f.failed(e.srv, err)
-	}
 	url := e.srv.url
-	e.drop()
-	e.lost = err
-	return env.Step{}, &lostError{url: url, err: err}
+	err := e.g.StepInto(ctx, a, st)
+	if e.settle(ctx, start, err) {
+		return &lostError{url: url, err: err}
+	}
+	return err
 }
 
 // drop closes the current session, if any, and unassigns the env from its

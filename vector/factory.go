@@ -57,15 +57,12 @@ func Remote(ctx context.Context, gameID string, urls []string, opts ...remote.Op
 			}
 			f := fl
 			mu.Unlock()
-			e, err := f.Env(ctx, gameID)
+			e, err := fleetEnv(ctx, f, gameID)
 			if errors.Is(err, remote.ErrFleetClosed) {
 				// The fleet closed with its last env in the meantime.
 				continue
 			}
-			if err != nil {
-				return nil, err
-			}
-			return e, nil
+			return e, err
 		}
 	}
 }
@@ -78,12 +75,17 @@ func RemoteFleet(ctx context.Context, f *remote.Fleet, gameID string) Factory {
 		if f == nil {
 			return nil, fmt.Errorf("vector: nil fleet for env %d", i)
 		}
-		e, err := f.Env(ctx, gameID)
-		if err != nil {
-			return nil, err
-		}
-		return e, nil
+		return fleetEnv(ctx, f, gameID)
 	}
+}
+
+// fleetEnv returns a new env of f as an env.Env, nil on error.
+func fleetEnv(ctx context.Context, f *remote.Fleet, gameID string) (env.Env, error) {
+	e, err := f.Env(ctx, gameID)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // Part is a run of N sub-environments made by New, which receives indices
