@@ -178,27 +178,30 @@ func (s *Server) dropCard(c *card) bool {
 	return true
 }
 
-// endSession removes sess from the session table and closes it; the first
-// call gives its place back to the limits.
+// endSession removes sess from the session table, closes it and gives its
+// place back to the limits. The caller has taken sess out of its card's
+// sessions, so that each session is ended once.
 func (s *Server) endSession(sess *session) {
 	s.sessions.del(sess.guid)
 	if err := sess.close(); err != nil {
 		s.cfg.Logger.Error("closing session", "guid", sess.guid, "game", sess.game.info.ID, "err", err)
 	}
-	if sess.released.CompareAndSwap(false, true) {
-		s.releaseSession(sess.key)
-	}
+	s.releaseSession(sess.key)
 }
 
 // expireSession ends a session idle past Config.SessionIdleTimeout: its
 // scorecard stays open, with the session's runs, and a command on its guid
-// is answered like one on an unknown guid.
+// is answered like one on an unknown guid. A session its card's close took
+// already is left to that close.
 func (s *Server) expireSession(sess *session) {
 	c := sess.card
 	c.mu.Lock()
-	if i := slices.Index(c.sessions, sess); i >= 0 {
-		c.sessions = slices.Delete(c.sessions, i, i+1)
+	i := slices.Index(c.sessions, sess)
+	if i < 0 {
+		c.mu.Unlock()
+		return
 	}
+	c.sessions = slices.Delete(c.sessions, i, i+1)
 	c.mu.Unlock()
 	s.cfg.Logger.Info("session expired", "guid", sess.guid, "game", sess.game.info.ID, "card_id", c.sc.ID())
 	s.store.endSession(sess.guid)

@@ -45,10 +45,8 @@ type session struct {
 	levelActions int
 	rec          *recorder
 	// lastActive is the UnixNano time of the last command, read by the
-	// idle sweeper; released is set once the session's place in the
-	// limits is given back.
+	// idle sweeper.
 	lastActive atomic.Int64
-	released   atomic.Bool
 }
 
 // touch marks a command on sess, and on its card, at one reading of the
@@ -57,6 +55,16 @@ func (sess *session) touch() {
 	now := time.Now().UnixNano()
 	sess.lastActive.Store(now)
 	sess.card.lastActive.Store(now)
+}
+
+// countAction counts a command with result levels in levelActions: a RESET
+// or a change of level starts the count again.
+func (sess *session) countAction(a arc.ActionID, levels int) {
+	if a == arc.Reset || levels != sess.cur.fd.LevelsCompleted {
+		sess.levelActions = 0
+	} else {
+		sess.levelActions++
+	}
 }
 
 // slot holds one result and the reasoning bytes it refers to.
@@ -349,25 +357,20 @@ func (s *Server) step(ctx context.Context, sess *session, a arc.Action, cmd *com
 		s.cfg.Logger.Error("game command failed", "game", sess.game.info.ID, "guid", sess.guid, "action", a.String(), "err", err)
 		return errorf(http.StatusInternalServerError, wire.CodeServer, "game %s failed on %s: %v", sess.game.info.ID, a, err)
 	}
-	prevLevels := sess.cur.fd.LevelsCompleted
 	n.fd.GUID = sess.guid
 	n.emptyData = false
-	if a.ID == arc.Reset || n.fd.LevelsCompleted != prevLevels {
-		sess.levelActions = 0
-	} else {
-		sess.levelActions++
-	}
+	sess.countAction(a.ID, n.fd.LevelsCompleted)
 	sess.card.sc.Record(&sess.game.info, sess.guid, &n.fd)
 	s.store.step(sess.guid, a, &n.fd)
 	if sess.rec != nil {
 		// Recordings name the game by its versioned id.
 		n.fd.GameID = sess.game.info.ID
-		if err := sess.rec.write(&n.fd); errors.Is(err, errRecordingFull) {
-			s.cfg.Logger.Warn("recording reached its size limit; recording stops", "guid", sess.guid, "limit", s.cfg.MaxRecordingBytes)
-			_ = sess.rec.close()
-			sess.rec = nil
-		} else if err != nil {
-			s.cfg.Logger.Error("writing recording; recording stops", "guid", sess.guid, "err", err)
+		if err := sess.rec.write(&n.fd); err != nil {
+			if errors.Is(err, errRecordingFull) {
+				s.cfg.Logger.Warn("recording reached its size limit; recording stops", "guid", sess.guid, "limit", s.cfg.MaxRecordingBytes)
+			} else {
+				s.cfg.Logger.Error("writing recording; recording stops", "guid", sess.guid, "err", err)
+			}
 			_ = sess.rec.close()
 			sess.rec = nil
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -167,65 +168,25 @@ func (cfg *Config) validate() error {
 	case cfg.MaxBodyBytes < 1024:
 		return fmt.Errorf("server: MaxBodyBytes %d is below the 1024-byte minimum", cfg.MaxBodyBytes)
 	}
-	for _, f := range []struct {
-		name string
-		v    *int
-		def  int
-	}{
-		{"MaxSessions", &cfg.MaxSessions, DefaultMaxSessions},
-		{"MaxSessionsPerKey", &cfg.MaxSessionsPerKey, DefaultMaxSessionsPerKey},
-		{"MaxCards", &cfg.MaxCards, DefaultMaxCards},
-		{"MaxCardsPerKey", &cfg.MaxCardsPerKey, DefaultMaxCardsPerKey},
-		{"MaxConns", &cfg.MaxConns, 0},
-	} {
-		if *f.v < 0 {
-			return fmt.Errorf("server: %s %d is negative", f.name, *f.v)
-		}
-		if *f.v == 0 {
-			*f.v = f.def
-		}
-	}
-	for _, f := range []struct {
-		name string
-		v    *int64
-		def  int64
-	}{
-		{"MemoryBudget", &cfg.MemoryBudget, DefaultMemoryBudget},
-		{"SessionBytes", &cfg.SessionBytes, DefaultSessionBytes},
-		{"MaxRecordingBytes", &cfg.MaxRecordingBytes, DefaultMaxRecordingBytes},
-	} {
-		if *f.v < 0 {
-			return fmt.Errorf("server: %s %d is negative", f.name, *f.v)
-		}
-		if *f.v == 0 {
-			*f.v = f.def
-		}
+	if err := cmp.Or(
+		orDefault("MaxSessions", &cfg.MaxSessions, DefaultMaxSessions),
+		orDefault("MaxSessionsPerKey", &cfg.MaxSessionsPerKey, DefaultMaxSessionsPerKey),
+		orDefault("MaxCards", &cfg.MaxCards, DefaultMaxCards),
+		orDefault("MaxCardsPerKey", &cfg.MaxCardsPerKey, DefaultMaxCardsPerKey),
+		orDefault("MaxConns", &cfg.MaxConns, 0),
+		orDefault("MemoryBudget", &cfg.MemoryBudget, DefaultMemoryBudget),
+		orDefault("SessionBytes", &cfg.SessionBytes, DefaultSessionBytes),
+		orDefault("MaxRecordingBytes", &cfg.MaxRecordingBytes, DefaultMaxRecordingBytes),
+		orDefault("ReadHeaderTimeout", &cfg.ReadHeaderTimeout, ReadHeaderTimeout),
+		orDefault("ReadTimeout", &cfg.ReadTimeout, ReadTimeout),
+		orDefault("WriteTimeout", &cfg.WriteTimeout, WriteTimeout),
+		orDefault("KeepAliveTimeout", &cfg.KeepAliveTimeout, IdleTimeout),
+		orDefault("StateCompactBytes", &cfg.StateCompactBytes, DefaultStateCompactBytes),
+	); err != nil {
+		return err
 	}
 	if cfg.MemoryBudget < cfg.SessionBytes {
 		return fmt.Errorf("server: MemoryBudget %d is below SessionBytes %d: no session would fit", cfg.MemoryBudget, cfg.SessionBytes)
-	}
-	for _, f := range []struct {
-		name string
-		v    *time.Duration
-		def  time.Duration
-	}{
-		{"ReadHeaderTimeout", &cfg.ReadHeaderTimeout, ReadHeaderTimeout},
-		{"ReadTimeout", &cfg.ReadTimeout, ReadTimeout},
-		{"WriteTimeout", &cfg.WriteTimeout, WriteTimeout},
-		{"KeepAliveTimeout", &cfg.KeepAliveTimeout, IdleTimeout},
-	} {
-		if *f.v < 0 {
-			return fmt.Errorf("server: %s %s is negative", f.name, *f.v)
-		}
-		if *f.v == 0 {
-			*f.v = f.def
-		}
-	}
-	switch {
-	case cfg.StateCompactBytes == 0:
-		cfg.StateCompactBytes = DefaultStateCompactBytes
-	case cfg.StateCompactBytes < 0:
-		return fmt.Errorf("server: StateCompactBytes %d is negative", cfg.StateCompactBytes)
 	}
 	for i, k := range cfg.APIKeys {
 		if k == "" {
@@ -267,4 +228,15 @@ func (j joined) New(id string) (games.Session, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w: %q", arc.ErrUnknownGame, id)
+}
+
+// orDefault sets *v to def when it is 0, and refuses a negative *v.
+func orDefault[T ~int | ~int64](name string, v *T, def T) error {
+	switch {
+	case *v < 0:
+		return fmt.Errorf("server: %s %v is negative", name, *v)
+	case *v == 0:
+		*v = def
+	}
+	return nil
 }

@@ -250,9 +250,11 @@ var (
 // rewritePlainError returns the JSON form of a plain-text error response
 // of net/http, or false when p is not one.
 func rewritePlainError(p []byte) ([]byte, bool) {
+	// The headers follow the status line: the first CRLF starts them, so
+	// that other answers are told apart at their first header.
 	rest := p[len(httpPrefix):]
-	end := bytes.Index(rest, plainErrorHeaders)
-	if end < 4 || bytes.Contains(rest[:end], []byte("\r\n")) {
+	end := bytes.Index(rest, []byte("\r\n"))
+	if end < 4 || !bytes.HasPrefix(rest[end:], plainErrorHeaders) {
 		return nil, false
 	}
 	status, err := strconv.Atoi(string(rest[:3]))

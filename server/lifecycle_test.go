@@ -206,22 +206,23 @@ func TestCloseRacesNewSession(t *testing.T) {
 // goroutine waits, so that the time the server takes to cut the connection
 // is exact, whatever the machine's load.
 func TestSlowClients(t *testing.T) {
-	limits := connTimeouts{readHeader: 150 * time.Millisecond, read: 250 * time.Millisecond, write: time.Second, idle: 350 * time.Millisecond}
+	limits := Config{ReadHeaderTimeout: 150 * time.Millisecond, ReadTimeout: 250 * time.Millisecond, WriteTimeout: time.Second, KeepAliveTimeout: 350 * time.Millisecond}
 	tests := []struct {
 		name  string
 		send  string
 		limit time.Duration
 	}{
-		{"headers never end", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n", limits.readHeader},
-		{"body never ends", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"game_id\":", limits.read},
-		{"idle after a request", "GET /api/healthcheck HTTP/1.1\r\nHost: x\r\n\r\n", limits.idle},
+		{"headers never end", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n", limits.ReadHeaderTimeout},
+		{"body never ends", "POST /api/cmd/ACTION1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"game_id\":", limits.ReadTimeout},
+		{"idle after a request", "GET /api/healthcheck HTTP/1.1\r\nHost: x\r\n\r\n", limits.KeepAliveTimeout},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv, err := New(Config{Games: newTestCatalog()})
+				cfg := limits
+				cfg.Games = newTestCatalog()
+				srv, err := New(cfg)
 				require.NoError(t, err)
-				srv.timeouts = limits
 				ln := memnet.Listen()
 				defer serveOn(t, srv, ln)()
 

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
@@ -48,8 +47,8 @@ var routeNames = [numRoutes]string{
 	routePprof:          "pprof",
 }
 
-// routeOf names the route of path for the metrics; it does not validate
-// (ServeHTTP does).
+// routeOf names the route of path, for the metrics and for serveAPI,
+// which checks the rest of the path.
 func routeOf(path string) route {
 	rest, ok := strings.CutPrefix(path, "/api/")
 	if !ok {
@@ -113,11 +112,11 @@ type serverMetrics struct {
 	// requests counts answers by route and status code (100..599).
 	requests [numRoutes][500]atomic.Uint64
 	// latency holds per route a cumulative-free histogram (one count per
-	// bucket, the last for +Inf), the sum in nanoseconds and the count.
+	// bucket, the last for +Inf; their total is the count) and the sum in
+	// nanoseconds.
 	latency [numRoutes]struct {
 		buckets [len(latencyBuckets) + 1]atomic.Uint64
 		sumNs   atomic.Uint64
-		count   atomic.Uint64
 	}
 	errors [len(errorCodes)]atomic.Uint64
 }
@@ -136,7 +135,6 @@ func (m *serverMetrics) observe(rt route, status int, code string, d time.Durati
 	}
 	h.buckets[i].Add(1)
 	h.sumNs.Add(uint64(max(d, 0)))
-	h.count.Add(1)
 	if code != "" {
 		j := len(errorCodes) - 1
 		for k, c := range errorCodes[:j] {
@@ -208,10 +206,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.Pprof {
 			servePprof(sw, r)
 		} else {
-			s.serveAPI(sw, r)
+			s.serveAPI(sw, r, routeOther)
 		}
 	default:
-		s.serveAPI(sw, r)
+		s.serveAPI(sw, r, rt)
 	}
 	status := sw.status
 	if status == 0 {
@@ -257,7 +255,6 @@ func (s *Server) writeMetrics(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	bw := bufio.NewWriterSize(w, 16<<10)
 	m := &s.metrics
 	var b []byte
 
@@ -278,13 +275,18 @@ func (s *Server) writeMetrics(w http.ResponseWriter) {
 	b = appendHelp(b, "arcgym_request_duration_seconds", "histogram", "Time from a request's routing to its answer, by route.")
 	for rt := range numRoutes {
 		l := &m.latency[rt]
-		count := l.count.Load()
-		if count == 0 {
+		var counts [len(l.buckets)]uint64
+		var total uint64
+		for i := range l.buckets {
+			counts[i] = l.buckets[i].Load()
+			total += counts[i]
+		}
+		if total == 0 {
 			continue
 		}
 		var cum uint64
-		for i := range l.buckets {
-			cum += l.buckets[i].Load()
+		for i, n := range counts {
+			cum += n
 			b = append(b, `arcgym_request_duration_seconds_bucket{route="`...)
 			b = append(b, routeNames[rt]...)
 			b = append(b, `",le="`...)
@@ -339,8 +341,7 @@ func (s *Server) writeMetrics(w http.ResponseWriter) {
 	}
 	b = appendHelp(b, "arcgym_go_gomaxprocs", "gauge", "GOMAXPROCS.")
 	b = appendSample(b, "arcgym_go_gomaxprocs", "", "", float64(runtime.GOMAXPROCS(0)))
-	_, _ = bw.Write(b)
-	_ = bw.Flush()
+	_, _ = w.Write(b)
 }
 
 func appendHelp(b []byte, name, typ, help string) []byte {

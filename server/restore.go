@@ -221,22 +221,18 @@ func (s *Server) restore(ls *logState) {
 		if c == nil {
 			continue
 		}
-		info := s.restoredInfo(sl.game)
-		step := &sl.steps[ev.step]
-		if step.repeat {
-			// The repeated answer is charged as the command that produced
-			// it, never as a new run.
-			if ev.step == 0 {
-				continue
-			}
-			step = &sl.steps[ev.step-1]
-			for i := ev.step - 1; i > 0 && step.repeat; i-- {
-				step = &sl.steps[i-1]
-			}
-			res = arc.FrameData{Action: step.a, State: step.state, LevelsCompleted: step.levels}
-		} else {
-			res = arc.FrameData{Action: step.a, FullReset: step.full, State: step.state, LevelsCompleted: step.levels}
+		// A repeat is charged as the command that produced the answer it
+		// repeats, never as a new run.
+		i := ev.step
+		for i > 0 && sl.steps[i].repeat {
+			i--
 		}
+		step := &sl.steps[i]
+		if step.repeat {
+			continue
+		}
+		res = arc.FrameData{Action: step.a, FullReset: step.full && i == ev.step, State: step.state, LevelsCompleted: step.levels}
+		info := s.restoredInfo(sl.game)
 		c.sc.Record(&info, sl.guid, &res)
 	}
 	for _, sl := range ls.sessions {
@@ -306,11 +302,7 @@ func (s *Server) replay(sl *sessionLog, c *card) (*session, error) {
 			_ = play.Close()
 			return nil, fmt.Errorf("replaying command %d (%s): %w", i+1, st.a.ID, err)
 		}
-		if st.a.ID == arc.Reset || n.fd.LevelsCompleted != sess.cur.fd.LevelsCompleted {
-			sess.levelActions = 0
-		} else {
-			sess.levelActions++
-		}
+		sess.countAction(st.a.ID, n.fd.LevelsCompleted)
 		n.fd.GUID, n.fd.GameID, n.emptyData = sl.guid, g.info.ID, false
 		sess.cur, sess.next = sess.next, sess.cur
 		applied++

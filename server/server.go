@@ -51,8 +51,7 @@ type Server struct {
 	restored RestoreStats
 	closeErr error
 
-	// timeouts and shutdownTimeout are the limits of Serve.
-	timeouts        connTimeouts
+	// shutdownTimeout bounds Serve's drain; tests shorten it.
 	shutdownTimeout time.Duration
 
 	// down is set by Close; later requests get 503.
@@ -87,10 +86,6 @@ func New(cfg Config) (*Server, error) {
 		cards: make(map[string]*card),
 		stop:  make(chan struct{}),
 
-		timeouts: connTimeouts{
-			readHeader: cfg.ReadHeaderTimeout, read: cfg.ReadTimeout,
-			write: cfg.WriteTimeout, idle: cfg.KeepAliveTimeout,
-		},
 		shutdownTimeout: ShutdownTimeout,
 	}
 	infos := make([]wire.GameInfo, 0, len(list))
@@ -262,23 +257,22 @@ func (s *Server) idleCards(now time.Time) []*card {
 	return idle
 }
 
-// serveAPI routes a request of the REST API (ServeHTTP's metrics aside).
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+// serveAPI answers a request of the REST API; rt is its route as routeOf
+// named it, which serveAPI checks further.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt route) {
 	path := r.URL.Path
-	rest, ok := strings.CutPrefix(path, "/api/")
-	if !ok {
-		writeError(w, errorf(http.StatusNotFound, wire.CodeServer, "no route %s %s", r.Method, path))
-		return
-	}
-	switch {
-	case rest == "healthcheck":
+	var handle func(w http.ResponseWriter, r *http.Request, key string) *apiError
+	isPost := false
+	switch rt {
+	case routeHealthcheck:
 		if get(w, r) {
 			writeBody(w, http.StatusOK, hdrText, []byte("okay"))
 		}
 		return
-	case strings.HasPrefix(rest, "cmd/"):
-		id, err := arc.ParseActionID(rest[len("cmd/"):])
-		if err != nil || rest[len("cmd/"):] != id.String() {
+	case routeReset, routeAction:
+		name := path[len("/api/cmd/"):]
+		id, err := arc.ParseActionID(name)
+		if err != nil || name != id.String() {
 			writeError(w, errorf(http.StatusNotFound, wire.CodeServer, "no route %s %s; commands are RESET and ACTION1..ACTION7", r.Method, path))
 			return
 		}
@@ -286,21 +280,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			s.command(w, r, id)
 		}
 		return
+	case routeGames:
+		handle = s.listGames
+	case routeGame:
+		if id := path[len("/api/games/"):]; id != "" && !strings.Contains(id, "/") {
+			handle = s.gameInfo
+		}
+	case routeScorecardOpen:
+		handle, isPost = s.openCard, true
+	case routeScorecardClose:
+		handle, isPost = s.closeCardRoute, true
+	case routeScorecardGet:
+		if validCardPath(path[len("/api/scorecard/"):]) {
+			handle = s.getCard
+		}
 	}
-	var route func(w http.ResponseWriter, r *http.Request, key string) *apiError
-	isPost := false
-	switch {
-	case rest == "games":
-		route = s.listGames
-	case strings.HasPrefix(rest, "games/") && !strings.Contains(rest[len("games/"):], "/") && len(rest) > len("games/"):
-		route = s.gameInfo
-	case rest == "scorecard/open":
-		route, isPost = s.openCard, true
-	case rest == "scorecard/close":
-		route, isPost = s.closeCardRoute, true
-	case strings.HasPrefix(rest, "scorecard/") && validCardPath(rest[len("scorecard/"):]):
-		route = s.getCard
-	default:
+	if handle == nil {
 		writeError(w, errorf(http.StatusNotFound, wire.CodeServer, "no route %s %s", r.Method, path))
 		return
 	}
@@ -313,7 +308,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	key, aerr := s.apiKey(r)
 	if aerr == nil {
-		aerr = route(w, r, key)
+		aerr = handle(w, r, key)
 	}
 	if aerr != nil {
 		writeError(w, aerr)
@@ -430,18 +425,9 @@ const (
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	cl := s.limitConns(ln)
 	s.conns.Store(cl)
-	hs := s.httpServer(ctx)
-	if prev := hs.ConnState; prev != nil {
-		hs.ConnState = func(c net.Conn, st http.ConnState) {
-			cl.connState(c, st)
-			prev(c, st)
-		}
-	} else {
-		hs.ConnState = cl.connState
-	}
-	ln = cl
+	hs := s.httpServer(ctx, cl)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(cl) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("server: %w", err)
@@ -464,20 +450,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// httpServer returns the net/http server of Serve.
-func (s *Server) httpServer(ctx context.Context) *http.Server {
+// httpServer returns the net/http server of Serve, which serves the
+// connections of cl.
+func (s *Server) httpServer(ctx context.Context, cl *connLimiter) *http.Server {
 	return &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: s.timeouts.readHeader,
-		ReadTimeout:       s.timeouts.read,
-		WriteTimeout:      s.timeouts.write,
-		IdleTimeout:       s.timeouts.idle,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.KeepAliveTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,
+		ConnState:         cl.connState,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-}
-
-// connTimeouts are the connection limits of Serve; tests shorten them.
-type connTimeouts struct {
-	readHeader, read, write, idle time.Duration
 }

@@ -203,11 +203,8 @@ type store struct {
 	closed     map[string]closedRef
 
 	// lmu guards the sessions a restart could not restore.
-	lmu        sync.Mutex
-	lost       map[string]lostSession
-	lostByCard map[string][]string
-
-	bufs sync.Pool
+	lmu  sync.Mutex
+	lost map[string]lostSession
 }
 
 // closedRef locates the summary of a closed card in the closed log.
@@ -231,11 +228,9 @@ func openStore(dir string, syncEach bool, minCompact int64, logger *slog.Logger)
 	}
 	st := &store{
 		dir: dir, sync: syncEach, logger: logger, minCompact: minCompact,
-		closed:     make(map[string]closedRef),
-		lost:       make(map[string]lostSession),
-		lostByCard: make(map[string][]string),
+		closed: make(map[string]closedRef),
+		lost:   make(map[string]lostSession),
 	}
-	st.bufs.New = func() any { b := make([]byte, 0, 256); return &b }
 	lock, err := lockDir(filepath.Join(dir, lockName))
 	if err != nil {
 		return nil, nil, err
@@ -459,12 +454,18 @@ func (st *store) fail(err error) {
 	}
 }
 
-func (st *store) getBuf() *[]byte { return st.bufs.Get().(*[]byte) }
+// begin starts a record of kind in a pooled buffer; commit ends it.
+func begin(kind byte) (*[]byte, []byte) {
+	bp := getBuf()
+	return bp, beginRecord((*bp)[:0], kind)
+}
 
-func (st *store) putBuf(b *[]byte) {
-	if cap(*b) <= maxPooledBuf {
-		st.bufs.Put(b)
-	}
+// commit frames the record b, appends it to the state log and gives the
+// buffer back to the pool.
+func (st *store) commit(bp *[]byte, b []byte) {
+	*bp = finishRecord(b, 0)
+	st.append(*bp)
+	putBuf(bp)
 }
 
 // openCard records a card being opened.
@@ -473,8 +474,7 @@ func (st *store) openCard(c *card) {
 		return
 	}
 	m := c.sc.Meta()
-	bp := st.getBuf()
-	b := beginRecord((*bp)[:0], recCard)
+	bp, b := begin(recCard)
 	b = appendString(b, m.ID)
 	b = appendString(b, c.key)
 	b = appendString(b, m.SourceURL)
@@ -488,9 +488,7 @@ func (st *store) openCard(c *card) {
 	for _, t := range m.Tags {
 		b = appendString(b, t)
 	}
-	*bp = finishRecord(b, 0)
-	st.append(*bp)
-	st.putBuf(bp)
+	st.commit(bp, b)
 }
 
 // startSession records a session being started, before its first command.
@@ -498,14 +496,11 @@ func (st *store) startSession(sess *session) {
 	if st == nil {
 		return
 	}
-	bp := st.getBuf()
-	b := beginRecord((*bp)[:0], recSession)
+	bp, b := begin(recSession)
 	b = appendString(b, sess.guid)
 	b = appendString(b, sess.card.sc.ID())
 	b = appendString(b, sess.game.info.ID)
-	*bp = finishRecord(b, 0)
-	st.append(*bp)
-	st.putBuf(bp)
+	st.commit(bp, b)
 }
 
 // step records a command applied to session guid and its result. It
@@ -514,8 +509,7 @@ func (st *store) step(guid string, a arc.Action, res *arc.FrameData) {
 	if st == nil {
 		return
 	}
-	bp := st.getBuf()
-	b := beginRecord((*bp)[:0], recStep)
+	bp, b := begin(recStep)
 	b = appendString(b, guid)
 	full := byte(0)
 	if res.FullReset {
@@ -524,36 +518,23 @@ func (st *store) step(guid string, a arc.Action, res *arc.FrameData) {
 	b = append(b, byte(a.ID), a.X, a.Y, full, byte(res.State))
 	b = binary.AppendUvarint(b, uint64(res.LevelsCompleted))
 	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(res.Frames, castagnoli))
-	*bp = finishRecord(b, 0)
-	st.append(*bp)
-	st.putBuf(bp)
+	st.commit(bp, b)
 }
 
 // repeat records a competition RESET answered by repeating the session's
 // last answer.
-func (st *store) repeat(guid string) {
-	if st == nil {
-		return
-	}
-	bp := st.getBuf()
-	b := beginRecord((*bp)[:0], recRepeat)
-	b = appendString(b, guid)
-	*bp = finishRecord(b, 0)
-	st.append(*bp)
-	st.putBuf(bp)
-}
+func (st *store) repeat(guid string) { st.guidRecord(recRepeat, guid) }
 
 // endSession records that session guid ended before its card closed.
-func (st *store) endSession(guid string) {
+func (st *store) endSession(guid string) { st.guidRecord(recEnd, guid) }
+
+// guidRecord records an event of kind that carries a session guid only.
+func (st *store) guidRecord(kind byte, guid string) {
 	if st == nil {
 		return
 	}
-	bp := st.getBuf()
-	b := beginRecord((*bp)[:0], recEnd)
-	b = appendString(b, guid)
-	*bp = finishRecord(b, 0)
-	st.append(*bp)
-	st.putBuf(bp)
+	bp, b := begin(kind)
+	st.commit(bp, appendString(b, guid))
 }
 
 // closeCard records the final summary of a closed card in the closed log
@@ -562,8 +543,7 @@ func (st *store) closeCard(key string, sum *wire.Scorecard) {
 	if st == nil {
 		return
 	}
-	bp := st.getBuf()
-	b := beginRecord((*bp)[:0], recClosed)
+	bp, b := begin(recClosed)
 	b = appendString(b, sum.CardID)
 	b = appendString(b, key)
 	body := wire.AppendScorecard(nil, sum)
@@ -584,13 +564,14 @@ func (st *store) closeCard(key string, sum *wire.Scorecard) {
 		}
 	}
 	st.cmu.Unlock()
-	st.putBuf(bp)
+	putBuf(bp)
 
 	st.lmu.Lock()
-	for _, guid := range st.lostByCard[sum.CardID] {
-		delete(st.lost, guid)
+	for guid, ls := range st.lost {
+		if ls.card == sum.CardID {
+			delete(st.lost, guid)
+		}
 	}
-	delete(st.lostByCard, sum.CardID)
 	st.lmu.Unlock()
 }
 
@@ -633,7 +614,6 @@ func (st *store) numClosed() int {
 func (st *store) markLost(guid string, ls lostSession) {
 	st.lmu.Lock()
 	st.lost[guid] = ls
-	st.lostByCard[ls.card] = append(st.lostByCard[ls.card], guid)
 	st.lmu.Unlock()
 }
 
