@@ -312,13 +312,6 @@ func (s *Server) replay(sl *sessionLog, c *card) (*session, error) {
 	return sess, nil
 }
 
-// suspendCard ends a card's sessions at Close without closing the card:
-// with a state directory, open cards live on in the store and are
-// restored by the next server.
-func (s *Server) suspendCard(c *card) {
-	s.dropCard(c)
-}
-
 // errLost answers a command for a session a restart could not restore,
 // or returns nil when guid is not such a session of key.
 func (s *Server) errLost(key string, guid []byte) *apiError {

@@ -203,7 +203,9 @@ func (s *Server) Close() error {
 		s.mu.Unlock()
 		for _, c := range cards {
 			if s.store != nil {
-				s.suspendCard(c)
+				// Open cards live on in the store for the next server:
+				// end their sessions without closing them.
+				s.dropCard(c)
 			} else {
 				s.closeCard(c)
 			}
