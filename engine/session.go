@@ -99,6 +99,10 @@ func (s *Session) GUID() string { return s.guid }
 // Seed selects the level set played from the next full reset on: 0 is the
 // hand-made set, any other value a procedurally generated one. The same seed
 // and the same actions give the same frames. The set is built at that
+// FailsClean reports that Do leaves out as it was whenever it returns an
+// error (env.CleanFailer): a Game then receives responses in place.
+func (s *Session) FailsClean() bool { return true }
+
 // reset, and reused when it is the set already in play, so reseeding every
 // episode with the same seed costs nothing.
 func (s *Session) Seed(seed int64) {
@@ -137,6 +141,7 @@ func (s *Session) Close() error {
 // Do runs one command and writes its frames and state into out, reusing
 // out's frame buffer. It allocates nothing once the buffer has grown.
 func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
+	// Every check comes before out is touched: see FailsClean.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -146,16 +151,15 @@ func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) erro
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if a.ID != arc.Reset && (!s.started || s.w.State.Terminal()) {
+		return fmt.Errorf("engine: %s on %s in state %s: %w", a.ID, s.info.ID, s.w.State, arc.ErrNotStarted)
+	}
 	out.Frames = out.Frames[:0]
 	out.FullReset = false
+	s.out = out
 	if a.ID == arc.Reset {
-		s.out = out
 		s.reset(out)
 	} else {
-		if !s.started || s.w.State.Terminal() {
-			return fmt.Errorf("engine: %s on %s in state %s: %w", a.ID, s.info.ID, s.w.State, arc.ErrNotStarted)
-		}
-		s.out = out
 		s.act(a)
 	}
 	s.out = nil

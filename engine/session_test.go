@@ -417,3 +417,30 @@ func TestSeedBuildsLevelsOnceAtFullReset(t *testing.T) {
 	assert.Equal(t, 3, g.generated)
 	assert.True(t, bytes.Equal(want.Last(), fd.Last()), "back to the hand-made levels")
 }
+
+// Do checks everything before it writes: a failing command leaves out as it
+// was, which lets env.Game receive responses in place (FailsClean).
+func TestDoFailsClean(t *testing.T) {
+	s := engine.NewSession(newWalker())
+	require.True(t, s.FailsClean())
+	var out arc.FrameData
+	ctx := context.Background()
+	require.NoError(t, s.Do(ctx, arc.Simple(arc.Reset), &out))
+	want := out
+	want.Frames = bytes.Clone(out.Frames)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for name, do := range map[string]func() error{
+		"cancelled":      func() error { return s.Do(cancelled, arc.Simple(arc.Action1), &out) },
+		"invalid action": func() error { return s.Do(ctx, arc.Action{ID: arc.Action6, X: 64}, &out) },
+	} {
+		require.Error(t, do(), name)
+		assert.Equal(t, want, out, name)
+	}
+	fresh := engine.NewSession(newWalker())
+	require.ErrorIs(t, fresh.Do(ctx, arc.Simple(arc.Action1), &out), arc.ErrNotStarted)
+	assert.Equal(t, want, out, "an action before the first RESET")
+	require.NoError(t, s.Close())
+	require.Error(t, s.Do(ctx, arc.Simple(arc.Action1), &out))
+	assert.Equal(t, want, out, "closed")
+}

@@ -24,14 +24,14 @@ import (
 // in order of completion, so that slow ones do not hold up a batch. Each
 // sub-environment runs at most one command at a time.
 //
-// Step, Reset and ResetMask run their commands on the calling goroutine
-// and up to Workers-1 workers at once, which take chunks of the
-// sub-environments as they free up; Send's commands run on the workers,
-// each sub-environment's on the same worker from one command to the next
-// unless that worker is busy and another is idle. With one worker, Step
-// runs everything on the caller, as Sync does; so it does over CPU-bound
-// sub-environments when its timing of earlier calls says that the workers
-// would not make the call faster (see pace).
+// Step, Reset and ResetMask split the sub-environments they command into
+// Workers fixed, contiguous parts: the caller runs the first and worker w
+// the w-th, so that a sub-environment runs on the same goroutine, and
+// core, from one call to the next. One who finishes its part early takes
+// any part whose owner has not started it yet. With one worker, or a single
+// sub-environment, everything runs on the caller, as Sync does. Send's
+// commands run on the workers, sub-environment i on worker i%Workers unless
+// that worker is busy and another is idle.
 //
 // Send and Recv may be called from different goroutines; Step, Reset and
 // ResetMask need every sub-environment idle. Close stops the workers and
@@ -40,10 +40,30 @@ type Async struct {
 	c       *core
 	workers int
 	batch   int
+	// cpuBound says that commands run on the processor, not waiting on
+	// another process: idle workers then spin for the next call for a
+	// while before they park.
+	cpuBound bool
 
-	// help carries the generations of Step, Reset and ResetMask calls
-	// whose chunks parked workers are asked to run.
-	help chan uint64
+	// The parts of the running Step, Reset or ResetMask call. gen numbers
+	// the calls; part[k] holds the generation of the last call whose part
+	// k was taken, and whoever moves it to the running generation runs the
+	// part. left counts the parts not finished. callIDs and parts are
+	// written by the caller only while no part is running.
+	gen     atomic.Uint64
+	part    []padded
+	left    atomic.Int64
+	callIDs []int
+	parts   int
+	// A worker that parks sets its parked flag and waits on its wake
+	// channel; the caller that gives it a part and finds the flag set
+	// clears it and sends. The caller parks the same way on callerWake
+	// for the last part.
+	parked       []atomic.Bool
+	wake         []chan struct{}
+	callerParked atomic.Bool
+	callerWake   chan struct{}
+
 	// Send queues sub-environment i's command on own[i%workers], so that
 	// a sub-environment keeps running on the same worker goroutine: its
 	// memory stays in one core's cache and, for a real game, its worker
@@ -61,39 +81,20 @@ type Async struct {
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 
-	// The chunks of the running Step, Reset or ResetMask. state packs the
-	// call's generation and the range of chunks not taken yet (see claim).
-	// left counts the chunks not finished; a caller that stops spinning
-	// for them sets parkedFlag in it and waits on allDone, where the worker
-	// that finishes the last chunk then reports. runIDs, nChunks and gen
-	// are written by the caller only while no chunk is running. spinners
-	// counts the workers spinning for work, which need no wake-up, and
-	// maxSpin bounds it.
-	state    atomic.Uint64
-	left     atomic.Int64
-	allDone  chan struct{}
-	runIDs   []int
-	nChunks  int
-	gen      uint64
-	spinners atomic.Int32
-	maxSpin  int32
-	cpuBound bool
-	// pace chooses whether a call runs on the caller alone or is shared
-	// with the workers.
-	pace pace
 	// calls counts the Step, Reset and ResetMask calls under way that share
 	// their commands with the workers, whose caller runs commands itself
 	// with a.mu released: Close waits for them before closing the
 	// sub-environments. A solo call holds a.mu, which Close waits for.
 	calls sync.WaitGroup
 
-	// closing is set by the first Close, which cancels base before it
-	// sets closed under mu.
-	closing   atomic.Bool
-	mu        sync.Mutex
-	closed    bool
+	// closing is set by the first Close, before it cancels base.
+	closing atomic.Bool
+	mu      sync.Mutex
+	// inflight marks the sub-environments with a command, from Send or
+	// from a shared call (stepping); nInflight counts them.
 	inflight  []bool
 	nInflight int
+	stepping  bool
 	cur       *boundCtx
 	maskIDs   []int
 
@@ -105,33 +106,20 @@ type Async struct {
 
 var _ Env = (*Async)(nil)
 
-// chunksPerWorker splits a full-batch call into a few chunks per worker:
-// few hand-offs, and still some balance between the goroutines when
-// sub-environments differ in speed or a worker is slow to wake.
-const chunksPerWorker = 8
+// padded is an atomic word alone on its cache line, so that the caller and
+// the workers claiming neighbouring parts do not contend for one line.
+type padded struct {
+	atomic.Uint64
+	_ [56]byte
+}
 
 // spinFor is how long a worker out of work, or a caller waiting for the
-// last chunks of its call, spins before it parks. A rollout loop's next
-// Step comes within microseconds, and waking a parked goroutine takes tens
-// of microseconds on a busy machine, longer than a whole Step of local
-// games; a learner that thinks longer between steps loses at most this
-// much CPU per step.
+// last parts of its call, spins before it parks, over CPU-bound
+// sub-environments. A rollout loop's next Step comes within microseconds,
+// and waking a parked goroutine takes tens of microseconds on a busy
+// machine, longer than a whole Step of local games; a learner that thinks
+// longer between steps loses at most this much CPU per step.
 const spinFor = 50 * time.Microsecond
-
-// parkedFlag is set in Async.left by a caller that waits on allDone.
-const parkedFlag = 1 << 62
-
-// The layout of Async.state: the generation in the top bits, then the
-// first and the end of the range of chunks not taken yet. The caller takes
-// chunks from the front and workers from the back, so that each
-// sub-environment tends to run on the same goroutine, and core, from one
-// call to the next, its memory staying in that core's cache.
-const (
-	chunkBits = 20
-	chunkMask = 1<<chunkBits - 1
-	genShift  = 2 * chunkBits
-	genMask   = 1<<(64-genShift) - 1
-)
 
 // boundCtx is the context commands run under: the caller's, also cancelled
 // by Close. It is made once per distinct caller context and shared by the
@@ -164,67 +152,198 @@ func NewAsync(n int, f Factory, cfg Config) (*Async, error) {
 		return nil, err
 	}
 	cfg = c.cfg
+	w := cfg.Workers
 	a := &Async{
-		c:        c,
-		workers:  cfg.Workers,
-		batch:    cfg.BatchSize,
-		help:     make(chan uint64, cfg.Workers),
-		own:      make([]chan int, cfg.Workers),
-		busy:     make([]atomic.Bool, cfg.Workers),
-		nudge:    make(chan struct{}, cfg.Workers),
-		done:     make(chan int, n),
-		allDone:  make(chan struct{}, 1),
-		inflight: make([]bool, n),
-		maskIDs:  make([]int, 0, n),
-		ready:    make([]int, 0, n),
-		out:      newRows(cfg.BatchSize, c.obsShape, cfg.Autoreset == SameStep),
+		c:          c,
+		workers:    w,
+		batch:      cfg.BatchSize,
+		part:       make([]padded, w),
+		parked:     make([]atomic.Bool, w),
+		wake:       make([]chan struct{}, w),
+		callerWake: make(chan struct{}, 1),
+		own:        make([]chan int, w),
+		busy:       make([]atomic.Bool, w),
+		nudge:      make(chan struct{}, w),
+		done:       make(chan int, n),
+		inflight:   make([]bool, n),
+		maskIDs:    make([]int, 0, n),
+		ready:      make([]int, 0, n),
+		out:        newRows(cfg.BatchSize, c.obsShape, cfg.Autoreset == SameStep),
 	}
-	// No more workers than cores means CPU-bound sub-environments. Only
-	// they gain from spinning (while a core is left to the caller) and
-	// from uneven chunks; with more workers the commands wait on the
+	// No more workers than cores means CPU-bound sub-environments, which
+	// gain from spinning; with more workers the commands wait on the
 	// network (or timers), and a spinning worker would keep the processor
-	// from running the others.
-	// Sub-environments whose backend waits on another process (a real
-	// game's worker, a remote server) are not CPU-bound whatever the
-	// number of workers: a spinning worker would take a core from the
-	// process that does the work.
-	if a.workers <= runtime.GOMAXPROCS(0) && !blocking(c.slots[0].e) {
-		a.cpuBound = true
-		a.maxSpin = int32(a.workers - 1)
-	}
-	for w := range a.own {
-		a.own[w] = make(chan int, (n+a.workers-1)/a.workers)
+	// from running the others. Sub-environments whose backend waits on
+	// another process (a real game's worker, a remote server) are not
+	// CPU-bound whatever the number of workers: a spinning worker would
+	// take a core from the process that does the work.
+	a.cpuBound = w <= runtime.GOMAXPROCS(0) && !blocking(c.slots[0].e)
+	for k := range w {
+		a.wake[k] = make(chan struct{}, 1)
+		a.own[k] = make(chan int, (n+w-1)/w)
 	}
 	a.base, a.stop = context.WithCancel(context.Background())
-	for w := range a.workers {
-		a.wg.Go(func() { a.work(w) })
+	for k := 1; k < w; k++ {
+		a.wg.Go(func() { a.work(k) })
 	}
+	// Part 0 of a call is the caller's: worker 0 only runs Send's
+	// commands (of sub-environments 0, w, 2w...) and never spins, so that
+	// the spinning goroutines are never more than the workers.
+	a.wg.Go(func() { a.work(0) })
 	return a, nil
 }
 
-// work is the loop of worker w: it runs the commands queued for it, takes
-// those of busy workers, spins for work for a while, then parks, until
-// Close.
+// work is the loop of worker w until Close: it runs its part of each call,
+// the commands Send queued for it and those of busy workers, spinning for
+// more for a while (over CPU-bound sub-environments) before it parks.
 func (a *Async) work(w int) {
+	seen := uint64(0)
 	for {
+		if g := a.gen.Load(); g != seen && w > 0 {
+			seen = g
+			a.runParts(g, w)
+			continue
+		}
 		if a.next(w) {
 			continue
 		}
-		if !a.spin(w) {
+		if a.base.Err() != nil {
 			return
 		}
-		if a.next(w) {
+		if a.cpuBound && w > 0 && a.spin(w, seen) {
 			continue
 		}
-		select {
-		case <-a.base.Done():
-			return
-		case i := <-a.own[w]:
-			a.run(w, i)
-		case gen := <-a.help:
-			a.helpCall(gen)
-		case <-a.nudge:
+		a.park(w, seen)
+	}
+}
+
+// spin waits for work for up to spinFor without parking and reports
+// whether some came: a new call, or a command for w.
+func (a *Async) spin(w int, seen uint64) bool {
+	deadline := time.Now().Add(spinFor)
+	for k := 0; ; k++ {
+		if a.gen.Load() != seen || len(a.own[w]) > 0 || a.stealable(w) || a.base.Err() != nil {
+			return true
 		}
+		if k%64 == 63 && time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
+// park waits on worker w's channels until something for it arrives: its
+// wake-up for a part of a new call, a command from Send, a nudge to take
+// the commands of a busy worker, or Close.
+func (a *Async) park(w int, seen uint64) {
+	a.parked[w].Store(true)
+	if a.gen.Load() != seen && w > 0 {
+		// A call came before the flag was seen: unpark ourselves, or take
+		// the wake-up its caller sends.
+		if !a.parked[w].CompareAndSwap(true, false) {
+			<-a.wake[w]
+		}
+		return
+	}
+	select {
+	case <-a.wake[w]:
+		return
+	case i := <-a.own[w]:
+		a.unpark(w)
+		a.run(w, i)
+	case <-a.nudge:
+		a.unpark(w)
+	case <-a.base.Done():
+		a.unpark(w)
+	}
+}
+
+// unpark clears worker w's parked flag after a wake-up other than its
+// wake channel; a caller that cleared it first has sent a wake-up, taken
+// here so that it does not wake the worker once more later.
+func (a *Async) unpark(w int) {
+	if !a.parked[w].CompareAndSwap(true, false) {
+		<-a.wake[w]
+	}
+}
+
+// runParts runs the parts of the call of generation gen that worker w (0
+// for the caller) gets: its own, then any another has not started.
+func (a *Async) runParts(gen uint64, w int) {
+	for k := range a.part {
+		p := (w + k) % len(a.part)
+		if !a.claim(gen, p) {
+			continue
+		}
+		ids := a.callIDs
+		m := len(ids)
+		for _, i := range ids[p*m/a.parts : (p+1)*m/a.parts] {
+			a.c.run(i)
+		}
+		if a.left.Add(-1) == 0 && a.callerParked.CompareAndSwap(true, false) {
+			a.callerWake <- struct{}{}
+		}
+	}
+}
+
+// claim takes part p of the call of generation gen and reports whether
+// it did. A part is taken once per call, and a call's parts are all taken
+// before it returns and its caller starts the next: a worker late for a
+// call finds every part of it taken (those beyond the call's parts are
+// marked taken when it starts), so callIDs and parts read after a claim
+// are those of the call claimed.
+func (a *Async) claim(gen uint64, p int) bool {
+	v := a.part[p].Load()
+	return v < gen && a.part[p].CompareAndSwap(v, gen)
+}
+
+// share runs the commands of ids on the caller and the workers, in
+// a.parts parts, and waits for them. It returns false when the Async was
+// closed meanwhile.
+func (a *Async) share(ids []int, parts int) bool {
+	a.callIDs, a.parts = ids, parts
+	gen := a.gen.Load() + 1
+	for p := parts; p < len(a.part); p++ {
+		a.part[p].Store(gen)
+	}
+	a.left.Store(int64(parts))
+	a.gen.Store(gen)
+	for p := 1; p < parts; p++ {
+		if a.parked[p].CompareAndSwap(true, false) {
+			a.wake[p] <- struct{}{}
+		}
+	}
+	a.runParts(gen, 0)
+	return a.wait()
+}
+
+// wait waits, on the caller, for the parts of the running call that
+// workers run: spinning for spinFor over CPU-bound sub-environments, then
+// parked on callerWake. It returns false when the Async was closed
+// meanwhile.
+func (a *Async) wait() bool {
+	if a.left.Load() == 0 {
+		return true
+	}
+	if a.cpuBound {
+		deadline := time.Now().Add(spinFor)
+		for k := 0; a.left.Load() != 0; k++ {
+			if k%64 == 63 && time.Now().After(deadline) {
+				break
+			}
+		}
+	}
+	a.callerParked.Store(true)
+	if a.left.Load() == 0 {
+		if !a.callerParked.CompareAndSwap(true, false) {
+			<-a.callerWake
+		}
+		return true
+	}
+	select {
+	case <-a.callerWake:
+		return true
+	case <-a.base.Done():
+		return false
 	}
 }
 
@@ -260,6 +379,18 @@ func (a *Async) take(w int) (int, bool) {
 	return 0, false
 }
 
+// stealable reports whether a busy worker other than w has commands
+// queued.
+func (a *Async) stealable(w int) bool {
+	for k := 1; k < a.workers; k++ {
+		v := (w + k) % a.workers
+		if a.busy[v].Load() && len(a.own[v]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // run runs the command of sub-environment i, sent by Send, on worker w.
 // Commands left in w's queue meanwhile are for idle workers to take.
 func (a *Async) run(w, i int) {
@@ -278,139 +409,6 @@ func (a *Async) wakeThief() {
 	select {
 	case a.nudge <- struct{}{}:
 	default:
-	}
-}
-
-// helpCall runs chunks of the call of generation gen and reports to a
-// parked caller when it finished the last one.
-func (a *Async) helpCall(gen uint64) {
-	if a.runChunks(gen, true) == parkedFlag {
-		a.allDone <- struct{}{}
-	}
-}
-
-// spin looks for work without parking for spinFor, if fewer than maxSpin
-// workers spin already: chunks of a running call, then commands. It
-// returns false when the Async is closed.
-func (a *Async) spin(w int) bool {
-	if a.spinners.Add(1) > a.maxSpin {
-		a.spinners.Add(-1)
-		return true
-	}
-	deadline := time.Now().Add(spinFor)
-	for k := 0; ; k++ {
-		if v := a.state.Load(); v>>chunkBits&chunkMask < v&chunkMask {
-			a.spinners.Add(-1)
-			a.helpCall(v >> genShift)
-			a.spinners.Add(1)
-			deadline = time.Now().Add(spinFor)
-			continue
-		}
-		if a.base.Err() != nil {
-			a.spinners.Add(-1)
-			return false
-		}
-		if i, ok := a.take(w); ok {
-			a.spinners.Add(-1)
-			a.run(w, i)
-			a.spinners.Add(1)
-			deadline = time.Now().Add(spinFor)
-			continue
-		}
-		if k%64 == 63 && time.Now().After(deadline) {
-			a.spinners.Add(-1)
-			return true
-		}
-	}
-}
-
-// claim takes a chunk of the call of generation gen, the first one left or,
-// for a worker, the last one, and returns the positions lo..hi-1 of runIDs
-// it covers; ok is false when the call has no chunk left or is over. A
-// chunk taken keeps its call from returning, so runIDs and nChunks can be
-// read after the claim.
-func (a *Async) claim(gen uint64, worker bool) (lo, hi int, ok bool) {
-	for {
-		v := a.state.Load()
-		front, end := v>>chunkBits&chunkMask, v&chunkMask
-		if v>>genShift != gen || front >= end {
-			return 0, 0, false
-		}
-		k, next := front, v+1<<chunkBits
-		if worker {
-			k, next = end-1, v-1
-		}
-		if a.state.CompareAndSwap(v, next) {
-			return a.bound(int(k)), a.bound(int(k) + 1), true
-		}
-	}
-}
-
-// bound returns the position in runIDs where chunk k starts. For CPU-bound
-// sub-environments (cpuBound), chunks are large at both ends and small in
-// the middle, where the caller and the workers meet: the last chunks taken
-// are short, so that no one waits long for another to finish. Otherwise
-// chunks are even, one sub-environment each when there are workers enough,
-// so that commands that wait (on the network) all wait together.
-func (a *Async) bound(k int) int {
-	m, n := len(a.runIDs), a.nChunks
-	if !a.cpuBound {
-		return k * m / n
-	}
-	if 2*k > n {
-		return m - a.bound(n-k)
-	}
-	// m * f(k/n) with f(x) = 2x - 2x², rising from 0 to 1/2 with a slope
-	// falling from 2 to 0.
-	return 2 * m * k * (n - k) / (n * n)
-}
-
-// runChunks runs chunks of the call of generation gen until none is left.
-// It returns what its last chunk left in Async.left: 0 or parkedFlag when
-// it finished the call, the parked flag telling that the caller waits on
-// allDone; -1 when it ran no chunk.
-func (a *Async) runChunks(gen uint64, worker bool) (left int64) {
-	left = -1
-	for {
-		lo, hi, ok := a.claim(gen, worker)
-		if !ok {
-			return left
-		}
-		for _, i := range a.runIDs[lo:hi] {
-			a.c.run(i)
-		}
-		left = a.left.Add(-1)
-	}
-}
-
-// wait waits, on the caller, for the chunks of the running call that
-// workers run: spinning for spinFor, then parked on allDone. It returns
-// false when the Async was closed meanwhile.
-func (a *Async) wait() bool {
-	if a.left.Load() == 0 {
-		// The caller ran the last chunk: no clock to read.
-		return true
-	}
-	deadline := time.Now().Add(spinFor)
-	for k := 0; a.left.Load() != 0; k++ {
-		if k%64 == 63 && time.Now().After(deadline) {
-			break
-		}
-	}
-	for {
-		x := a.left.Load()
-		if x == 0 {
-			return true
-		}
-		if a.left.CompareAndSwap(x, x|parkedFlag) {
-			break
-		}
-	}
-	select {
-	case <-a.allDone:
-		return true
-	case <-a.base.Done():
-		return false
 	}
 }
 
@@ -460,16 +458,17 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 	if ctx == nil {
 		return nil, errNilContext
 	}
-	a.recvMu.Lock()
-	defer a.recvMu.Unlock()
 	a.mu.Lock()
 	if a.shut() {
 		a.mu.Unlock()
 		return nil, env.ErrClosed
 	}
 	if a.nInflight > 0 {
-		n := a.nInflight
+		n, stepping := a.nInflight, a.stepping
 		a.mu.Unlock()
+		if stepping {
+			return nil, fmt.Errorf("%w: another Step, Reset or ResetMask is under way", ErrBusy)
+		}
 		return nil, fmt.Errorf("%w: %d sub-environments have commands from Send; Recv them first", ErrBusy, n)
 	}
 	ids := a.c.ids
@@ -484,59 +483,30 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 		}
 		ids = a.maskIDs
 	}
-	solo, timed := true, false
-	if len(ids) > 1 && a.workers > 1 {
-		solo = false
-		if a.cpuBound {
-			solo, timed = a.pace.choose(len(ids))
-		}
-	}
-	if solo && a.cpuBound {
-		return a.runHeld(ctx, ids, op, actions, opts, timed)
+	parts := min(a.workers, len(ids))
+	if parts <= 1 && a.cpuBound {
+		return a.runHeld(ctx, ids, op, actions, opts)
 	}
 	a.calls.Add(1)
 	defer a.calls.Done()
 	a.prepare(ctx, ids, op, actions, opts)
-	var start time.Time
-	if timed {
-		start = time.Now()
-	}
-	if solo {
-		a.mu.Unlock()
+	a.stepping = true
+	a.mu.Unlock()
+	if parts <= 1 {
 		for _, i := range ids {
 			a.c.run(i)
 		}
-	} else {
-		chunks := min(len(ids), chunksPerWorker*a.workers, chunkMask)
-		a.gen = (a.gen + 1) & genMask
-		a.runIDs, a.nChunks = ids, chunks
-		a.left.Store(int64(chunks))
-		a.state.Store(a.gen<<genShift | uint64(chunks))
-		// Spinning workers see the chunks at once; wake parked ones for
-		// the rest.
-		for range min(a.workers-1, chunks-1) - int(a.spinners.Load()) {
-			select {
-			case a.help <- a.gen:
-			default:
-				// The queue is full of help already; the caller and the
-				// workers that take it run the chunks.
-			}
-		}
-		a.mu.Unlock()
-		a.runChunks(a.gen, false)
-		if !a.wait() {
-			return nil, env.ErrClosed
-		}
+	} else if !a.share(ids, parts) {
+		return nil, env.ErrClosed
 	}
-	if timed {
-		a.pace.record(solo, time.Since(start), len(ids))
-	}
+	b := a.c.publish()
 	a.mu.Lock()
+	a.stepping = false
 	for _, i := range ids {
 		a.retire(i)
 	}
 	a.mu.Unlock()
-	return a.c.publish(), ctx.Err()
+	return b, ctx.Err()
 }
 
 // runHeld runs the commands of ids on the caller, for a CPU-bound call
@@ -546,7 +516,7 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 // microseconds the commands take, so that they need no marking in flight,
 // nor a second lock to unmark them: at one env, that locking is what set
 // Async behind Sync. Close cancels the commands before it takes a.mu.
-func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc.Action, opts env.ResetOptions, timed bool) (*Batch, error) {
+func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc.Action, opts env.ResetOptions) (*Batch, error) {
 	bc := a.bind(ctx)
 	for k, i := range ids {
 		if op == opStep {
@@ -555,15 +525,8 @@ func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc
 			a.c.prepReset(bc.ctx, i, opts)
 		}
 	}
-	var start time.Time
-	if timed {
-		start = time.Now()
-	}
 	for _, i := range ids {
 		a.c.run(i)
-	}
-	if timed {
-		a.pace.record(true, time.Since(start), len(ids))
 	}
 	a.mu.Unlock()
 	return a.c.publish(), ctx.Err()
@@ -727,10 +690,13 @@ func (a *Async) Recv(ctx context.Context) (*Batch, error) {
 	a.recvMu.Lock()
 	defer a.recvMu.Unlock()
 	a.mu.Lock()
-	closed, n := a.shut(), a.nInflight
+	closed, n, stepping := a.shut(), a.nInflight, a.stepping
 	a.mu.Unlock()
 	if closed {
 		return nil, env.ErrClosed
+	}
+	if stepping {
+		return nil, fmt.Errorf("%w: a Step, Reset or ResetMask is under way", ErrBusy)
 	}
 	if n < a.batch {
 		return nil, fmt.Errorf("%w: %d in flight, batch size %d", ErrNotEnough, n, a.batch)
@@ -803,8 +769,8 @@ func (a *Async) idle(i int) error {
 	return nil
 }
 
-// shut reports whether Close has begun; a.mu is held.
-func (a *Async) shut() bool { return a.closed || a.base.Err() != nil }
+// shut reports whether Close has begun.
+func (a *Async) shut() bool { return a.closing.Load() }
 
 // Close cancels running commands, stops the workers, waits for them and
 // closes every sub-environment. It is safe to call more than once.
@@ -814,9 +780,6 @@ func (a *Async) Close() error {
 	}
 	// Cancel first: a solo call holds a.mu until its commands return.
 	a.stop()
-	a.mu.Lock()
-	a.closed = true
-	a.mu.Unlock()
 	a.wg.Wait()
 	a.calls.Wait()
 	a.mu.Lock()

@@ -148,7 +148,7 @@ func TestDeadline(t *testing.T) {
 	// Env 1 would take an hour to reset: only the deadline of Config.Timeout
 	// ends its command, so the call returns only if the timeout cuts it
 	// off. The test runs on the real clock: the caller of Async.Reset
-	// spins while workers finish their chunks, and the clock of a synctest
+	// spins while workers finish their parts, and the clock of a synctest
 	// bubble stands still while a goroutine spins, so that env 1's deadline
 	// would never come.
 	f := func(i int) (env.Env, error) {
@@ -447,12 +447,9 @@ func TestRecvBatchesCopyRows(t *testing.T) {
 // sub-environments.
 //
 // The test runs in a synctest bubble, where synctest.Wait tells when every
-// goroutine waits: the commands, Close, and the workers. The caller of Step
-// spins once it has no chunk left to take, which would keep Wait from
-// returning; it takes none while its command is held, and once it is
-// released nothing waits on the clock. For the same reason the test cannot
-// hold a worker's command after the caller's returns: the caller would spin
-// for it forever rather than give up on it, see Close and return.
+// goroutine waits: the commands, Close, and the workers. Over blocking
+// sub-environments neither the caller of Step nor the workers spin, which
+// would keep Wait from returning.
 // TestCloseCancelsAndStopsWorkers checks that Close waits for the commands
 // of workers, under Send. A goroutine left blocked fails the test (see
 // newBubbleAsync).
@@ -474,7 +471,7 @@ func TestCloseDuringStep(t *testing.T) {
 					require.NoError(t, a.Replace(i, &busyEnv{Env: g, c: bc}))
 				}
 				// Once every worker is parked, Step wakes as many as it has
-				// chunks for.
+				// parts for.
 				synctest.Wait()
 				started := make(chan struct{})
 				errc := make(chan error, 1)
@@ -485,8 +482,8 @@ func TestCloseDuringStep(t *testing.T) {
 					errc <- err
 				}()
 				<-started
-				// The caller and each worker run one command and wait in
-				// it; the other chunks are left.
+				// The caller and each worker run one command of their
+				// parts and wait in it.
 				synctest.Wait()
 				running := min(a.workers, 4)
 				require.Equal(t, int32(running), bc.running.Load(), "commands under way")
@@ -638,9 +635,51 @@ func (e *busyEnv) Close() error {
 	return e.Env.Close()
 }
 
-// Step splits the sub-environments into chunks that the caller and the
+// Step splits the sub-environments into parts that the caller and the
 // workers take; every sub-environment must run exactly once per call,
 // whatever the split, and a ResetMask only the masked ones.
+// An Async gives the same batches as Sync whether its calls run on the
+// caller alone (one worker) or shared with the workers.
+func TestAsyncSoloAndSharedAgree(t *testing.T) {
+	const n, steps = 9, 120
+	f := sameFakes(envtest.FakeConfig{})
+	ref, err := NewSync(n, f, Config{})
+	require.NoError(t, err)
+	defer ref.Close()
+	asyncs := map[string]*Async{
+		"solo":     newAsync(t, n, f, Config{Workers: 1}),
+		"shared":   newAsync(t, n, f, Config{Workers: 2}),
+		"one each": newAsync(t, n, f, Config{}),
+	}
+	opts := env.WithSeed(3)
+	want, err := ref.Reset(t.Context(), opts)
+	require.NoError(t, err)
+	for name, a := range asyncs {
+		got, err := a.Reset(t.Context(), opts)
+		require.NoError(t, err)
+		assert.Equal(t, want.Obs.Data, got.Obs.Data, name)
+	}
+	acts := make([]arc.Action, n)
+	for s := range steps {
+		for i := range acts {
+			acts[i] = arc.Click((s*5+i)%64, (s+3*i)%64)
+		}
+		want, err := ref.Step(t.Context(), acts)
+		require.NoError(t, err)
+		for name, a := range asyncs {
+			got, err := a.Step(t.Context(), acts)
+			require.NoError(t, err)
+			require.Equal(t, want.Obs.Data, got.Obs.Data, "%s, step %d", name, s)
+			require.Equal(t, want.Rewards, got.Rewards, "%s, step %d", name, s)
+			require.Equal(t, want.Terminated, got.Terminated, "%s, step %d", name, s)
+			require.Equal(t, want.First, got.First, "%s, step %d", name, s)
+			for r := range n {
+				require.Equal(t, want.Infos[r].EpisodeSteps, got.Infos[r].EpisodeSteps, "%s, step %d, row %d", name, s, r)
+			}
+		}
+	}
+}
+
 func TestAsyncRunsEachEnvOnce(t *testing.T) {
 	for _, tc := range []struct{ n, workers int }{{1, 2}, {5, 2}, {37, 2}, {37, 3}, {64, 2}, {7, 0}} {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tc.n, tc.workers), func(t *testing.T) {
@@ -675,33 +714,6 @@ func TestAsyncRunsEachEnvOnce(t *testing.T) {
 				assert.Equal(t, 30, fk.Actions(), "env %d", i)
 			}
 		})
-	}
-}
-
-// The chunks of a call cover every position once, in order, whatever their
-// layout; spread over enough workers, waiting sub-environments get a chunk
-// each.
-func TestChunkBounds(t *testing.T) {
-	for _, cpu := range []bool{true, false} {
-		for _, m := range []int{1, 2, 7, 64, 1000} {
-			for _, n := range []int{1, 2, 3, 8, 16, 64} {
-				if n > m {
-					continue
-				}
-				a := &Async{runIDs: make([]int, m), nChunks: n, cpuBound: cpu}
-				require.Zero(t, a.bound(0))
-				require.Equal(t, m, a.bound(n), "cpu=%v m=%d n=%d", cpu, m, n)
-				for k := range n {
-					require.LessOrEqual(t, a.bound(k), a.bound(k+1), "cpu=%v m=%d n=%d k=%d", cpu, m, n, k)
-					if !cpu && n == m {
-						require.Equal(t, 1, a.bound(k+1)-a.bound(k))
-					}
-				}
-				if cpu && n >= 4 && m >= 4*n {
-					assert.Less(t, a.bound(n/2+1)-a.bound(n/2), a.bound(1)-a.bound(0), "middle chunks are the small ones")
-				}
-			}
-		}
 	}
 }
 

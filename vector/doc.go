@@ -10,10 +10,11 @@
 // goroutines together: CPU-bound local games spread over cores, and remote
 // games, whose steps mostly wait on the network, overlap their waits (64
 // remote games at 20 ms per step make about 3200 steps per second instead
-// of 50). For local games Async times its calls and keeps the commands on
-// the caller when sharing them would not pay: a handful of sub-microsecond
-// steps, or other processes holding the other cores. Both are made from a
-// Factory, called once per sub-environment:
+// of 50). Each call splits the sub-environments into one fixed part per
+// worker, the caller running the first; over local games idle workers spin
+// briefly for the next call rather than park, and one who finishes early
+// takes a part whose owner has not started. Both are made from a Factory,
+// called once per sub-environment:
 //
 //	v, err := vector.NewAsync(64, vector.Remote(ctx, "ls20", urls), vector.Config{})
 //	b, err := v.Reset(ctx, env.WithSeed(1)) // sub-environment i gets seed 1+i

@@ -4,6 +4,8 @@
 //   - Sync over stepping the same games by hand on one goroutine;
 //   - Async on two workers over one, against what two goroutines stepping
 //     half the games each by hand gain over one;
+//   - Async on all workers against plain goroutines, one per part of the
+//     games per call, stepping them by hand;
 //   - the per-env throughput at -large envs over that at -envs, for Sync
 //     and Async (the memory of a thousand games no longer fits the caches);
 //   - Async over Sync at 1, -envs and -large envs;
@@ -57,6 +59,10 @@ const (
 	// the same commands on the caller, the ratio is 1 up to noise.
 	minAsyncOverSync = 1.0
 	noiseMargin      = 0.03
+	// minOverGoroutines: Async on all workers over the plain way to step
+	// games in parallel, a goroutine per part per call (a WaitGroup per
+	// step), which copies no observation into a batch.
+	minOverGoroutines = 0.95
 	// minOfIdeal: remote games' steps per second over envs/latency.
 	minOfIdeal = 0.90
 )
@@ -159,6 +165,16 @@ func run(ctx context.Context, o options, r *report) error {
 		ended := make([]bool, n)
 		return func(d time.Duration) (float64, error) { return handRate(ctx, envs, ended, parts, d, script) }, err
 	}
+	goroutines := func(n, parts int) (subject, error) {
+		envs, err := handEnvs(ctx, o.game, n)
+		closers = append(closers, func() {
+			for _, e := range envs {
+				_ = e.Close()
+			}
+		})
+		ended := make([]bool, n)
+		return func(d time.Duration) (float64, error) { return callRate(ctx, envs, ended, parts, d, script) }, err
+	}
 	vec := func(mk func() (vector.Env, error)) (subject, error) {
 		v, err := mk()
 		if err != nil {
@@ -181,7 +197,7 @@ func run(ctx context.Context, o options, r *report) error {
 	}
 
 	// The subjects, measured in turn in every round.
-	names := []string{"hand", "hand/2", "sync", "async/1", "async", "sync@1", "async@1", "hand@L", "sync@L", "async@L"}
+	names := []string{"hand", "hand/2", "go/2", "sync", "async/1", "async", "sync@1", "async@1", "hand@L", "sync@L", "async@L"}
 	subjects := map[string]subject{}
 	for _, name := range names {
 		var s subject
@@ -191,6 +207,8 @@ func run(ctx context.Context, o options, r *report) error {
 			s, err = hand(o.envs, 1)
 		case "hand/2":
 			s, err = hand(o.envs, 2)
+		case "go/2":
+			s, err = goroutines(o.envs, procs)
 		case "sync":
 			s, err = vec(syncOf(o.envs))
 		case "async/1":
@@ -241,6 +259,7 @@ func run(ctx context.Context, o options, r *report) error {
 	}{
 		{"hand", o.envs, "by hand, one goroutine"},
 		{"hand/2", o.envs, "by hand, two goroutines, half the games each"},
+		{"go/2", o.envs, fmt.Sprintf("by hand, a goroutine per part per call, %d parts", procs)},
 		{"sync", o.envs, "Sync"},
 		{"async/1", o.envs, "Async, 1 worker"},
 		{"async", o.envs, fmt.Sprintf("Async, %d workers", procs)},
@@ -262,6 +281,8 @@ func run(ctx context.Context, o options, r *report) error {
 	workers := ratio("async", "async/1")
 	r.target(fmt.Sprintf("Async %d workers / 1, vs by hand", procs), workers/games, minWorkersOverHand, 0,
 		fmt.Sprintf("(x%.2f, by hand on 2 goroutines x%.2f)", workers, games))
+	r.target(fmt.Sprintf("Async %d workers / goroutines per call", procs), ratio("async", "go/2"), minOverGoroutines, 0,
+		fmt.Sprintf("(Async x%.2f of 1 worker)", workers))
 	r.target(fmt.Sprintf("Sync per env, %d / %d envs", l, n), ratio("sync@L", "sync"), minScaling, 0,
 		fmt.Sprintf("(by hand %.2f)", ratio("hand@L", "hand")))
 	r.target(fmt.Sprintf("Async per env, %d / %d envs", l, n), ratio("async@L", "async"), minScaling, 0, "")
@@ -409,6 +430,44 @@ func handRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 	}
 	wg.Wait()
 	return float64(total.Load()) / time.Since(start).Seconds(), errors.Join(errs...)
+}
+
+// callRate steps envs by hand as a vector env's Step would with plain
+// goroutines: per call, one goroutine for each part but the first, which
+// the caller steps, and a WaitGroup to wait for them. Like handRate it
+// resets an ended episode in place of the next step.
+func callRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d time.Duration, script [][]arc.Action) (float64, error) {
+	n := len(envs)
+	errs := make([]error, parts)
+	stepPart := func(p int, acts []arc.Action) {
+		for i := p * n / parts; i < (p+1)*n/parts; i++ {
+			var err error
+			if ended[i] {
+				_, _, err = envs[i].Reset(ctx, env.ResetOptions{})
+				ended[i] = false
+			} else {
+				var st env.Step
+				st, err = envs[i].Step(ctx, acts[i])
+				ended[i] = st.Done()
+			}
+			if err != nil && errs[p] == nil {
+				errs[p] = err
+			}
+		}
+	}
+	steps := 0
+	start := time.Now()
+	for s := 0; time.Since(start) < d; s++ {
+		acts := script[s%len(script)]
+		var wg sync.WaitGroup
+		for p := 1; p < parts; p++ {
+			wg.Go(func() { stepPart(p, acts) })
+		}
+		stepPart(0, acts)
+		wg.Wait()
+		steps += n
+	}
+	return float64(steps) / time.Since(start).Seconds(), errors.Join(errs...)
 }
 
 // recvRate steps n games through Send and Recv in batches of n/2 for d and
