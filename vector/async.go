@@ -25,10 +25,12 @@ import (
 // sub-environment runs at most one command at a time.
 //
 // Step, Reset and ResetMask split the sub-environments they command into
-// Workers fixed, contiguous parts: the caller runs the first and worker w
-// the w-th, so that a sub-environment runs on the same goroutine, and
-// core, from one call to the next. One who finishes its part early takes
-// any part whose owner has not started it yet. With one worker, or a single
+// Workers fixed, contiguous shares of partsPer parts each: the caller runs
+// the first share and worker w the w-th, so that a sub-environment runs on
+// the same goroutine, and core, from one call to the next. One who
+// finishes its share early takes the parts others have not started yet,
+// from the end, so that a worker the system holds back (another process on
+// its core) delays the call by one part at most. With one worker, or a single
 // sub-environment, everything runs on the caller, as Sync does. Send's
 // commands run on the workers, sub-environment i on worker i%Workers unless
 // that worker is busy and another is idle.
@@ -45,16 +47,17 @@ type Async struct {
 	// while before they park.
 	cpuBound bool
 
-	// The parts of the running Step, Reset or ResetMask call. gen numbers
-	// the calls; part[k] holds the generation of the last call whose part
-	// k was taken, and whoever moves it to the running generation runs the
-	// part. left counts the parts not finished. callIDs and parts are
-	// written by the caller only while no part is running.
+	// The parts of the running Step, Reset or ResetMask call: part k of a
+	// call of m sub-environments covers positions k*m/P..(k+1)*m/P-1 of
+	// callIDs, P = len(part), and belongs to worker k/partsPer (0: the
+	// caller). gen numbers the calls; part[k] holds the generation of the
+	// last call whose part k was taken, and whoever moves it to the running
+	// generation runs the part. left counts the parts not finished. callIDs
+	// is written by the caller only while no part is running.
 	gen     atomic.Uint64
 	part    []padded
 	left    atomic.Int64
 	callIDs []int
-	parts   int
 	// A worker that parks sets its parked flag and waits on its wake
 	// channel; the caller that gives it a part and finds the flag set
 	// clears it and sends. The caller parks the same way on callerWake
@@ -113,6 +116,9 @@ type padded struct {
 	_ [56]byte
 }
 
+// partsPer is the number of parts of each worker's share of a call.
+const partsPer = 4
+
 // spinFor is how long a worker out of work, or a caller waiting for the
 // last parts of its call, spins before it parks, over CPU-bound
 // sub-environments. A rollout loop's next Step comes within microseconds,
@@ -157,7 +163,7 @@ func NewAsync(n int, f Factory, cfg Config) (*Async, error) {
 		c:          c,
 		workers:    w,
 		batch:      cfg.BatchSize,
-		part:       make([]padded, w),
+		part:       make([]padded, w*partsPer),
 		parked:     make([]atomic.Bool, w),
 		wake:       make([]chan struct{}, w),
 		callerWake: make(chan struct{}, 1),
@@ -267,49 +273,54 @@ func (a *Async) unpark(w int) {
 }
 
 // runParts runs the parts of the call of generation gen that worker w (0
-// for the caller) gets: its own, then any another has not started.
+// for the caller) gets: those of its share in order, then, from the last
+// one back, any another has not started.
 func (a *Async) runParts(gen uint64, w int) {
-	for k := range a.part {
-		p := (w + k) % len(a.part)
-		if !a.claim(gen, p) {
-			continue
-		}
-		ids := a.callIDs
-		m := len(ids)
-		for _, i := range ids[p*m/a.parts : (p+1)*m/a.parts] {
-			a.c.run(i)
-		}
-		if a.left.Add(-1) == 0 && a.callerParked.CompareAndSwap(true, false) {
-			a.callerWake <- struct{}{}
-		}
+	for p := w * partsPer; p < (w+1)*partsPer; p++ {
+		a.runPart(gen, p)
+	}
+	for p := len(a.part) - 1; p >= 0; p-- {
+		a.runPart(gen, p)
+	}
+}
+
+// runPart runs part p of the call of generation gen if it can claim it.
+func (a *Async) runPart(gen uint64, p int) {
+	if !a.claim(gen, p) {
+		return
+	}
+	ids := a.callIDs
+	m, n := len(ids), len(a.part)
+	for _, i := range ids[p*m/n : (p+1)*m/n] {
+		a.c.run(i)
+	}
+	if a.left.Add(-1) == 0 && a.callerParked.CompareAndSwap(true, false) {
+		a.callerWake <- struct{}{}
 	}
 }
 
 // claim takes part p of the call of generation gen and reports whether
 // it did. A part is taken once per call, and a call's parts are all taken
 // before it returns and its caller starts the next: a worker late for a
-// call finds every part of it taken (those beyond the call's parts are
-// marked taken when it starts), so callIDs and parts read after a claim
-// are those of the call claimed.
+// call finds every part of it taken, so callIDs read after a claim is
+// that of the call claimed.
 func (a *Async) claim(gen uint64, p int) bool {
 	v := a.part[p].Load()
 	return v < gen && a.part[p].CompareAndSwap(v, gen)
 }
 
-// share runs the commands of ids on the caller and the workers, in
-// a.parts parts, and waits for them. It returns false when the Async was
-// closed meanwhile.
-func (a *Async) share(ids []int, parts int) bool {
-	a.callIDs, a.parts = ids, parts
+// share runs the commands of ids on the caller and the workers and waits
+// for them. It returns false when the Async was closed meanwhile.
+func (a *Async) share(ids []int) bool {
+	a.callIDs = ids
 	gen := a.gen.Load() + 1
-	for p := parts; p < len(a.part); p++ {
-		a.part[p].Store(gen)
-	}
-	a.left.Store(int64(parts))
+	a.left.Store(int64(len(a.part)))
 	a.gen.Store(gen)
-	for p := 1; p < parts; p++ {
-		if a.parked[p].CompareAndSwap(true, false) {
-			a.wake[p] <- struct{}{}
+	m, n := len(ids), len(a.part)
+	for w := 1; w < a.workers; w++ {
+		// Wake the parked workers whose share holds commands.
+		if w*partsPer*m/n < (w+1)*partsPer*m/n && a.parked[w].CompareAndSwap(true, false) {
+			a.wake[w] <- struct{}{}
 		}
 	}
 	a.runParts(gen, 0)
@@ -496,7 +507,7 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 		for _, i := range ids {
 			a.c.run(i)
 		}
-	} else if !a.share(ids, parts) {
+	} else if !a.share(ids) {
 		return nil, env.ErrClosed
 	}
 	b := a.c.publish()
