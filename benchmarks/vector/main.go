@@ -155,7 +155,10 @@ func run(ctx context.Context, o options, r *report) error {
 			c()
 		}
 	}()
-	hand := func(n, parts int) (subject, error) {
+	// byHand steps n games with rate (handRate or callRate) on parts
+	// goroutines.
+	type rateFunc func(context.Context, []env.Env, []bool, int, time.Duration, [][]arc.Action) (float64, error)
+	byHand := func(n, parts int, rate rateFunc) (subject, error) {
 		envs, err := handEnvs(ctx, o.game, n)
 		closers = append(closers, func() {
 			for _, e := range envs {
@@ -163,18 +166,9 @@ func run(ctx context.Context, o options, r *report) error {
 			}
 		})
 		ended := make([]bool, n)
-		return func(d time.Duration) (float64, error) { return handRate(ctx, envs, ended, parts, d, script) }, err
+		return func(d time.Duration) (float64, error) { return rate(ctx, envs, ended, parts, d, script) }, err
 	}
-	goroutines := func(n, parts int) (subject, error) {
-		envs, err := handEnvs(ctx, o.game, n)
-		closers = append(closers, func() {
-			for _, e := range envs {
-				_ = e.Close()
-			}
-		})
-		ended := make([]bool, n)
-		return func(d time.Duration) (float64, error) { return callRate(ctx, envs, ended, parts, d, script) }, err
-	}
+	hand := func(n, parts int) (subject, error) { return byHand(n, parts, handRate) }
 	vec := func(mk func() (vector.Env, error)) (subject, error) {
 		v, err := mk()
 		if err != nil {
@@ -208,7 +202,7 @@ func run(ctx context.Context, o options, r *report) error {
 		case "hand/2":
 			s, err = hand(o.envs, 2)
 		case "go/2":
-			s, err = goroutines(o.envs, procs)
+			s, err = byHand(o.envs, procs, callRate)
 		case "sync":
 			s, err = vec(syncOf(o.envs))
 		case "async/1":
