@@ -403,16 +403,7 @@ func handRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 			for s := 0; time.Since(start) < d; s++ {
 				acts := script[s%len(script)]
 				for i := lo; i < hi; i++ {
-					var err error
-					if ended[i] {
-						_, _, err = envs[i].Reset(ctx, env.ResetOptions{})
-						ended[i] = false
-					} else {
-						var st env.Step
-						st, err = envs[i].Step(ctx, acts[i])
-						ended[i] = st.Done()
-					}
-					if err != nil {
+					if err := stepOne(ctx, envs, ended, i, acts[i]); err != nil {
 						errs[p] = err
 						return
 					}
@@ -426,6 +417,19 @@ func handRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 	return float64(total.Load()) / time.Since(start).Seconds(), errors.Join(errs...)
 }
 
+// stepOne steps env i with a, or resets it in place of the step when its
+// episode ended, as the vector envs do in NextStep mode.
+func stepOne(ctx context.Context, envs []env.Env, ended []bool, i int, a arc.Action) error {
+	if ended[i] {
+		ended[i] = false
+		_, _, err := envs[i].Reset(ctx, env.ResetOptions{})
+		return err
+	}
+	st, err := envs[i].Step(ctx, a)
+	ended[i] = st.Done()
+	return err
+}
+
 // callRate steps envs by hand as a vector env's Step would with plain
 // goroutines: per call, one goroutine for each part but the first, which
 // the caller steps, and a WaitGroup to wait for them. Like handRate it
@@ -435,16 +439,7 @@ func callRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 	errs := make([]error, parts)
 	stepPart := func(p int, acts []arc.Action) {
 		for i := p * n / parts; i < (p+1)*n/parts; i++ {
-			var err error
-			if ended[i] {
-				_, _, err = envs[i].Reset(ctx, env.ResetOptions{})
-				ended[i] = false
-			} else {
-				var st env.Step
-				st, err = envs[i].Step(ctx, acts[i])
-				ended[i] = st.Done()
-			}
-			if err != nil && errs[p] == nil {
+			if err := stepOne(ctx, envs, ended, i, acts[i]); err != nil && errs[p] == nil {
 				errs[p] = err
 			}
 		}
