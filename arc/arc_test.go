@@ -210,3 +210,62 @@ func TestValidateNamesTheBadCell(t *testing.T) {
 	assert.Contains(t, err.Error(), "colour 251 at x=5 y=2")
 	assert.Contains(t, err.Error(), "-5", "an int8 engine's negative colour shows as such")
 }
+
+// A buffer given to UseBuffer receives the frames that fit in it; more go
+// to storage of the FrameData's own, which later results reuse; a copy does
+// not take the buffer; nil gives it up.
+func TestFrameDataUseBuffer(t *testing.T) {
+	var fd arc.FrameData
+	buf := make([]uint8, arc.FrameCells)
+	fd.UseBuffer(buf)
+	frame := func(c uint8) []uint8 {
+		f := make([]uint8, arc.FrameCells)
+		f[0] = c
+		return f
+	}
+	f1, f2, f3 := frame(1), frame(2), frame(3)
+
+	fd.ClearFrames()
+	got := fd.AppendFrame(f1)
+	assert.Same(t, &buf[0], &got[0], "one frame goes into the buffer")
+	assert.Equal(t, uint8(1), buf[0])
+
+	fd.ClearFrames()
+	fd.AppendFrame(f2)
+	fd.AppendFrame(f3)
+	require.Equal(t, 2, fd.NumFrames())
+	assert.Equal(t, uint8(2), fd.Frame(0)[0], "frames moved out of the buffer keep their order")
+	assert.Equal(t, uint8(3), fd.Last()[0])
+	assert.NotSame(t, &buf[0], &fd.Frames[0], "two frames do not fit")
+
+	fd.ClearFrames()
+	fd.AppendFrame(f1)
+	assert.Same(t, &buf[0], &fd.Frames[0], "the buffer again for one frame")
+
+	allocs := testing.AllocsPerRun(100, func() {
+		fd.ClearFrames()
+		fd.AppendFrame(f2)
+		fd.AppendFrame(f3)
+		fd.ClearFrames()
+		fd.AppendFrame(f1)
+	})
+	assert.Zero(t, allocs, "the own storage is kept for the next result of two frames")
+
+	out := fd.SetFrames(1)
+	assert.Same(t, &buf[0], &out[0], "SetFrames uses the buffer when it fits")
+	out = fd.SetFrames(3)
+	assert.NotSame(t, &buf[0], &out[0])
+	assert.Len(t, out, 3*arc.FrameCells)
+
+	var c arc.FrameData
+	c.CopyFrom(&fd)
+	c.ClearFrames()
+	c.AppendFrame(f3)
+	assert.NotSame(t, &buf[0], &c.Frames[0], "a copy does not write into the buffer")
+
+	fd.UseBuffer(nil)
+	fd.ClearFrames()
+	fd.AppendFrame(f2)
+	assert.NotSame(t, &buf[0], &fd.Frames[0], "nil gives the buffer up")
+	assert.Equal(t, uint8(1), buf[0])
+}

@@ -67,6 +67,10 @@ type FrameData struct {
 	// FullReset is true when this result started a new run from level one.
 	FullReset bool
 	Frames    []uint8
+
+	// buf is the storage given to UseBuffer; own keeps the FrameData's own
+	// storage while Frames is in buf.
+	buf, own []uint8
 }
 
 // NumFrames returns the number of frames in the result.
@@ -88,20 +92,73 @@ func (fd *FrameData) Last() []uint8 {
 // is large enough, and returns the buffer. Contents are unspecified.
 func (fd *FrameData) SetFrames(n int) []uint8 {
 	need := n * FrameCells
-	if cap(fd.Frames) < need {
-		fd.Frames = make([]uint8, need, need+need/2)
+	switch {
+	case fd.buf != nil && need <= cap(fd.buf):
+		fd.toBuf()
+	case cap(fd.Frames) < need || fd.inBuf():
+		fd.Frames = fd.ownStorage(need)
 	}
 	fd.Frames = fd.Frames[:need]
 	return fd.Frames
+}
+
+// UseBuffer makes buf the place where the frames of later results are
+// written while they fit (ClearFrames, AppendFrame and SetFrames put them
+// there), so that a caller that keeps frames in memory of its own saves
+// copying them: a result with more frames than buf holds moves them to
+// storage of the FrameData's own. A nil buf undoes it. The FrameData lets
+// go of a buffer given before: frames it holds there move to storage of
+// its own.
+func (fd *FrameData) UseBuffer(buf []uint8) {
+	if fd.inBuf() {
+		fd.Frames = append(fd.ownStorage(len(fd.Frames)), fd.Frames...)
+	}
+	fd.buf = nil
+	if cap(buf) > 0 {
+		fd.buf = buf[:0:cap(buf)]
+	}
+}
+
+// ClearFrames empties Frames before a result's frames are appended; with a
+// buffer given to UseBuffer, the buffer holds them again.
+func (fd *FrameData) ClearFrames() {
+	if fd.buf != nil {
+		fd.toBuf()
+		return
+	}
+	fd.Frames = fd.Frames[:0]
+}
+
+// inBuf reports whether Frames is in the buffer given to UseBuffer.
+func (fd *FrameData) inBuf() bool {
+	return cap(fd.buf) > 0 && cap(fd.Frames) > 0 && &fd.Frames[:1][0] == &fd.buf[:1][0]
+}
+
+// toBuf empties Frames into the buffer given to UseBuffer, keeping the
+// storage of its own it leaves.
+func (fd *FrameData) toBuf() {
+	if !fd.inBuf() && cap(fd.Frames) > cap(fd.own) {
+		fd.own = fd.Frames[:0]
+	}
+	fd.Frames = fd.buf
+}
+
+// ownStorage returns empty storage of the FrameData's own for need bytes
+// that Frames does not use.
+func (fd *FrameData) ownStorage(need int) []uint8 {
+	if fd.inBuf() && cap(fd.own) >= need {
+		s := fd.own[:0]
+		fd.own = nil
+		return s
+	}
+	return make([]uint8, 0, max(need, 2*len(fd.Frames)+FrameCells))
 }
 
 // AppendFrame adds one frame copied from f and returns the new frame's view.
 func (fd *FrameData) AppendFrame(f []uint8) []uint8 {
 	n := len(fd.Frames)
 	if cap(fd.Frames)-n < FrameCells {
-		grown := make([]uint8, n, 2*n+FrameCells)
-		copy(grown, fd.Frames)
-		fd.Frames = grown
+		fd.Frames = append(fd.ownStorage(n+FrameCells), fd.Frames...)
 	}
 	fd.Frames = fd.Frames[:n+FrameCells]
 	dst := fd.Frames[n:]
@@ -138,8 +195,10 @@ func (fd *FrameData) Validate() error {
 
 // CopyFrom makes fd a deep copy of src, reusing fd's frame buffer.
 func (fd *FrameData) CopyFrom(src *FrameData) {
-	frames := fd.Frames
+	frames, buf, own := fd.Frames, fd.buf, fd.own
 	*fd = *src
+	// The storage is fd's own: a buffer given to src's UseBuffer is not.
+	fd.buf, fd.own = buf, own
 	fd.Frames = append(frames[:0], src.Frames...)
 	if src.Action.Reasoning != nil {
 		fd.Action.Reasoning = append([]byte(nil), src.Action.Reasoning...)

@@ -154,7 +154,7 @@ func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) erro
 	if a.ID != arc.Reset && (!s.started || s.w.State.Terminal()) {
 		return fmt.Errorf("engine: %s on %s in state %s: %w", a.ID, s.info.ID, s.w.State, arc.ErrNotStarted)
 	}
-	out.Frames = out.Frames[:0]
+	out.ClearFrames()
 	out.FullReset = false
 	s.out = out
 	if a.ID == arc.Reset {

@@ -162,6 +162,23 @@ func (g *Game) Backend() Backend { return g.b }
 // until the next call).
 func (g *Game) Last() *arc.FrameData { return &g.cur }
 
+// WriteFramesTo asks the Game to have the frames of later commands written
+// into buf while they fit (buf holds one 64x64 frame or more): the
+// observation of a one-frame step is then a view of buf, and a caller that
+// keeps observations in memory of its own, as the vector envs keep their
+// batch rows, need not copy it. It reports whether the backend allows it:
+// one that writes its results in place (the built-in games) does; results
+// of other backends, and frames that do not fit, stay in the Game's own
+// storage. buf is written by every later Reset and Step; a nil buf undoes
+// the request.
+func (g *Game) WriteFramesTo(buf []uint8) bool {
+	if !g.inPlace {
+		return false
+	}
+	g.cur.UseBuffer(buf)
+	return true
+}
+
 // ObservationSpace is Box(0, 15, (64,64), uint8).
 func (g *Game) ObservationSpace() spaces.Space { return g.obsSpace }
 

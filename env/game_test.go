@@ -431,3 +431,36 @@ func TestStepIntoMatchesStep(t *testing.T) {
 	require.ErrorIs(t, a.StepInto(ctx, paint, &into), env.ErrClosed)
 	assert.Equal(t, env.Step{}, into, "an error leaves the zero Step")
 }
+
+// Over a backend that writes in place, WriteFramesTo makes the
+// observation of a one-frame command a view of the caller's buffer, for
+// Reset and Step alike, with the same contents as without it; other
+// backends decline.
+func TestWriteFramesTo(t *testing.T) {
+	ctx := t.Context()
+	g, _ := newGame(t, envtest.FakeConfig{InPlace: true})
+	ref, _ := newGame(t, envtest.FakeConfig{})
+	buf := make([]uint8, arc.FrameCells)
+	require.True(t, g.WriteFramesTo(buf))
+	obs, _, err := g.Reset(ctx, env.ResetOptions{})
+	require.NoError(t, err)
+	want, _, err := ref.Reset(ctx, env.ResetOptions{})
+	require.NoError(t, err)
+	assert.Same(t, &buf[0], &obs.Grid.Data[0])
+	assert.Equal(t, want.Grid.Data, obs.Grid.Data)
+	for k := range 20 {
+		a := arc.Click(k, 2*k)
+		st, err := g.Step(ctx, a)
+		require.NoError(t, err)
+		wst, err := ref.Step(ctx, a)
+		require.NoError(t, err)
+		assert.Same(t, &buf[0], &st.Obs.Grid.Data[0], "step %d", k)
+		assert.Equal(t, wst.Obs.Grid.Data, st.Obs.Grid.Data, "step %d", k)
+	}
+	require.True(t, g.WriteFramesTo(nil))
+	st, err := g.Step(ctx, arc.Click(1, 1))
+	require.NoError(t, err)
+	assert.NotSame(t, &buf[0], &st.Obs.Grid.Data[0])
+
+	assert.False(t, ref.WriteFramesTo(buf), "a backend that does not fail clean")
+}

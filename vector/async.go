@@ -31,7 +31,11 @@ import (
 // finishes its share early takes the parts others have not started yet,
 // from the end, so that a worker the system holds back (another process on
 // its core) delays the call by one part at most. With one worker, or a single
-// sub-environment, everything runs on the caller, as Sync does. Send's
+// sub-environment, everything runs on the caller, as Sync does; over
+// CPU-bound sub-environments it also does when that has proved faster:
+// Async times its calls in both ways now and then and keeps to the faster,
+// so that when another process keeps a core busy, and a worker held back
+// for milliseconds would hold up every call, it runs as fast as Sync. Send's
 // commands run on the workers, sub-environment i on worker i%Workers unless
 // that worker is busy and another is idle.
 //
@@ -100,6 +104,8 @@ type Async struct {
 	stepping  bool
 	cur       *boundCtx
 	maskIDs   []int
+	// pace chooses between sharing CPU-bound calls and running them solo.
+	pace pacer
 
 	// recvMu serialises the readers of done and of the rows.
 	recvMu sync.Mutex
@@ -495,14 +501,24 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 		ids = a.maskIDs
 	}
 	parts := min(a.workers, len(ids))
-	if parts <= 1 && a.cpuBound {
-		return a.runHeld(ctx, ids, op, actions, opts)
+	mode, timed := paceShared, false
+	if parts > 1 && a.cpuBound {
+		mode, timed = a.pace.next()
+		// Resets cost more than steps: only steps are timed.
+		timed = timed && op == opStep
+	}
+	if parts <= 1 && a.cpuBound || mode == paceSolo {
+		return a.runHeld(ctx, ids, op, actions, opts, timed)
 	}
 	a.calls.Add(1)
 	defer a.calls.Done()
 	a.prepare(ctx, ids, op, actions, opts)
 	a.stepping = true
 	a.mu.Unlock()
+	var start time.Time
+	if timed {
+		start = time.Now()
+	}
 	if parts <= 1 {
 		for _, i := range ids {
 			a.c.run(i)
@@ -510,9 +526,16 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 	} else if !a.share(ids) {
 		return nil, env.ErrClosed
 	}
+	var took time.Duration
+	if timed {
+		took = time.Since(start)
+	}
 	b := a.c.publish()
 	a.mu.Lock()
 	a.stepping = false
+	if timed {
+		a.pace.record(paceShared, float64(took)/float64(len(ids)))
+	}
 	for _, i := range ids {
 		a.retire(i)
 	}
@@ -521,23 +544,31 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 }
 
 // runHeld runs the commands of ids on the caller, for a CPU-bound call
-// that runs solo, with a.mu held from the caller's checks to the end of the
-// commands and released on return. Whatever would look at the
-// sub-environments meanwhile (Send, Replace, Sub, InFlight) waits the
-// microseconds the commands take, so that they need no marking in flight,
-// nor a second lock to unmark them: at one env, that locking is what set
-// Async behind Sync. Close cancels the commands before it takes a.mu.
-func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc.Action, opts env.ResetOptions) (*Batch, error) {
-	bc := a.bind(ctx)
+// that runs solo (one sub-environment or worker, or the pacer's choice),
+// with a.mu held from the caller's checks to the end of the commands and
+// released on return. Whatever would look at the sub-environments
+// meanwhile (Send, Replace, Sub, InFlight, Close) waits the microseconds
+// the commands take, so that they need no marking in flight, nor a second
+// lock to unmark them, nor a context of Close's: they run under the
+// caller's. At one env, that bookkeeping is what set Async behind Sync.
+// With timed set, the pacer learns the time per command.
+func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc.Action, opts env.ResetOptions, timed bool) (*Batch, error) {
 	for k, i := range ids {
 		if op == opStep {
-			a.c.prepStep(bc.ctx, i, actions[k])
+			a.c.prepStep(ctx, i, actions[k])
 		} else {
-			a.c.prepReset(bc.ctx, i, opts)
+			a.c.prepReset(ctx, i, opts)
 		}
+	}
+	var start time.Time
+	if timed {
+		start = time.Now()
 	}
 	for _, i := range ids {
 		a.c.run(i)
+	}
+	if timed {
+		a.pace.record(paceSolo, float64(time.Since(start))/float64(len(ids)))
 	}
 	a.mu.Unlock()
 	return a.c.publish(), ctx.Err()

@@ -38,10 +38,11 @@ func TestPlainEqual(t *testing.T) {
 	}
 }
 
-// Step reuses the bound context of a context passed again when it can
+// Send reuses the bound context of a context passed again when it can
 // compare them, and never panics comparing contexts, whatever their type.
 func TestBindReusesContexts(t *testing.T) {
-	a := newAsync(t, 2, sameFakes(envtest.FakeConfig{}), Config{Workers: 1})
+	a := newAsync(t, 2, sameFakes(envtest.FakeConfig{}), Config{Workers: 2})
+	ids := []int{0, 1}
 	acts := repeat(arc.Click(1, 1), 2)
 	for _, tc := range []struct {
 		ctx    context.Context
@@ -53,11 +54,13 @@ func TestBindReusesContexts(t *testing.T) {
 		{wrapCtx{sliceCtx{Context: t.Context()}}, false},
 	} {
 		ctx := tc.ctx
-		_, err := a.Reset(ctx, env.ResetOptions{})
+		require.NoError(t, a.SendReset(ctx, ids, env.ResetOptions{}))
+		_, err := a.Recv(ctx)
 		require.NoError(t, err)
 		first := a.cur
 		require.NotNil(t, first)
-		b, err := a.Step(ctx, acts)
+		require.NoError(t, a.Send(ctx, ids, acts))
+		b, err := a.Recv(ctx)
 		require.NoError(t, err)
 		require.NoError(t, b.Err())
 		assert.Equal(t, tc.reused, first == a.cur, "%T bound once", ctx)

@@ -109,7 +109,31 @@ func newCore(n int, f Factory, cfg Config, parallel int) (*core, error) {
 	}
 	c.all = newRows(n, c.obsShape, cfg.Autoreset == SameStep)
 	copy(c.all.b.EnvIDs, c.ids)
+	for i, e := range envs {
+		c.bindRow(i, e)
+	}
 	return c, nil
+}
+
+// frameWriter is a sub-environment that can write its observations
+// straight into a batch row (env.Game).
+type frameWriter interface {
+	WriteFramesTo(buf []uint8) bool
+}
+
+// bindRow asks sub-environment e to write its frames into row i, when its
+// observation is one frame, which saves store a copy of every observation.
+func (c *core) bindRow(i int, e env.Env) {
+	if w, ok := e.(frameWriter); ok && c.all.obsSize == arc.FrameCells {
+		w.WriteFramesTo(c.all.obsData[i*arc.FrameCells : (i+1)*arc.FrameCells : (i+1)*arc.FrameCells])
+	}
+}
+
+// unbindRow undoes bindRow before e leaves the vector env.
+func unbindRow(e env.Env) {
+	if w, ok := e.(frameWriter); ok {
+		w.WriteFramesTo(nil)
+	}
 }
 
 // makeEnvs calls the factory n times, parallel at a time, and closes what
@@ -279,7 +303,10 @@ func (c *core) store(i int, obs env.Obs, info *env.Info, final bool) error {
 		grid, infos, bufs = r.finalData, r.b.FinalInfos, r.finals
 	}
 	row := grid[i*r.obsSize : (i+1)*r.obsSize]
-	copy(row, obs.Grid.Data)
+	if &row[0] != &obs.Grid.Data[0] {
+		// Not already there through bindRow.
+		copy(row, obs.Grid.Data)
+	}
 	if fs := c.floats(obs.Float.Shape); fs != nil {
 		if len(obs.Float.Data) != fs.size || !slices.Equal(obs.Float.Shape, fs.shape) {
 			return fmt.Errorf("%w: float observation of shape %v, batch rows %v", ErrShape, obs.Float.Shape, fs.shape)
@@ -400,6 +427,8 @@ func (c *core) replace(i int, e env.Env) error {
 	s := &c.slots[i]
 	old := s.e
 	s.e = e
+	unbindRow(old)
+	c.bindRow(i, e)
 	s.pending = c.cfg.Autoreset != Disabled
 	c.clearRow(i)
 	if err := old.Close(); err != nil {

@@ -166,7 +166,15 @@ func run(ctx context.Context, o options, r *report) error {
 			}
 		})
 		ended := make([]bool, n)
-		return func(d time.Duration) (float64, error) { return rate(ctx, envs, ended, parts, d, script) }, err
+		return func(d time.Duration) (float64, error) {
+			for i, e := range envs {
+				if _, _, err := e.Reset(ctx, env.ResetOptions{}); err != nil {
+					return 0, err
+				}
+				ended[i] = false
+			}
+			return rate(ctx, envs, ended, parts, d, script)
+		}, err
 	}
 	hand := func(n, parts int) (subject, error) { return byHand(n, parts, handRate) }
 	vec := func(mk func() (vector.Env, error)) (subject, error) {
@@ -175,11 +183,13 @@ func run(ctx context.Context, o options, r *report) error {
 			return nil, err
 		}
 		closers = append(closers, func() { _ = v.Close() })
-		if _, err := v.Reset(ctx, env.ResetOptions{}); err != nil {
-			return nil, err
-		}
 		n := v.Metadata().NumEnvs
-		return func(d time.Duration) (float64, error) { return stepRate(ctx, v, n, d, script) }, nil
+		return func(d time.Duration) (float64, error) {
+			if _, err := v.Reset(ctx, env.ResetOptions{}); err != nil {
+				return 0, err
+			}
+			return stepRate(ctx, v, n, d, script)
+		}, nil
 	}
 	syncOf := func(n int) func() (vector.Env, error) {
 		return func() (vector.Env, error) { return vector.NewSync(n, vector.Make(o.game), vector.Config{}) }
@@ -325,7 +335,9 @@ func remoteTargets(ctx context.Context, o options, r *report) error {
 }
 
 // subject runs one measurement for about d and returns its steps per
-// second.
+// second. Every measurement starts from freshly reset games and the start
+// of the script, so that the subjects compared in a round play the same
+// games through the same commands, however far each gets in the time.
 type subject func(d time.Duration) (float64, error)
 
 // gameScript returns 256 rows of n actions among the game's available

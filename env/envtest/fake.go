@@ -32,6 +32,11 @@ type FakeConfig struct {
 	// sequence number; a non-nil error is returned and the command is not
 	// applied.
 	Fail func(n int, a arc.Action) error
+	// InPlace makes the Fake report that it fails clean (env.CleanFailer),
+	// which it does, every check coming before the result is touched: a
+	// Game over it then keeps results in place, as over the built-in
+	// games, and can write its frames into memory of the caller's.
+	InPlace bool
 }
 
 // Fake is a scripted ARC game backend for tests. Its rules:
@@ -155,6 +160,10 @@ func (f *Fake) paint(cell int, colour uint8) {
 	f.grid[cell] = colour
 }
 
+// FailsClean reports whether the Fake says that it fails clean: see
+// FakeConfig.InPlace.
+func (f *Fake) FailsClean() bool { return f.cfg.InPlace }
+
 // Do applies one command with ARC semantics and writes the result into out.
 func (f *Fake) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	if f.closed.Load() {
@@ -179,6 +188,9 @@ func (f *Fake) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if a.ID != arc.Reset && (!f.started || f.state.Terminal()) {
+		return fmt.Errorf("%w: %s on game %s", arc.ErrNotStarted, a, f.cfg.ID)
+	}
 	out.SetFrames(0)
 	full := false
 	if a.ID == arc.Reset {
@@ -194,9 +206,6 @@ func (f *Fake) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 		f.paintLevel()
 		f.resets.Add(1)
 	} else {
-		if !f.started || f.state.Terminal() {
-			return fmt.Errorf("%w: %s on game %s", arc.ErrNotStarted, a, f.cfg.ID)
-		}
 		f.actions.Add(1)
 		f.steps++
 		f.levelActions++
