@@ -6,9 +6,10 @@ import "golang.org/x/sys/cpu"
 
 // useAsm selects the assembly scans, AVX2 and, where the CPU has it,
 // AVX-512 (twice the bytes a compare); tests turn them off to check the
-// portable scan on the same machine.
+// portable scan on the same machine. The Track kernels count with POPCNT,
+// which every CPU with AVX2 has.
 var (
-	useAsm    = cpu.X86.HasAVX2
+	useAsm    = cpu.X86.HasAVX2 && cpu.X86.HasPOPCNT
 	useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW
 )
 
@@ -45,10 +46,17 @@ func notEqual(dst []bool, src []uint8, v uint8) {
 //go:noescape
 func trackAVX512(prev, frame *uint8, notBg *bool, n int, bg uint8, hist *[16]int)
 
+//go:noescape
+func trackAVX2(prev, frame *uint8, notBg *bool, n int, bg uint8, hist *[16]int)
+
 func track(prev, frame []uint8, notBg []bool, bg uint8, hist *[16]int) {
-	if useAsm && useAVX512 && len(prev) > 0 {
+	switch {
+	case len(prev) == 0:
+	case useAsm && useAVX512:
 		trackAVX512(&prev[0], &frame[0], &notBg[0], len(prev), bg, hist)
-		return
+	case useAsm:
+		trackAVX2(&prev[0], &frame[0], &notBg[0], len(prev), bg, hist)
+	default:
+		trackGeneric(prev, frame, notBg, bg, hist)
 	}
-	trackGeneric(prev, frame, notBg, bg, hist)
 }

@@ -213,3 +213,122 @@ tnext:
 tdone:
 	VZEROUPPER
 	RET
+
+// func trackAVX2(prev, frame *uint8, notBg *bool, n int, bg uint8, hist *[16]int)
+// trackAVX2 is trackAVX512 for AVX2: a block is two 32-byte halves, and
+// the byte masks are gathered into one 64-bit word with VPMOVMSKB.
+TEXT ·trackAVX2(SB), NOSPLIT, $0-48
+	MOVQ         prev+0(FP), SI
+	MOVQ         frame+8(FP), DI
+	MOVQ         notBg+16(FP), R8
+	MOVQ         n+24(FP), CX
+	MOVBLZX      bg+32(FP), AX
+	MOVQ         hist+40(FP), R9
+	MOVQ         AX, X7
+	VPBROADCASTB X7, Y7
+	VMOVDQU      ones<>(SB), Y6
+	MOVQ         $0x0f0f0f0f0f0f0f0f, DX
+	MOVQ         DX, X5
+	VPBROADCASTQ X5, Y5
+	XORQ         R10, R10
+
+aloop:
+	CMPQ      R10, CX
+	JGE       adone
+	VMOVDQU   (SI)(R10*1), Y0
+	VMOVDQU   32(SI)(R10*1), Y1
+	VMOVDQU   (DI)(R10*1), Y2
+	VMOVDQU   32(DI)(R10*1), Y3
+	VPCMPEQB  Y2, Y0, Y8
+	VPCMPEQB  Y3, Y1, Y9
+	VPMOVMSKB Y8, R11
+	VPMOVMSKB Y9, BX
+	SHLQ      $32, BX
+	ORQ       BX, R11
+	NOTQ      R11
+	TESTQ     R11, R11
+	JZ        anext
+
+	// Mostly alike changes: when every changed cell was the colour of
+	// the first and became the colour of the first, two counts move.
+	BSFQ         R11, DX
+	ADDQ         R10, DX
+	VPBROADCASTB (SI)(DX*1), Y8
+	VPBROADCASTB (DI)(DX*1), Y9
+	VPCMPEQB     Y8, Y0, Y10
+	VPCMPEQB     Y8, Y1, Y11
+	VPMOVMSKB    Y10, R12
+	VPMOVMSKB    Y11, BX
+	SHLQ         $32, BX
+	ORQ          BX, R12
+	ANDQ         R11, R12
+	CMPQ         R12, R11
+	JNE          amixed
+	VPCMPEQB     Y9, Y2, Y10
+	VPCMPEQB     Y9, Y3, Y11
+	VPMOVMSKB    Y10, R13
+	VPMOVMSKB    Y11, BX
+	SHLQ         $32, BX
+	ORQ          BX, R13
+	ANDQ         R11, R13
+	CMPQ         R13, R11
+	JNE          amixed
+	POPCNTQ      R11, R12
+	MOVBQZX      (SI)(DX*1), R13
+	ANDQ         $15, R13
+	SUBQ         R12, (R9)(R13*8)
+	MOVBQZX      (DI)(DX*1), R13
+	ANDQ         $15, R13
+	ADDQ         R12, (R9)(R13*8)
+	JMP          astore
+
+	// Mixed changes: count them colour by colour (low four bits).
+amixed:
+	VPAND Y5, Y0, Y10
+	VPAND Y5, Y1, Y11
+	VPAND Y5, Y2, Y12
+	VPAND Y5, Y3, Y13
+	VPXOR Y4, Y4, Y4
+	XORQ  R12, R12
+
+acolour:
+	VPCMPEQB  Y4, Y12, Y8
+	VPCMPEQB  Y4, Y13, Y9
+	VPMOVMSKB Y8, DX
+	VPMOVMSKB Y9, BX
+	SHLQ      $32, BX
+	ORQ       BX, DX
+	ANDQ      R11, DX
+	POPCNTQ   DX, DX
+	VPCMPEQB  Y4, Y10, Y8
+	VPCMPEQB  Y4, Y11, Y9
+	VPMOVMSKB Y8, R13
+	VPMOVMSKB Y9, BX
+	SHLQ      $32, BX
+	ORQ       BX, R13
+	ANDQ      R11, R13
+	POPCNTQ   R13, R13
+	SUBQ      R13, DX
+	ADDQ      DX, (R9)(R12*1)
+	VPADDB    Y6, Y4, Y4
+	ADDQ      $8, R12
+	CMPQ      R12, $128
+	JLT       acolour
+
+astore:
+	VMOVDQU  Y2, (SI)(R10*1)
+	VMOVDQU  Y3, 32(SI)(R10*1)
+	VPCMPEQB Y7, Y2, Y8
+	VPCMPEQB Y7, Y3, Y9
+	VPANDN   Y6, Y8, Y8
+	VPANDN   Y6, Y9, Y9
+	VMOVDQU  Y8, (R8)(R10*1)
+	VMOVDQU  Y9, 32(R8)(R10*1)
+
+anext:
+	ADDQ $64, R10
+	JMP  aloop
+
+adone:
+	VZEROUPPER
+	RET
