@@ -832,3 +832,57 @@ func TestSendIdleWorkerTakesQueuedCommands(t *testing.T) {
 		assert.ElementsMatch(t, []int{0, 2}, b.EnvIDs)
 	})
 }
+
+// gateEnv holds its steps until the test opens the gate, telling it when
+// a step has begun.
+type gateEnv struct {
+	env.Env
+	begun chan struct{}
+	gate  chan struct{}
+}
+
+func (e *gateEnv) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	e.begun <- struct{}{}
+	<-e.gate
+	return e.Env.Step(ctx, a)
+}
+
+// While a Step shared with the workers runs, its sub-environments are busy
+// as a whole: Send, SendReset, Replace, Recv and another Step are refused,
+// InFlight counts them, and all is free again when it returns.
+func TestStepUnderWayRefusesOthers(t *testing.T) {
+	const n = 4
+	begun, gate := make(chan struct{}, n), make(chan struct{})
+	f := func(i int) (env.Env, error) {
+		g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
+		return &gateEnv{Env: g, begun: begun, gate: gate}, err
+	}
+	a := newAsync(t, n, f, Config{Workers: 2, BatchSize: 1})
+	ctx := t.Context()
+	_, err := a.Reset(ctx, env.ResetOptions{})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		b, err := a.Step(ctx, repeat(arc.Click(1, 2), n))
+		if err == nil {
+			err = b.Err()
+		}
+		done <- err
+	}()
+	<-begun // a step has begun: the call is under way
+	assert.ErrorIs(t, a.Send(ctx, []int{3}, []arc.Action{arc.Click(1, 1)}), ErrBusy)
+	assert.ErrorIs(t, a.SendReset(ctx, []int{2}, env.ResetOptions{}), ErrBusy)
+	assert.ErrorIs(t, a.Replace(1, nil), ErrBusy)
+	_, err = a.Recv(ctx)
+	assert.ErrorIs(t, err, ErrBusy)
+	_, err = a.Step(ctx, repeat(arc.Click(1, 2), n))
+	assert.ErrorIs(t, err, ErrBusy)
+	assert.Equal(t, n, a.InFlight())
+	close(gate)
+	require.NoError(t, <-done)
+	assert.Zero(t, a.InFlight())
+	require.NoError(t, a.Send(ctx, []int{3}, []arc.Action{arc.Click(1, 1)}))
+	b, err := a.Recv(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []int{3}, b.EnvIDs)
+}

@@ -206,6 +206,18 @@ func (c *core) prepReset(ctx context.Context, i int, opts env.ResetOptions) {
 	s.op, s.reset, s.ctx = opReset, opts, ctx
 }
 
+// prepAll queues op for each of ids: a step of ids[k] with actions[k], or
+// a reset with opts.
+func (c *core) prepAll(ctx context.Context, ids []int, op opKind, actions []arc.Action, opts env.ResetOptions) {
+	for k, i := range ids {
+		if op == opStep {
+			c.prepStep(ctx, i, actions[k])
+		} else {
+			c.prepReset(ctx, i, opts)
+		}
+	}
+}
+
 // run executes the queued command of sub-environment i and fills row i.
 func (c *core) run(i int) {
 	s := &c.slots[i]

@@ -6,8 +6,8 @@ package vector
 // process keeps a core busy, the system holds a worker back for
 // milliseconds at a time and every call waits for it, so that running solo
 // is faster. The pacer keeps a running mean of the time per command in
-// each way and uses the faster one, trying the other now and then (the
-// interval doubling while the choice stands) to see whether the machine
+// each way and uses the faster one, trying the other now and then (at
+// intervals that double up to maxEvery calls) to see whether the machine
 // changed.
 type pacer struct {
 	// last holds the latest times per command of each way, shared and
@@ -34,13 +34,24 @@ const (
 const (
 	// window is the number of times kept per way.
 	window = 3
-	// trialCalls is the length of a trial of the other way. Its first call
-	// is not measured: after calls run solo, the workers may be parked,
-	// and the first shared call pays for waking them.
-	trialCalls = window + 1
-	// minEvery and maxEvery bound the calls between two trials.
-	minEvery = 32
-	maxEvery = 1024
+	// trialCalls is the length of a trial of the other way, whose last
+	// window calls are measured: after calls run solo the workers are
+	// parked, and their cores may be asleep, and the first shared calls
+	// pay for waking them.
+	trialCalls = window + 5
+	// soloMargin: sharing is left for solo only when solo is faster by
+	// more than this fraction. Where the system lends a core for a while
+	// and takes it back, sharing costs little more than solo meanwhile
+	// and gains when the core returns; where a worker is held back in the
+	// middle of its part, as when another process keeps a core busy,
+	// sharing costs far more.
+	soloMargin = 0.10
+	// minEvery and maxEvery bound the calls between two trials;
+	// maxSoloEvery bounds them while running solo, which a wrong choice
+	// makes cost more: a quiet machine's second core left unused.
+	minEvery     = 32
+	maxEvery     = 1024
+	maxSoloEvery = 256
 	// measureEvery: the way in use is timed on one call in measureEvery,
 	// so that reading the clock costs little against calls of a few
 	// commands.
@@ -57,7 +68,11 @@ func (p *pacer) next() (paceMode, bool) {
 		return 1 - p.mode, p.trial < window
 	}
 	p.calls++
-	if p.calls >= p.every {
+	every := p.every
+	if p.mode == paceSolo {
+		every = min(every, maxSoloEvery)
+	}
+	if p.calls >= every {
 		// A trial: the other way's old times say nothing of the machine now.
 		p.calls = 0
 		p.trial = trialCalls - 1
@@ -78,13 +93,15 @@ func (p *pacer) record(m paceMode, ns float64) {
 	if cur == 0 || alt == 0 {
 		return
 	}
-	switch {
-	case alt < cur:
-		p.mode = other
-		p.every = minEvery
-	case m == other && p.trial == 0:
-		// A trial confirmed the way in use: try less often.
+	if m == other && p.trial == 0 {
+		// A trial ended: the next comes later, whatever it showed. A
+		// way that turns slower is left at once, by its own times; only
+		// a way that turns faster waits for a trial to be seen, and on a
+		// busy machine a trial that was lucky costs a few calls each.
 		p.every = min(2*p.every, maxEvery)
+	}
+	if p.mode == paceShared && alt < cur*(1-soloMargin) || p.mode == paceSolo && alt < cur {
+		p.mode = other
 	}
 }
 

@@ -2,8 +2,10 @@
 // in the same run, and prints PASS or FAIL for each target:
 //
 //   - Sync over stepping the same games by hand on one goroutine;
-//   - Async on two workers over one, against what two goroutines stepping
-//     half the games each by hand gain over one;
+//   - Async on two workers over one, against what stepping the games by
+//     hand in lockstep gains at best: two goroutines, each stepping half
+//     the games and meeting the other at every call, or one goroutine
+//     when that is faster (with another process on a core);
 //   - Async on all workers against plain goroutines, one per part of the
 //     games per call, stepping them by hand;
 //   - the per-env throughput at -large envs over that at -envs, for Sync
@@ -49,8 +51,11 @@ const (
 	// which stepping by hand does not.
 	minSyncOverHand = 0.75
 	// minWorkersOverHand: the speed-up of Async on two workers over one,
-	// as a fraction of the speed-up two goroutines stepping half the games
-	// each by hand get on the same machine at the same moment.
+	// as a fraction of the best speed-up stepping by hand in lockstep gets
+	// on the same machine at the same moment: two goroutines that meet at
+	// every call, or one. (Two goroutines that never meet gain more, most
+	// of all when another process holds a core, but a vector env's Step
+	// returns all its rows at once.)
 	minWorkersOverHand = 0.85
 	// minScaling: per-env throughput at -large envs over that at -envs.
 	minScaling = 0.70
@@ -177,20 +182,33 @@ func run(ctx context.Context, o options, r *report) error {
 		}, err
 	}
 	hand := func(n, parts int) (subject, error) { return byHand(n, parts, handRate) }
-	vec := func(mk func() (vector.Env, error)) (subject, error) {
-		v, err := mk()
-		if err != nil {
-			return nil, err
+	// vecs makes k vector envs with mk, measured one per round in turn.
+	// Over a single game, where a step touches a few KiB, where the
+	// allocator happened to put them moves a step's time by several
+	// percent (as much as any difference between Sync and Async there):
+	// several instances average that out.
+	vecs := func(mk func() (vector.Env, error), k int) (subject, error) {
+		vs := make([]vector.Env, 0, k)
+		for range k {
+			v, err := mk()
+			if err != nil {
+				return nil, err
+			}
+			closers = append(closers, func() { _ = v.Close() })
+			vs = append(vs, v)
 		}
-		closers = append(closers, func() { _ = v.Close() })
-		n := v.Metadata().NumEnvs
+		n := vs[0].Metadata().NumEnvs
+		round := 0
 		return func(d time.Duration) (float64, error) {
+			v := vs[round%k]
+			round++
 			if _, err := v.Reset(ctx, env.ResetOptions{}); err != nil {
 				return 0, err
 			}
 			return stepRate(ctx, v, n, d, script)
 		}, nil
 	}
+	vec := func(mk func() (vector.Env, error)) (subject, error) { return vecs(mk, 1) }
 	syncOf := func(n int) func() (vector.Env, error) {
 		return func() (vector.Env, error) { return vector.NewSync(n, vector.Make(o.game), vector.Config{}) }
 	}
@@ -200,8 +218,10 @@ func run(ctx context.Context, o options, r *report) error {
 		}
 	}
 
-	// The subjects, measured in turn in every round.
-	names := []string{"hand", "hand/2", "go/2", "sync", "async/1", "async", "sync@1", "async@1", "hand@L", "sync@L", "async@L"}
+	// The subjects, measured in turn in every round; the single-game ones
+	// over singles instances each.
+	const singles = 8
+	names := []string{"hand", "hand/2", "lock/2", "go/2", "sync", "async/1", "async", "sync@1", "async@1", "hand@L", "sync@L", "async@L"}
 	subjects := map[string]subject{}
 	for _, name := range names {
 		var s subject
@@ -211,6 +231,8 @@ func run(ctx context.Context, o options, r *report) error {
 			s, err = hand(o.envs, 1)
 		case "hand/2":
 			s, err = hand(o.envs, 2)
+		case "lock/2":
+			s, err = byHand(o.envs, procs, lockRate)
 		case "go/2":
 			s, err = byHand(o.envs, procs, callRate)
 		case "sync":
@@ -220,9 +242,9 @@ func run(ctx context.Context, o options, r *report) error {
 		case "async":
 			s, err = vec(asyncOf(o.envs, procs))
 		case "sync@1":
-			s, err = vec(syncOf(1))
+			s, err = vecs(syncOf(1), singles)
 		case "async@1":
-			s, err = vec(asyncOf(1, procs))
+			s, err = vecs(asyncOf(1, procs), singles)
 		case "hand@L":
 			s, err = hand(o.large, 1)
 		case "sync@L":
@@ -246,13 +268,17 @@ func run(ctx context.Context, o options, r *report) error {
 		}
 	}
 	med := func(name string) float64 { return ratio.Median(rates[name]) }
-	// ratio is the median over the rounds of a/b, each rate per env.
-	ratio := func(a, b string) float64 {
+	// perRound is the median over the rounds of f(round).
+	perRound := func(f func(k int) float64) float64 {
 		xs := make([]float64, o.rounds)
 		for k := range xs {
-			xs[k] = rates[a][k] / rates[b][k]
+			xs[k] = f(k)
 		}
 		return ratio.Median(xs)
+	}
+	// ratio is the median over the rounds of a/b, each rate per env.
+	ratio := func(a, b string) float64 {
+		return perRound(func(k int) float64 { return rates[a][k] / rates[b][k] })
 	}
 
 	fmt.Printf("\n%s, NextStep autoreset, steps/s (medians)\n", o.game)
@@ -263,6 +289,7 @@ func run(ctx context.Context, o options, r *report) error {
 	}{
 		{"hand", o.envs, "by hand, one goroutine"},
 		{"hand/2", o.envs, "by hand, two goroutines, half the games each"},
+		{"lock/2", o.envs, fmt.Sprintf("by hand, %d goroutines in lockstep per call", procs)},
 		{"go/2", o.envs, fmt.Sprintf("by hand, a goroutine per part per call, %d parts", procs)},
 		{"sync", o.envs, "Sync"},
 		{"async/1", o.envs, "Async, 1 worker"},
@@ -281,10 +308,13 @@ func run(ctx context.Context, o options, r *report) error {
 	n, l := o.envs, o.large
 	r.target(fmt.Sprintf("Sync / by hand, %d envs", n), ratio("sync", "hand"), minSyncOverHand, 0,
 		fmt.Sprintf("(+%.0f ns/env-step)", 1e9/med("sync")-1e9/med("hand")))
-	games := ratio("hand/2", "hand")
 	workers := ratio("async", "async/1")
-	r.target(fmt.Sprintf("Async %d workers / 1, vs by hand", procs), workers/games, minWorkersOverHand, 0,
-		fmt.Sprintf("(x%.2f, by hand on 2 goroutines x%.2f)", workers, games))
+	lockstep := ratio("lock/2", "hand")
+	overBest := perRound(func(k int) float64 {
+		return rates["async"][k] / rates["async/1"][k] / max(rates["lock/2"][k]/rates["hand"][k], 1)
+	})
+	r.target(fmt.Sprintf("Async %d workers / 1, vs by hand in lockstep", procs), overBest, minWorkersOverHand, 0,
+		fmt.Sprintf("(x%.2f; by hand in lockstep x%.2f, never meeting x%.2f)", workers, lockstep, ratio("hand/2", "hand")))
 	r.target(fmt.Sprintf("Async %d workers / goroutines per call", procs), ratio("async", "go/2"), minOverGoroutines, 0,
 		fmt.Sprintf("(Async x%.2f of 1 worker)", workers))
 	r.target(fmt.Sprintf("Sync per env, %d / %d envs", l, n), ratio("sync@L", "sync"), minScaling, 0,
@@ -469,6 +499,58 @@ func callRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 		steps += n
 	}
 	return float64(steps) / time.Since(start).Seconds(), errors.Join(errs...)
+}
+
+// lockRate steps envs by hand in lockstep on parts goroutines, each its own
+// share, meeting at every call as a vector env's Step does: the caller
+// steps share 0 and spins until the others are done with theirs, and they
+// spin for the next call. It is the least a call can cost in lockstep on
+// a quiet machine. Like handRate it resets an ended episode in place of
+// the next step.
+func lockRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d time.Duration, script [][]arc.Action) (float64, error) {
+	n := len(envs)
+	errs := make([]error, parts)
+	stepPart := func(p int, acts []arc.Action) {
+		for i := p * n / parts; i < (p+1)*n/parts; i++ {
+			if err := stepOne(ctx, envs, ended, i, acts[i]); err != nil && errs[p] == nil {
+				errs[p] = err
+			}
+		}
+	}
+	// call is the number of the call under way (-1: stop); done counts
+	// the helpers done with it.
+	var call, done atomic.Int64
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() {
+			for seen := int64(0); ; {
+				c := call.Load()
+				if c < 0 {
+					return
+				}
+				if c == seen {
+					continue
+				}
+				seen = c
+				stepPart(p, script[(c-1)%int64(len(script))])
+				done.Add(1)
+			}
+		})
+	}
+	steps := 0
+	start := time.Now()
+	for s := 0; time.Since(start) < d; s++ {
+		done.Store(0)
+		call.Store(int64(s + 1))
+		stepPart(0, script[s%len(script)])
+		for done.Load() != int64(parts-1) {
+		}
+		steps += n
+	}
+	took := time.Since(start)
+	call.Store(-1)
+	wg.Wait()
+	return float64(steps) / took.Seconds(), errors.Join(errs...)
 }
 
 // recvRate steps n games through Send and Recv in batches of n/2 for d and
