@@ -13,8 +13,12 @@
 // of 50). Each call splits the sub-environments into one fixed part per
 // worker, the caller running the first; over local games idle workers spin
 // briefly for the next call rather than park, and one who finishes early
-// takes a part whose owner has not started. Both are made from a Factory,
-// called once per sub-environment:
+// takes a part whose owner has not started. Over local games Async also
+// times its calls both ways now and then and runs them all on the caller,
+// as Sync does, while that is faster: when another process keeps a core
+// busy, a worker the system holds back would hold up every call. Built-in
+// games write their frames straight into the batch rows. Both are made
+// from a Factory, called once per sub-environment:
 //
 //	v, err := vector.NewAsync(64, vector.Remote(ctx, "ls20", urls), vector.Config{})
 //	b, err := v.Reset(ctx, env.WithSeed(1)) // sub-environment i gets seed 1+i
