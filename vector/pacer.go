@@ -53,8 +53,8 @@ const (
 	// maxSoloEvery bounds them while running solo, which a wrong choice
 	// makes cost more: a quiet machine's second core left unused.
 	minEvery     = 64
-	maxEvery     = 4096
-	maxSoloEvery = 1024
+	maxEvery     = 8192
+	maxSoloEvery = 4096
 	// measureEvery: the way in use is timed on one call in measureEvery,
 	// so that reading the clock costs little against calls of a few
 	// commands; stalls fall on any call, and a sample of them counts them
