@@ -472,20 +472,27 @@ func stepOne(ctx context.Context, envs []env.Env, ended []bool, i int, a arc.Act
 	return err
 }
 
+// partStepper returns a function that steps part p of envs (of parts
+// equal parts) with acts, as stepOne does, and the errors of each part.
+func partStepper(ctx context.Context, envs []env.Env, ended []bool, parts int) (func(p int, acts []arc.Action), []error) {
+	n := len(envs)
+	errs := make([]error, parts)
+	return func(p int, acts []arc.Action) {
+		for i := p * n / parts; i < (p+1)*n/parts; i++ {
+			if err := stepOne(ctx, envs, ended, i, acts[i]); err != nil && errs[p] == nil {
+				errs[p] = err
+			}
+		}
+	}, errs
+}
+
 // callRate steps envs by hand as a vector env's Step would with plain
 // goroutines: per call, one goroutine for each part but the first, which
 // the caller steps, and a WaitGroup to wait for them. Like handRate it
 // resets an ended episode in place of the next step.
 func callRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d time.Duration, script [][]arc.Action) (float64, error) {
 	n := len(envs)
-	errs := make([]error, parts)
-	stepPart := func(p int, acts []arc.Action) {
-		for i := p * n / parts; i < (p+1)*n/parts; i++ {
-			if err := stepOne(ctx, envs, ended, i, acts[i]); err != nil && errs[p] == nil {
-				errs[p] = err
-			}
-		}
-	}
+	stepPart, errs := partStepper(ctx, envs, ended, parts)
 	steps := 0
 	start := time.Now()
 	for s := 0; time.Since(start) < d; s++ {
@@ -509,14 +516,7 @@ func callRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 // the next step.
 func lockRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d time.Duration, script [][]arc.Action) (float64, error) {
 	n := len(envs)
-	errs := make([]error, parts)
-	stepPart := func(p int, acts []arc.Action) {
-		for i := p * n / parts; i < (p+1)*n/parts; i++ {
-			if err := stepOne(ctx, envs, ended, i, acts[i]); err != nil && errs[p] == nil {
-				errs[p] = err
-			}
-		}
-	}
+	stepPart, errs := partStepper(ctx, envs, ended, parts)
 	// call is the number of the call under way (-1: stop); done counts
 	// the helpers done with it.
 	var call, done atomic.Int64

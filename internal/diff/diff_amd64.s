@@ -2,6 +2,27 @@
 
 #include "textflag.h"
 
+// MASK64 gathers the byte masks of two 32-byte compares, lo and hi, into
+// the 64-bit word dst, a bit per byte (BX is clobbered).
+#define MASK64(lo, hi, dst) \
+	VPMOVMSKB lo, dst \
+	VPMOVMSKB hi, BX  \
+	SHLQ      $32, BX \
+	ORQ       BX, dst
+
+// MOVEALIKE moves the count of the changed cells (mask R11) in the
+// histogram R9 from the colour of prev[DX] (SI) to that of frame[DX]
+// (DI), for a block whose changes are all alike; R12 and R13 are
+// clobbered.
+#define MOVEALIKE \
+	POPCNTQ R11, R12           \
+	MOVBQZX (SI)(DX*1), R13    \
+	ANDQ    $15, R13           \
+	SUBQ    R12, (R9)(R13*8)   \
+	MOVBQZX (DI)(DX*1), R13    \
+	ANDQ    $15, R13           \
+	ADDQ    R12, (R9)(R13*8)
+
 // func blockAVX512(a, b *uint8, n int) (off int, mask uint64)
 // n is a multiple of 64. Finds the first 64-byte block where a and b
 // differ, 128 bytes a step, and returns its offset and the mask of the
@@ -71,10 +92,7 @@ cloop:
 	VMOVDQU   32(SI)(AX*1), Y1
 	VPCMPEQB  (DI)(AX*1), Y0, Y0
 	VPCMPEQB  32(DI)(AX*1), Y1, Y1
-	VPMOVMSKB Y0, DX
-	VPMOVMSKB Y1, BX
-	SHLQ      $32, BX
-	ORQ       BX, DX
+	MASK64(Y0, Y1, DX)
 	NOTQ      DX
 	TESTQ     DX, DX
 	JNZ       cret
@@ -169,13 +187,7 @@ tloop:
 	JNE          tmixed
 	CMPQ         R13, R11
 	JNE          tmixed
-	POPCNTQ      R11, R12
-	MOVBQZX      (SI)(DX*1), R13
-	ANDQ         $15, R13
-	SUBQ         R12, (R9)(R13*8)
-	MOVBQZX      (DI)(DX*1), R13
-	ANDQ         $15, R13
-	ADDQ         R12, (R9)(R13*8)
+	MOVEALIKE
 	JMP          tstore
 
 	// Mixed changes: count them colour by colour.
@@ -241,10 +253,7 @@ aloop:
 	VMOVDQU   32(DI)(R10*1), Y3
 	VPCMPEQB  Y2, Y0, Y8
 	VPCMPEQB  Y3, Y1, Y9
-	VPMOVMSKB Y8, R11
-	VPMOVMSKB Y9, BX
-	SHLQ      $32, BX
-	ORQ       BX, R11
+	MASK64(Y8, Y9, R11)
 	NOTQ      R11
 	TESTQ     R11, R11
 	JZ        anext
@@ -257,29 +266,17 @@ aloop:
 	VPBROADCASTB (DI)(DX*1), Y9
 	VPCMPEQB     Y8, Y0, Y10
 	VPCMPEQB     Y8, Y1, Y11
-	VPMOVMSKB    Y10, R12
-	VPMOVMSKB    Y11, BX
-	SHLQ         $32, BX
-	ORQ          BX, R12
+	MASK64(Y10, Y11, R12)
 	ANDQ         R11, R12
 	CMPQ         R12, R11
 	JNE          amixed
 	VPCMPEQB     Y9, Y2, Y10
 	VPCMPEQB     Y9, Y3, Y11
-	VPMOVMSKB    Y10, R13
-	VPMOVMSKB    Y11, BX
-	SHLQ         $32, BX
-	ORQ          BX, R13
+	MASK64(Y10, Y11, R13)
 	ANDQ         R11, R13
 	CMPQ         R13, R11
 	JNE          amixed
-	POPCNTQ      R11, R12
-	MOVBQZX      (SI)(DX*1), R13
-	ANDQ         $15, R13
-	SUBQ         R12, (R9)(R13*8)
-	MOVBQZX      (DI)(DX*1), R13
-	ANDQ         $15, R13
-	ADDQ         R12, (R9)(R13*8)
+	MOVEALIKE
 	JMP          astore
 
 	// Mixed changes: count them colour by colour (low four bits).
@@ -294,18 +291,12 @@ amixed:
 acolour:
 	VPCMPEQB  Y4, Y12, Y8
 	VPCMPEQB  Y4, Y13, Y9
-	VPMOVMSKB Y8, DX
-	VPMOVMSKB Y9, BX
-	SHLQ      $32, BX
-	ORQ       BX, DX
+	MASK64(Y8, Y9, DX)
 	ANDQ      R11, DX
 	POPCNTQ   DX, DX
 	VPCMPEQB  Y4, Y10, Y8
 	VPCMPEQB  Y4, Y11, Y9
-	VPMOVMSKB Y8, R13
-	VPMOVMSKB Y9, BX
-	SHLQ      $32, BX
-	ORQ       BX, R13
+	MASK64(Y8, Y9, R13)
 	ANDQ      R11, R13
 	POPCNTQ   R13, R13
 	SUBQ      R13, DX
