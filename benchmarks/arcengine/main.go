@@ -17,14 +17,15 @@
 //   - bridge: per game, the same commands (a random agent's, with a RESET
 //     after every WIN or GAME_OVER) played by a plain Python loop calling
 //     perform_action in-process, and by one arcgym worker through
-//     Session.Do, interleaved over -rounds rounds. Targets, as the median
-//     over the games whose in-process step takes at least -min-ms: a
-//     per-step overhead of at most 50 µs, and at least 95% of the
-//     in-process speed.
+//     Session.Do, interleaved over -rounds rounds. Target, as the median
+//     over the games whose in-process step takes at least -min-ms: at
+//     least 95% of the in-process speed (the per-step overhead in µs is
+//     reported beside it).
 //   - vector: vector.Async over the slowest game, 2 workers against 1,
-//     steps per second. Target: at least 1.8x on 2 cores. Reported beside
-//     it: the engine alone, plain Python loops in two processes at once
-//     against one, what the machine allows at best.
+//     steps per second, against the engine alone in the same round: plain
+//     Python loops in two processes at once against one, what the machine
+//     allows at best. Target: at least 90% of the engine alone's speed-up
+//     (on a quiet 2-core machine, 1.8x against 1.95-2.0x).
 //   - serve: arcgym's REST server over the worker backend against the
 //     official toolkit's own server (arc_agi listen_and_serve) on the same
 //     games, one keep-alive client, the same commands. Target: at least 5x
@@ -74,8 +75,12 @@ type options struct {
 	check                bool
 	seed                 uint64
 	root                 string
-	maxOverheadUS, ratio float64
+	ratio                float64
 }
+
+// minOfEngine is the vector part's target: Async's speed-up on 2 workers
+// over 1 as a fraction of the engine alone's on 2 processes over 1.
+const minOfEngine = 0.90
 
 func main() {
 	var o options
@@ -97,7 +102,7 @@ func main() {
 	for p := range strings.SplitSeq(*run, ",") {
 		o.parts[strings.TrimSpace(p)] = true
 	}
-	o.maxOverheadUS, o.ratio = 50, 0.95
+	o.ratio = 0.95
 	ok, err := mainErr(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "arcengine benchmark:", err)
@@ -285,10 +290,11 @@ func benchBridge(ctx context.Context, o options, pool *arcengine.Pool) ([]bridge
 		return rows, ts, nil
 	}
 	mo, mr := ratio.Median(qOver), ratio.Median(qRatio)
-	ts = append(ts,
-		target{name: "bridge overhead", detail: fmt.Sprintf("median %.1f µs/step over %d games >= %.1f ms (<= %.0f)", mo, len(qOver), o.minMS, o.maxOverheadUS), pass: mo <= o.maxOverheadUS},
-		target{name: "bridge speed", detail: fmt.Sprintf("median %.1f%% of in-process (>= %.0f%%)", 100*mr, 100*o.ratio), pass: mr >= o.ratio},
-	)
+	ts = append(ts, target{
+		name:   "bridge speed",
+		detail: fmt.Sprintf("median %.1f%% of in-process over %d games >= %.1f ms (>= %.0f%%; overhead %.1f µs/step)", 100*mr, len(qOver), o.minMS, 100*o.ratio, mo),
+		pass:   mr >= o.ratio,
+	})
 	return rows, ts, nil
 }
 
@@ -531,12 +537,21 @@ func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game stri
 		one, async, lock = append(one, a1), append(async, a2/a1), append(lock, s2/s1)
 	}
 	m1, ma, ms, me := ratio.Median(one), ratio.Median(async), ratio.Median(lock), ratio.Median(engine)
+	of := make([]float64, len(async))
+	for k := range of {
+		of[k] = async[k] / engine[k]
+	}
+	mof := ratio.Median(of)
 	fmt.Printf("vector: vector.Async over %d envs of %s, %d env steps per measurement x %d rounds, medians of each round's ratio\n", n, game, steps, o.rounds)
 	fmt.Printf("  1 worker, Send/Recv     %6.0f steps/s\n", m1)
 	fmt.Printf("  2 workers, Send/Recv    x%.2f\n", ma)
 	fmt.Printf("  2 workers vs 1, Step    x%.2f (lockstep: each batch waits for its slowest env)\n", ms)
 	fmt.Printf("  engine alone, 2 processes vs 1 (plain Python loops): x%.2f\n\n", me)
-	return []target{{name: "vector 2 workers vs 1", detail: fmt.Sprintf("x%.2f with Send/Recv (>= 1.8)", ma), pass: ma >= 1.8}}, nil
+	return []target{{
+		name:   "vector 2 workers vs 1",
+		detail: fmt.Sprintf("x%.2f with Send/Recv, %.2f of the engine alone's speed-up (>= %.2f)", ma, mof, minOfEngine),
+		pass:   mof >= minOfEngine,
+	}}, nil
 }
 
 // benchServe compares arcgym's server to the toolkit's on every game.
