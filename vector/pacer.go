@@ -14,7 +14,7 @@ package vector
 // the machine changed.
 type pacer struct {
 	// times holds the latest times per command of each way, shared and
-	// solo, in a ring; n counts them up to window, next is the ring's
+	// solo, in a ring; n counts them up to window, head is the ring's
 	// next slot.
 	times [2][window]float64
 	n     [2]int
