@@ -56,12 +56,13 @@ type Async struct {
 	// callIDs, P = len(part), and belongs to worker k/partsPer (0: the
 	// caller). gen numbers the calls; part[k] holds the generation of the
 	// last call whose part k was taken, and whoever moves it to the running
-	// generation runs the part. left counts the parts not finished. callIDs
-	// is written by the caller only while no part is running.
-	gen     atomic.Uint64
-	part    []padded
-	left    atomic.Int64
-	callIDs []int
+	// generation runs the part. left counts the parts not finished. The
+	// call's command (call) is written by the caller only while no part
+	// is running.
+	gen  atomic.Uint64
+	part []padded
+	left atomic.Int64
+	call sharedCall
 	// A worker that parks sets its parked flag and waits on its wake
 	// channel; the caller that gives it a part and finds the flag set
 	// clears it and sends. The caller parks the same way on callerWake
@@ -134,6 +135,18 @@ const partsPer = 4
 // machine, longer than a whole Step of local games; a learner that thinks
 // longer between steps loses at most this much CPU per step.
 const spinFor = 50 * time.Microsecond
+
+// sharedCall is the command of a Step, Reset or ResetMask call shared with
+// the workers: whoever runs sub-environment ids[k] sets up its command
+// (actions[k] for a step), so that the caller does not touch every
+// sub-environment's slot, last written on another core, before the call.
+type sharedCall struct {
+	ids     []int
+	op      opKind
+	actions []arc.Action
+	opts    env.ResetOptions
+	ctx     context.Context
+}
 
 // boundCtx is the context commands run under: the caller's, also cancelled
 // by Close. It is made once per distinct caller context and shared by the
@@ -297,10 +310,16 @@ func (a *Async) runPart(gen uint64, p int) {
 	if !a.claim(gen, p) {
 		return
 	}
-	ids := a.callIDs
-	m, n := len(ids), len(a.part)
-	for _, i := range ids[p*m/n : (p+1)*m/n] {
-		a.c.run(i)
+	cl := &a.call
+	m, n := len(cl.ids), len(a.part)
+	for k := p * m / n; k < (p+1)*m/n; k++ {
+		i := cl.ids[k]
+		if cl.op == opStep {
+			a.c.prepStep(cl.ctx, i, cl.actions[k])
+		} else {
+			a.c.prepReset(cl.ctx, i, cl.opts)
+		}
+		a.c.runRow(i)
 	}
 	if a.left.Add(-1) == 0 && a.callerParked.CompareAndSwap(true, false) {
 		a.callerWake <- struct{}{}
@@ -310,17 +329,17 @@ func (a *Async) runPart(gen uint64, p int) {
 // claim takes part p of the call of generation gen and reports whether
 // it did. A part is taken once per call, and a call's parts are all taken
 // before it returns and its caller starts the next: a worker late for a
-// call finds every part of it taken, so callIDs read after a claim is
+// call finds every part of it taken, so the call read after a claim is
 // that of the call claimed.
 func (a *Async) claim(gen uint64, p int) bool {
 	v := a.part[p].Load()
 	return v < gen && a.part[p].CompareAndSwap(v, gen)
 }
 
-// share runs the commands of ids on the caller and the workers and waits
-// for them. It returns false when the Async was closed meanwhile.
-func (a *Async) share(ids []int) bool {
-	a.callIDs = ids
+// share runs the commands of a.call on the caller and the workers and
+// waits for them. It returns false when the Async was closed meanwhile.
+func (a *Async) share() bool {
+	ids := a.call.ids
 	gen := a.gen.Load() + 1
 	a.left.Store(int64(len(a.part)))
 	a.gen.Store(gen)
@@ -477,7 +496,7 @@ func (a *Async) Step(ctx context.Context, actions []arc.Action) (*Batch, error) 
 		if !a.shut() && a.nInflight == 0 {
 			for i, x := range actions {
 				a.c.prepStep(ctx, i, x)
-				a.c.run(i)
+				a.c.runRow(i)
 			}
 			a.mu.Unlock()
 			return a.c.publish(), ctx.Err()
@@ -534,7 +553,11 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 	// marked one by one: what the caller does alone per sub-environment
 	// between two calls is time the workers wait.
 	bc := a.bind(ctx)
-	a.c.prepAll(bc.ctx, ids, op, actions, opts)
+	if parts <= 1 {
+		a.c.prepAll(bc.ctx, ids, op, actions, opts)
+	} else {
+		a.call = sharedCall{ids: ids, op: op, actions: actions, opts: opts, ctx: bc.ctx}
+	}
 	bc.refs += len(ids)
 	a.nInflight = len(ids)
 	a.stepping = true
@@ -545,10 +568,15 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 	}
 	if parts <= 1 {
 		for _, i := range ids {
-			a.c.run(i)
+			a.c.runRow(i)
 		}
-	} else if !a.share(ids) {
-		return nil, env.ErrClosed
+	} else {
+		ok := a.share()
+		// Keep neither the caller's actions nor its context.
+		a.call = sharedCall{}
+		if !ok {
+			return nil, env.ErrClosed
+		}
 	}
 	var took time.Duration
 	if timed {
@@ -584,7 +612,7 @@ func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc
 	}
 	a.c.prepAll(ctx, ids, op, actions, opts)
 	for _, i := range ids {
-		a.c.run(i)
+		a.c.runRow(i)
 	}
 	if timed {
 		a.pace.record(paceSolo, float64(time.Since(start))/float64(len(ids)))

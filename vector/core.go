@@ -218,6 +218,16 @@ func (c *core) prepAll(ctx context.Context, ids []int, op opKind, actions []arc.
 	}
 }
 
+// runRow runs the queued command of sub-environment i and copies its
+// scalar results into the Batch's slices, while the row is in the cache of
+// the core that ran it: gathered later, on the caller, each row would
+// cross from a worker's core. Only Step, Reset and ResetMask use it; their
+// callers read the Batch after every row is done.
+func (c *core) runRow(i int) {
+	c.run(i)
+	c.gather(i)
+}
+
 // run executes the queued command of sub-environment i and fills row i.
 func (c *core) run(i int) {
 	s := &c.slots[i]
@@ -357,7 +367,8 @@ func (c *core) floats(shape []int) *floatStore {
 }
 
 // gather copies the scalar results of row i into the Batch's slices; it
-// runs on the caller's goroutine while i runs no command.
+// runs on the goroutine that ran i's command, or on the caller while i
+// runs no command.
 func (c *core) gather(i int) {
 	b, r := &c.all.b, &c.slots[i].res
 	b.Rewards[i] = r.reward
@@ -369,14 +380,10 @@ func (c *core) gather(i int) {
 	}
 }
 
-// publish makes the batch view of all rows current; it runs on the caller's
-// goroutine once no command is running.
-func (c *core) publish() *Batch {
-	for i := range c.n {
-		c.gather(i)
-	}
-	return c.publishFloat()
-}
+// publish makes the batch view current once every row of a Step, Reset or
+// ResetMask call is gathered (runRow and setIdle do it); it runs on the
+// caller's goroutine once no command is running.
+func (c *core) publish() *Batch { return c.publishFloat() }
 
 // publishFloat makes the float view of the rows current once float
 // observations exist; it runs on the caller's goroutine.
@@ -400,13 +407,15 @@ func (c *core) clearRow(i int) {
 	r.first, r.hasFinal, r.err = false, false, nil
 }
 
-// setIdle marks the rows that mask leaves out of the coming call idle and
-// clears their per-step flags; exec clears the flag of the rows it runs.
+// setIdle marks the rows that mask leaves out of the coming call idle,
+// clears their per-step flags and gathers them; exec clears the flag of
+// the rows it runs.
 func (c *core) setIdle(mask []bool) {
 	for i, m := range mask {
 		if !m {
 			c.clearRow(i)
 			c.slots[i].res.idle = true
+			c.gather(i)
 		}
 	}
 }

@@ -8,10 +8,16 @@ package vector
 // most shared calls are still fast, but those few cost more than sharing
 // gains, and running solo is faster. So the pacer compares the ways by
 // their mean time per command over many calls, stalls included (less the
-// single slowest call of a window, so that one hiccup of a quiet machine
-// does not count as load), and uses the faster way, trying the other now
-// and then (at intervals that double up to maxEvery calls) to see whether
-// the machine changed.
+// single slowest call of a window, so that one hiccup does not count as
+// load), and uses the faster way.
+//
+// It compares only times taken together: a trial runs the other way for a
+// window of calls, then the way in use runs a fresh window, and the choice
+// is made on those two. Trials come at intervals that double up to
+// maxEvery calls, to see whether the machine changed, and at once (no
+// sooner than minEvery calls after the last) when the way in use turns
+// slower than the other's last times: a few calls that a burst of noise
+// slowed then cost one trial, not every call until the next one.
 type pacer struct {
 	// times holds the latest times per command of each way, shared and
 	// solo, in a ring; n counts them up to window, head is the ring's
@@ -21,10 +27,12 @@ type pacer struct {
 	head  [2]int
 	// mode is the way in use.
 	mode paceMode
-	// calls counts the calls since the last trial of the other way; every
-	// is the number of calls between two trials; trial counts the calls
-	// of a trial under way.
+	// calls counts the calls since the last trial; every is the number of
+	// calls between two trials; trial counts the calls left of a trial
+	// under way; refill says that the way in use is timing a fresh window
+	// after a trial, on every call, before the choice.
 	calls, every, trial int
+	refill              bool
 }
 
 // paceMode is a way to run a call: shared or solo.
@@ -71,6 +79,9 @@ func (p *pacer) next() (paceMode, bool) {
 		p.trial--
 		return 1 - p.mode, p.trial < window
 	}
+	if p.refill {
+		return p.mode, true
+	}
 	p.calls++
 	every := p.every
 	if p.mode == paceSolo {
@@ -86,38 +97,75 @@ func (p *pacer) next() (paceMode, bool) {
 	return p.mode, p.calls%measureEvery == 0
 }
 
-// record adds a call run in way m that took ns nanoseconds per command,
-// and switches to the faster way once both have a full window of times.
+// record adds a call run in way m that took ns nanoseconds per command.
+// A trial's last call starts the refill of the way in use, and a full
+// refill makes the choice; a trial that can no longer win ends at once.
+// In between, the way in use turning slower than the other's last times
+// calls a trial early.
 func (p *pacer) record(m paceMode, ns float64) {
 	p.times[m][p.head[m]] = ns
 	p.head[m] = (p.head[m] + 1) % window
 	p.n[m] = min(p.n[m]+1, window)
-	other := 1 - p.mode
-	if m == other && p.trial == 0 {
-		// A trial ended: the next comes later, whatever it showed. A
-		// way that turns slower is left at once, by its own times; only
-		// a way that turns faster waits for a trial to be seen.
-		p.every = min(2*p.every, maxEvery)
-	}
-	cur, alt := p.estimate(p.mode), p.estimate(other)
-	if cur == 0 || alt == 0 {
+	if m != p.mode {
+		switch {
+		case p.trial == 0:
+			p.refill = true
+			p.n[1-m], p.head[1-m] = 0, 0
+		case p.hopeless(m):
+			// The trial can no longer win: the way in use stays, with
+			// its times, and the next trial comes later.
+			p.trial = 0
+			p.every = min(2*p.every, maxEvery)
+		}
 		return
 	}
-	if alt < cur*(1-margin) {
-		p.mode = other
+	if p.refill {
+		if p.n[m] < window {
+			return
+		}
+		// The choice, on two fresh windows.
+		p.refill = false
+		p.every = min(2*p.every, maxEvery)
+		if p.estimate(1-m) < p.estimate(m)*(1-margin) {
+			p.mode = 1 - m
+		}
+		return
+	}
+	if alt := p.estimate(1 - m); alt > 0 && alt < p.estimate(m)*(1-margin) && p.calls >= minEvery-1 {
+		// Seen against old times only: a trial at the next call.
+		p.calls = maxEvery
 	}
 }
 
-// estimate returns the mean of way m's times less the slowest, or 0 while
-// its window is not full.
-func (p *pacer) estimate(m paceMode) float64 {
-	if p.n[m] < window {
-		return 0
+// hopeless reports whether the times of way m's trial so far, less the
+// slowest, already add up to more than a window of the way in use takes
+// less the margin: the trial can then only lose, and on a busy machine
+// each more shared call of it may wait milliseconds for a held-back
+// worker.
+func (p *pacer) hopeless(m paceMode) bool {
+	cur := p.estimate(p.mode)
+	if cur == 0 {
+		return false
 	}
 	sum, slowest := 0.0, 0.0
-	for _, t := range p.times[m] {
+	for _, t := range p.times[m][:p.n[m]] {
 		sum += t
 		slowest = max(slowest, t)
 	}
-	return (sum - slowest) / (window - 1)
+	return sum-slowest > (window-1)*cur*(1-margin)
+}
+
+// estimate returns the mean of way m's times less the slowest, or 0 with
+// fewer than two: a trial given up leaves fewer than a window.
+func (p *pacer) estimate(m paceMode) float64 {
+	n := p.n[m]
+	if n < 2 {
+		return 0
+	}
+	sum, slowest := 0.0, 0.0
+	for _, t := range p.times[m][:n] {
+		sum += t
+		slowest = max(slowest, t)
+	}
+	return (sum - slowest) / float64(n-1)
 }

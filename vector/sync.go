@@ -51,7 +51,7 @@ func (v *Sync) Reset(ctx context.Context, opts env.ResetOptions) (*Batch, error)
 	}
 	for i := range v.c.n {
 		v.c.prepReset(ctx, i, opts)
-		v.c.run(i)
+		v.c.runRow(i)
 	}
 	return v.c.publish(), ctx.Err()
 }
@@ -73,7 +73,7 @@ func (v *Sync) ResetMask(ctx context.Context, mask []bool, opts env.ResetOptions
 			continue
 		}
 		v.c.prepReset(ctx, i, opts)
-		v.c.run(i)
+		v.c.runRow(i)
 	}
 	return v.c.publish(), ctx.Err()
 }
@@ -91,7 +91,7 @@ func (v *Sync) Step(ctx context.Context, actions []arc.Action) (*Batch, error) {
 	}
 	for i, a := range actions {
 		v.c.prepStep(ctx, i, a)
-		v.c.run(i)
+		v.c.runRow(i)
 	}
 	return v.c.publish(), ctx.Err()
 }

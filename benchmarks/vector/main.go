@@ -15,14 +15,20 @@
 //     Send/Recv, against the ideal of envs/latency steps per second.
 //
 // The local measurements run in interleaved rounds, each subject in turn
-// for -round, and every target is the median of its per-round ratios, so
-// that a load passing over the machine hits subject and baseline alike.
+// for -round (and at least minCalls calls), and every target is the median
+// of its per-round ratios, so that a load passing over the machine hits
+// subject and baseline alike. Beside it stands a 95% confidence interval
+// of that median; a target is missed when the run shows the ratio below
+// its minimum, the whole interval under it.
+// Subjects compared are measured next to each other in a round, each
+// round runs them forward and back, and rounds are short and many: on a
+// shared machine the speed changes from one tenth of a second to the next.
 // With -check the program exits with status 1 when a target is missed;
 // -short runs fewer, shorter rounds and a smaller remote measurement, for CI.
 //
 // Usage:
 //
-//	go run ./benchmarks/vector [-game kw01] [-envs 64] [-large 1024] [-rounds 10] [-round 100ms] [-check] [-short]
+//	go run ./benchmarks/vector [-game kw01] [-envs 64] [-large 1024] [-rounds 40] [-round 25ms] [-check] [-short]
 package main
 
 import (
@@ -59,9 +65,11 @@ const (
 	minWorkersOverHand = 0.85
 	// minScaling: per-env throughput at -large envs over that at -envs.
 	minScaling = 0.70
-	// minAsyncOverSync is Async's throughput over Sync's; noiseMargin is
-	// what the check allows below it, since at one env, where both run
-	// the same commands on the caller, the ratio is 1 up to noise.
+	// minAsyncOverSync is Async's throughput over Sync's; the check allows
+	// the median below it by noiseMargin, or by as much as this run's
+	// noise leaves it uncertain (the 95% confidence interval of the
+	// median reaching 1), since where both run the same commands on the
+	// caller (one env; a busy machine) the ratio is 1 up to noise.
 	minAsyncOverSync = 1.0
 	noiseMargin      = 0.03
 	// minOverGoroutines: Async on all workers over the plain way to step
@@ -89,22 +97,22 @@ func main() {
 	flag.StringVar(&o.game, "game", "kw01", "built-in game for the local measurements")
 	flag.IntVar(&o.envs, "envs", 64, "sub-environments for the local measurements")
 	flag.IntVar(&o.large, "large", 1024, "sub-environments for the scaling measurement")
-	flag.IntVar(&o.rounds, "rounds", 10, "interleaved rounds of the local measurements")
-	flag.DurationVar(&o.round, "round", 100*time.Millisecond, "time per subject per round")
+	flag.IntVar(&o.rounds, "rounds", 40, "interleaved rounds of the local measurements")
+	flag.DurationVar(&o.round, "round", 25*time.Millisecond, "time per subject per round")
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "simulated latency per remote command")
 	flag.IntVar(&o.remote, "remote", 64, "sub-environments for the latency measurement")
 	flag.DurationVar(&o.remoteTime, "remote-time", 2*time.Second, "time per remote measurement")
 	flag.BoolVar(&o.check, "check", false, "exit with status 1 when a target is missed")
-	short := flag.Bool("short", false, "a quick run for CI: -rounds 5 -round 40ms -remote 32 -remote-time 500ms, unless set explicitly")
+	short := flag.Bool("short", false, "a quick run for CI: -rounds 10 -round 20ms -remote 32 -remote-time 500ms, unless set explicitly")
 	flag.Parse()
 	if *short {
 		set := map[string]bool{}
 		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if !set["rounds"] {
-			o.rounds = 5
+			o.rounds = 10
 		}
 		if !set["round"] {
-			o.round = 40 * time.Millisecond
+			o.round = 20 * time.Millisecond
 		}
 		if !set["remote"] {
 			o.remote = 32
@@ -127,11 +135,28 @@ func main() {
 // report prints PASS/FAIL lines and counts the misses.
 type report struct{ total, failed int }
 
+// judge prints the median of the per-round ratios xs against its minimum,
+// with a 95% confidence interval of that median. The target is missed when
+// the run shows the ratio below the minimum (less margin, for ratios whose
+// true value may be the minimum itself): when the whole interval lies
+// below it. On a quiet machine the interval is a few hundredths wide; on a
+// busy one, where a round's rates swing by half, it is wider, and a miss
+// must stand out of that noise.
+func (r *report) judge(name string, xs []float64, minimum, margin float64, detail string) {
+	lo, hi := ratio.MedianCI(xs)
+	r.line(name, ratio.Median(xs), minimum, margin, hi >= minimum-margin,
+		strings.TrimSpace(fmt.Sprintf("(%.2f-%.2f) %s", lo, hi, detail)))
+}
+
 // target prints one ratio against its minimum; margin is what the check
 // allows below the minimum for noise.
 func (r *report) target(name string, got, minimum, margin float64, detail string) {
+	r.line(name, got, minimum, margin, got >= minimum-margin, detail)
+}
+
+// line prints and counts one verdict.
+func (r *report) line(name string, got, minimum, margin float64, pass bool, detail string) {
 	r.total++
-	pass := got >= minimum-margin
 	if !pass {
 		r.failed++
 	}
@@ -140,7 +165,7 @@ func (r *report) target(name string, got, minimum, margin float64, detail string
 	if margin > 0 {
 		allow = fmt.Sprintf(" (-%.2f noise)", margin)
 	}
-	fmt.Printf("  %-38s %6.2f  >= %.2f%s  %s  %s\n", name, got, minimum, allow, verdict, detail)
+	fmt.Printf("  %-46s %6.2f  >= %.2f%s  %s  %s\n", name, got, minimum, allow, verdict, detail)
 }
 
 func run(ctx context.Context, o options, r *report) error {
@@ -218,10 +243,10 @@ func run(ctx context.Context, o options, r *report) error {
 		}
 	}
 
-	// The subjects, measured in turn in every round; the single-game ones
-	// over singles instances each.
+	// The subjects, measured in turn in every round, those a target compares
+	// next to each other; the single-game ones over singles instances each.
 	const singles = 8
-	names := []string{"hand", "hand/2", "lock/2", "go/2", "sync", "async/1", "async", "sync@1", "async@1", "hand@L", "sync@L", "async@L"}
+	names := []string{"go/2", "lock/2", "hand", "sync", "async/1", "async", "async@L", "sync@L", "hand@L", "hand/2", "sync@1", "async@1"}
 	subjects := map[string]subject{}
 	for _, name := range names {
 		var s subject
@@ -257,29 +282,43 @@ func run(ctx context.Context, o options, r *report) error {
 		}
 		subjects[name] = s
 	}
+	// Each round runs the subjects in order, then in reverse, for half of
+	// -round each time, and takes the mean of the two rates: a machine
+	// that grows faster or slower through the round favours none of them.
 	rates := map[string][]float64{}
 	for range o.rounds {
-		for _, name := range names {
-			x, err := subjects[name](o.round)
-			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+		sum := map[string]float64{}
+		for pass := range 2 {
+			for k := range names {
+				name := names[k]
+				if pass == 1 {
+					name = names[len(names)-1-k]
+				}
+				x, err := subjects[name](o.round / 2)
+				if err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				sum[name] += x / 2
 			}
-			rates[name] = append(rates[name], x)
+		}
+		for _, name := range names {
+			rates[name] = append(rates[name], sum[name])
 		}
 	}
 	med := func(name string) float64 { return ratio.Median(rates[name]) }
-	// perRound is the median over the rounds of f(round).
-	perRound := func(f func(k int) float64) float64 {
+	// perRound is f(round) for each round.
+	perRound := func(f func(k int) float64) []float64 {
 		xs := make([]float64, o.rounds)
 		for k := range xs {
 			xs[k] = f(k)
 		}
-		return ratio.Median(xs)
+		return xs
 	}
-	// ratio is the median over the rounds of a/b, each rate per env.
-	ratio := func(a, b string) float64 {
+	// rounds is a/b in each round, each rate per env; ratio is its median.
+	rounds := func(a, b string) []float64 {
 		return perRound(func(k int) float64 { return rates[a][k] / rates[b][k] })
 	}
+	ratio := func(a, b string) float64 { return ratio.Median(rounds(a, b)) }
 
 	fmt.Printf("\n%s, NextStep autoreset, steps/s (medians)\n", o.game)
 	for _, row := range []struct {
@@ -304,26 +343,25 @@ func run(ctx context.Context, o options, r *report) error {
 		fmt.Printf("  %5d envs  %-44s %10.0f  (%5.0f ns/env-step)\n", row.n, row.what, x, 1e9/x)
 	}
 
-	fmt.Println("\ntargets (same-run ratios)")
+	fmt.Println("\ntargets (same-run ratios: medians over the rounds, 95% confidence intervals)")
 	n, l := o.envs, o.large
-	r.target(fmt.Sprintf("Sync / by hand, %d envs", n), ratio("sync", "hand"), minSyncOverHand, 0,
-		fmt.Sprintf("(+%.0f ns/env-step)", 1e9/med("sync")-1e9/med("hand")))
+	r.judge(fmt.Sprintf("Sync / by hand, %d envs", n), rounds("sync", "hand"), minSyncOverHand, 0,
+		fmt.Sprintf("+%.0f ns/env-step", 1e9/med("sync")-1e9/med("hand")))
 	workers := ratio("async", "async/1")
-	lockstep := ratio("lock/2", "hand")
 	overBest := perRound(func(k int) float64 {
 		return rates["async"][k] / rates["async/1"][k] / max(rates["lock/2"][k]/rates["hand"][k], 1)
 	})
-	r.target(fmt.Sprintf("Async %d workers / 1, vs by hand in lockstep", procs), overBest, minWorkersOverHand, 0,
-		fmt.Sprintf("(x%.2f; by hand in lockstep x%.2f, never meeting x%.2f)", workers, lockstep, ratio("hand/2", "hand")))
-	r.target(fmt.Sprintf("Async %d workers / goroutines per call", procs), ratio("async", "go/2"), minOverGoroutines, 0,
-		fmt.Sprintf("(Async x%.2f of 1 worker)", workers))
-	r.target(fmt.Sprintf("Sync per env, %d / %d envs", l, n), ratio("sync@L", "sync"), minScaling, 0,
-		fmt.Sprintf("(by hand %.2f)", ratio("hand@L", "hand")))
-	r.target(fmt.Sprintf("Async per env, %d / %d envs", l, n), ratio("async@L", "async"), minScaling, 0, "")
-	r.target("Async / Sync, 1 env", ratio("async@1", "sync@1"), minAsyncOverSync, noiseMargin, "")
-	r.target(fmt.Sprintf("Async / Sync, %d envs", n), ratio("async", "sync"), minAsyncOverSync, noiseMargin, "")
-	r.target(fmt.Sprintf("Async 1 worker / Sync, %d envs", n), ratio("async/1", "sync"), minAsyncOverSync, noiseMargin, "")
-	r.target(fmt.Sprintf("Async / Sync, %d envs", l), ratio("async@L", "sync@L"), minAsyncOverSync, noiseMargin, "")
+	r.judge(fmt.Sprintf("Async %d workers / 1, vs by hand in lockstep", procs), overBest, minWorkersOverHand, 0,
+		fmt.Sprintf("x%.2f; by hand in lockstep x%.2f, never meeting x%.2f", workers, ratio("lock/2", "hand"), ratio("hand/2", "hand")))
+	r.judge(fmt.Sprintf("Async %d workers / goroutines per call", procs), rounds("async", "go/2"), minOverGoroutines, 0,
+		fmt.Sprintf("Async x%.2f of 1 worker", workers))
+	r.judge(fmt.Sprintf("Sync per env, %d / %d envs", l, n), rounds("sync@L", "sync"), minScaling, 0,
+		fmt.Sprintf("by hand %.2f", ratio("hand@L", "hand")))
+	r.judge(fmt.Sprintf("Async per env, %d / %d envs", l, n), rounds("async@L", "async"), minScaling, 0, "")
+	r.judge("Async / Sync, 1 env", rounds("async@1", "sync@1"), minAsyncOverSync, noiseMargin, "")
+	r.judge(fmt.Sprintf("Async / Sync, %d envs", n), rounds("async", "sync"), minAsyncOverSync, noiseMargin, "")
+	r.judge(fmt.Sprintf("Async 1 worker / Sync, %d envs", n), rounds("async/1", "sync"), minAsyncOverSync, noiseMargin, "")
+	r.judge(fmt.Sprintf("Async / Sync, %d envs", l), rounds("async@L", "sync@L"), minAsyncOverSync, noiseMargin, "")
 
 	return remoteTargets(ctx, o, r)
 }
@@ -410,11 +448,24 @@ func handEnvs(ctx context.Context, game string, n int) ([]env.Env, error) {
 	return envs, nil
 }
 
-// stepRate steps v for d and returns its steps per second.
+// minCalls is the fewest calls a subject runs per measurement, however
+// long they take: the first call of one finds its games pushed out of the
+// caches by the other subjects (1-2 ms at 1,024 envs, as long as a few
+// calls), which must not weigh much.
+const minCalls = 32
+
+// more reports whether a measurement that began at start and has run s
+// calls goes on: for d, and for at least minCalls calls.
+func more(s int, start time.Time, d time.Duration) bool {
+	return s < minCalls || time.Since(start) < d
+}
+
+// stepRate steps v for d (and minCalls calls) and returns its steps per
+// second.
 func stepRate(ctx context.Context, v vector.Env, n int, d time.Duration, script [][]arc.Action) (float64, error) {
 	steps := 0
 	start := time.Now()
-	for s := 0; time.Since(start) < d; s++ {
+	for s := 0; more(s, start, d); s++ {
 		b, err := v.Step(ctx, script[s%len(script)][:n])
 		if err != nil {
 			return 0, err
@@ -442,7 +493,7 @@ func handRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 		lo, hi := p*n/parts, (p+1)*n/parts
 		wg.Go(func() {
 			steps := int64(0)
-			for s := 0; time.Since(start) < d; s++ {
+			for s := 0; more(s, start, d); s++ {
 				acts := script[s%len(script)]
 				for i := lo; i < hi; i++ {
 					if err := stepOne(ctx, envs, ended, i, acts[i]); err != nil {
@@ -495,7 +546,7 @@ func callRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 	stepPart, errs := partStepper(ctx, envs, ended, parts)
 	steps := 0
 	start := time.Now()
-	for s := 0; time.Since(start) < d; s++ {
+	for s := 0; more(s, start, d); s++ {
 		acts := script[s%len(script)]
 		var wg sync.WaitGroup
 		for p := 1; p < parts; p++ {
@@ -539,7 +590,7 @@ func lockRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 	}
 	steps := 0
 	start := time.Now()
-	for s := 0; time.Since(start) < d; s++ {
+	for s := 0; more(s, start, d); s++ {
 		done.Store(0)
 		call.Store(int64(s + 1))
 		stepPart(0, script[s%len(script)])
