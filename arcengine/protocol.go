@@ -16,7 +16,7 @@ import (
 // The worker protocol (python/arcgym_worker.py documents it in full).
 // Requests and responses are length-prefixed, little-endian; frames travel
 // as raw bytes, one per cell.
-const protocolVersion = 1
+const protocolVersion = 2
 
 // Request ops.
 const (
@@ -125,6 +125,9 @@ type response struct {
 	fullReset bool
 	available arc.ActionSet
 	nFrames   int
+	// step is how long the engine's step took in the worker (0 for
+	// frames that no step made).
+	step time.Duration
 
 	// OPENED (available, winLevels too)
 	numLevels int32
@@ -202,7 +205,7 @@ func ioErr(err error, got int) error {
 
 // readFrames reads the body of a FRAMES response of rest bytes.
 func readFrames(br *bufio.Reader, rest int, out *arc.FrameData, r *response) error {
-	const fixed = 1 + 4 + 4 + 1 + 1
+	const fixed = 1 + 4 + 4 + 1 + 8 + 1
 	if rest < fixed+2 {
 		return protoErr("frames response of %d bytes", rest)
 	}
@@ -217,7 +220,8 @@ func readFrames(br *bufio.Reader, rest int, out *arc.FrameData, r *response) err
 	r.levels = int32(binary.LittleEndian.Uint32(h[1:]))
 	r.winLevels = int32(binary.LittleEndian.Uint32(h[5:]))
 	r.fullReset = h[9] != 0
-	na := int(h[10])
+	r.step = time.Duration(binary.LittleEndian.Uint64(h[10:]))
+	na := int(h[18])
 	if _, err := br.Discard(fixed); err != nil {
 		return ioErr(err, 1)
 	}

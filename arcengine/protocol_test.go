@@ -15,6 +15,9 @@ import (
 	"github.com/arcgym/arcgym/arc"
 )
 
+// testStep is the step time framesResponse reports.
+const testStep = 1234567 * time.Nanosecond
+
 // frames encodes a FRAMES response as the worker writes it.
 func framesResponse(state, levels, win int32, full bool, avail []byte, frames [][]byte) []byte {
 	var b []byte
@@ -26,6 +29,7 @@ func framesResponse(state, levels, win int32, full bool, avail []byte, frames []
 	} else {
 		b = append(b, 0)
 	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(testStep))
 	b = append(b, byte(len(avail)))
 	b = append(b, avail...)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(frames)))
@@ -64,6 +68,7 @@ func TestReadFrames(t *testing.T) {
 	assert.Equal(t, int32(3), r.levels)
 	assert.Equal(t, int32(3), r.winLevels)
 	assert.True(t, r.fullReset)
+	assert.Equal(t, testStep, r.step)
 	assert.Equal(t, arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action6), r.available)
 	require.Equal(t, 2, fd.NumFrames())
 	assert.Equal(t, frameOf(4), fd.Frame(0))

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"time"
 )
 
 // pipeReader has no implementation outside Unix, where workers cannot be
@@ -21,4 +22,4 @@ func newPipeReader(*os.File) (*pipeReader, error) {
 
 func (r *pipeReader) Read([]byte) (int, error) { return 0, errors.New("arcengine: no pipe") }
 func (r *pipeReader) sending()                 {}
-func (r *pipeReader) answered()                {}
+func (r *pipeReader) answered(time.Duration)   {}

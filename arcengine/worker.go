@@ -198,7 +198,11 @@ func (w *worker) call(ctx context.Context, op, game string, out *arc.FrameData, 
 	}
 	w.pool.busy.Add(-1)
 	if err == nil {
-		w.rd.answered()
+		var step time.Duration
+		if r.kind == kindFrames {
+			step = r.step
+		}
+		w.rd.answered(step)
 		return nil
 	}
 	we := &WorkerError{Game: game, PID: w.pid, Op: op}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/internal/pace"
 	"github.com/arcgym/arcgym/spaces"
 )
 
@@ -107,8 +108,9 @@ type Async struct {
 	stepping  bool
 	cur       *boundCtx
 	maskIDs   []int
-	// pace chooses between sharing CPU-bound calls and running them solo.
-	pace pacer
+	// pace chooses between sharing CPU-bound calls (pace.A) and running
+	// them solo (pace.B).
+	pace pace.Pacer
 
 	// recvMu serialises the readers of done and of the rows.
 	recvMu sync.Mutex
@@ -540,7 +542,7 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 	parts := min(a.workers, len(ids))
 	mode, timed := paceShared, false
 	if parts > 1 && a.cpuBound {
-		mode, timed = a.pace.next()
+		mode, timed = a.pace.Next()
 		// Resets cost more than steps: only steps are timed.
 		timed = timed && op == opStep
 	}
@@ -587,7 +589,7 @@ func (a *Async) runAll(ctx context.Context, mask []bool, op opKind, actions []ar
 	a.stepping = false
 	a.nInflight = 0
 	if timed {
-		a.pace.record(paceShared, float64(took)/float64(len(ids)))
+		a.pace.Record(paceShared, float64(took)/float64(len(ids)))
 	}
 	if bc.refs -= len(ids); bc.refs == 0 && bc.retired {
 		bc.release()
@@ -615,7 +617,7 @@ func (a *Async) runHeld(ctx context.Context, ids []int, op opKind, actions []arc
 		a.c.runRow(i)
 	}
 	if timed {
-		a.pace.record(paceSolo, float64(time.Since(start))/float64(len(ids)))
+		a.pace.Record(paceSolo, float64(time.Since(start))/float64(len(ids)))
 	}
 	a.mu.Unlock()
 	return a.c.publish(), ctx.Err()
@@ -881,6 +883,12 @@ func (a *Async) Close() error {
 	a.mu.Unlock()
 	return a.c.closeEnvs()
 }
+
+// The ways of Async's pacer.
+const (
+	paceShared = pace.A
+	paceSolo   = pace.B
+)
 
 // blocking reports whether e's backend says that its commands wait on
 // another process: it looks through wrappers (Unwrap) down to an

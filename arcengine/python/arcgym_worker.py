@@ -24,7 +24,10 @@ Responses:
     HELLO   u16 protocol | u32 pid | str16 python | str16 arcengine | str16 import error
     OPENED  u8 n | n action ids | i32 win levels | i32 levels | u8 seeded
     FRAMES  u8 state | i32 levels completed | i32 win levels | u8 full reset
-            | u8 n | n action ids | u16 frames | frames x 4096 bytes
+            | u64 step ns | u8 n | n action ids | u16 frames | frames x 4096 bytes
+            (step ns: how long the engine's perform_action took, 0 when the
+            frames come from elsewhere; the Go side subtracts it from the
+            round trip to know its own overhead)
     ERROR   u8 phase | str32 message (a traceback for game failures)
     CLOSED  (empty)
     TIMES   u32 n | n x u64 nanoseconds
@@ -50,7 +53,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-PROTOCOL = 1
+PROTOCOL = 2
 FRAME_SIDE = 64
 FRAME_BYTES = FRAME_SIDE * FRAME_SIDE
 
@@ -79,7 +82,7 @@ STATE_CODES = {"NOT_PLAYED": 0, "NOT_FINISHED": 1, "WIN": 2, "GAME_OVER": 3}
 _HEADER = struct.Struct("<IBI")
 _CMD = struct.Struct("<BBBI")
 # A FRAMES response's length prefix and fixed fields, packed at once.
-_FRAMES_HEAD = struct.Struct("<IBBiiBB")
+_FRAMES_HEAD = struct.Struct("<IBBiiBQB")
 _FRAMES_FIXED = _FRAMES_HEAD.size - 4
 _I64 = struct.Struct("<q")
 _U16 = struct.Struct("<H")
@@ -182,11 +185,14 @@ class Host:
             action_input = self.engine.ActionInput(id=action, data=data, reasoning=value)
         except Exception as e:
             return error(PHASE_ACTION, f"{type(e).__name__}: {e}")
+        clock = time.perf_counter_ns
         try:
+            t0 = clock()
             result = game.perform_action(action_input, raw=True)
+            step_ns = clock() - t0
         except BaseException:
             return error(PHASE_STEP, traceback.format_exc())
-        return frames_body(result)
+        return frames_body(result, step_ns)
 
     def time_commands(self, slot: int, body: bytes) -> Response:
         """Plays commands on a slot's game in a plain loop, timing each."""
@@ -255,7 +261,7 @@ def result_frames(result: Any) -> Any:
     return result.frame
 
 
-def frames_body(result: Any) -> Response:
+def frames_body(result: Any, step_ns: int = 0) -> Response:
     """A FRAMES response for a FrameDataRaw, or for the FrameData with no
     frames that the engine answers after WIN or GAME_OVER. It runs right
     after a game step, when the step has pushed most of this code out of
@@ -274,7 +280,14 @@ def frames_body(result: Any) -> Response:
     n = len(parts)
     total = _FRAMES_FIXED + len(avail) + 2 + n * FRAME_BYTES
     head = _FRAMES_HEAD.pack(
-        total, KIND_FRAMES, state_code(result.state), result.levels_completed, result.win_levels, full, len(avail)
+        total,
+        KIND_FRAMES,
+        state_code(result.state),
+        result.levels_completed,
+        result.win_levels,
+        full,
+        step_ns,
+        len(avail),
     )
     return [head, avail, _U16.pack(n), *parts]
 
@@ -382,7 +395,7 @@ def handle(host: Host, op: int, slot: int, body: bytes) -> Response:
     if op == OP_ECHO:
         (n,) = _U16.unpack_from(body)
         total = _FRAMES_FIXED + 1 + 2 + n * FRAME_BYTES
-        head = _FRAMES_HEAD.pack(total, KIND_FRAMES, STATE_CODES["NOT_FINISHED"], 0, 1, False, 1)
+        head = _FRAMES_HEAD.pack(total, KIND_FRAMES, STATE_CODES["NOT_FINISHED"], 0, 1, False, 0, 1)
         return [head, bytes([1]), _U16.pack(n), *([_BLANK] * n)]
     raise ProtocolError(f"unknown op {op}")
 

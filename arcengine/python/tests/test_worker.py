@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
@@ -105,6 +105,8 @@ class Frames:
     full_reset: bool
     actions: list[int]
     frames: list[bytes]
+    # How long the step took: a measurement, left out of comparisons.
+    step_ns: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -166,11 +168,11 @@ def decode(data: bytes) -> Message:
         win_levels, levels, seeded = b.take("iiB")
         msg = Opened(actions, win_levels, levels, bool(seeded))
     elif kind == worker.KIND_FRAMES:
-        state, levels_completed, win_levels, full, n = b.take("BiiBB")
+        state, levels_completed, win_levels, full, step_ns, n = b.take("BiiBQB")
         actions = list(b.raw(n))
         (count,) = b.take("H")
         frames = [b.raw(worker.FRAME_BYTES) for _ in range(count)]
-        msg = Frames(state, levels_completed, win_levels, bool(full), actions, frames)
+        msg = Frames(state, levels_completed, win_levels, bool(full), actions, frames, step_ns)
     elif kind == worker.KIND_ERROR:
         (phase,) = b.take("B")
         msg = Failure(phase, b.string("I"))
@@ -331,6 +333,7 @@ def test_session(shared: WorkerProcess) -> None:
     for cmd in script:
         msg = expect(shared.call(worker.OP_CMD, 7, cmd_payload(cmd)), Frames)
         assert msg.actions == [1, 2, 3, 4, 6]
+        assert msg.step_ns > 0, "the step's own time is reported"
         assert msg.frames
         for frame in msg.frames:
             assert len(frame) == 64 * 64
@@ -369,6 +372,7 @@ def check_echo(w: WorkerProcess, n: int) -> None:
     assert (msg.state, msg.levels_completed, msg.win_levels, msg.full_reset, msg.actions) == (1, 0, 1, False, [1])
     assert len(msg.frames) == n
     assert all(f == bytes(4096) for f in msg.frames)
+    assert msg.step_ns == 0, "no game stepped"
 
 
 @pytest.mark.parametrize("n", [0, 3])
@@ -721,6 +725,8 @@ def test_frames_body_int8(host: worker.Host) -> None:
     assert parts[3].obj is frame
     msg = frames_of(parts)
     assert (msg.state, msg.levels_completed, msg.win_levels, msg.full_reset) == (1, 2, 5, True)
+    assert msg.step_ns == 0
+    assert frames_of(worker.frames_body(fake_result([frame]), 123_456_789)).step_ns == 123_456_789
     assert msg.actions == [1, 6]
     assert msg.frames == [frame.tobytes(), np.ascontiguousarray(frame.T).tobytes()]
 
