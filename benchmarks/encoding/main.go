@@ -22,7 +22,7 @@
 //
 // Usage:
 //
-//	go run ./benchmarks/encoding [-batch 256] [-duration 80ms] [-rounds 4]
+//	go run ./benchmarks/encoding [-batch 256] [-duration 80ms] [-rounds 8]
 //	    [-input arc|random] [-workers 2] [-run regexp] [-compare numpy,json]
 //	    [-python PATH] [-json file|-] [-check]
 //
@@ -31,7 +31,8 @@
 // alike: on a machine shared with other work, the fastest call is the one
 // least disturbed, and interleaving exposes both sides of each comparison
 // to the same conditions. GB/s counts the bytes written, for the baselines
-// too (memcpy also reads as many). The default run takes about 15 seconds.
+// too (memcpy also reads as many). The default run takes about half a
+// minute.
 //
 // Below the tables the program checks its targets, each a ratio to a
 // baseline of the same run, so that they hold on any machine:
@@ -190,7 +191,7 @@ func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("encoding", flag.ContinueOnError)
 	batch := fs.Int("batch", 256, "frames per batch")
 	duration := fs.Duration("duration", 80*time.Millisecond, "length of one measurement")
-	rounds := fs.Int("rounds", 4, "interleaved measurements per encoder and baseline; the fastest call counts")
+	rounds := fs.Int("rounds", 8, "interleaved measurements per encoder and baseline; the fastest call counts")
 	input := fs.String("input", "arc", "frames to encode: arc (game-like rectangles) or random (uniform colours)")
 	workers := fs.Int("workers", 2, "goroutines for the parallel variants (below 2: skip them)")
 	filter := fs.String("run", "", "only encoders whose name matches this regular expression")
