@@ -83,6 +83,9 @@ type rig struct {
 	mu        sync.Mutex
 	ok        map[string]int
 	onHandled func(route string)
+	// handling counts the server's handlers under way, hook included: a
+	// client has its answer before its handler returns.
+	handling sync.WaitGroup
 }
 
 func newRig(t *testing.T) *rig {
@@ -99,6 +102,8 @@ func newRig(t *testing.T) *rig {
 	srv, err := server.New(server.Config{Games: cat, IdleTimeout: -1})
 	require.NoError(t, err)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rg.handling.Add(1)
+		defer rg.handling.Done()
 		rec := &statusRecorder{ResponseWriter: w}
 		srv.ServeHTTP(rec, r)
 		route := r.Method + " " + r.URL.Path
@@ -131,7 +136,12 @@ func (rg *rig) oks(route string) int {
 	return rg.ok[route]
 }
 
+// setOnHandled sets the hook run after the server handled a request. It
+// first waits for the handlers of the requests already answered, so that
+// the hook sees only requests sent after it (a set-up's request on the
+// route under test would otherwise fire it).
 func (rg *rig) setOnHandled(f func(route string)) {
+	rg.handling.Wait()
 	rg.mu.Lock()
 	rg.onHandled = f
 	rg.mu.Unlock()
