@@ -56,6 +56,114 @@ type Batch struct {
 	FinalObs   tensor.U8
 	FinalFloat tensor.F32
 	FinalInfos []env.Info
+
+	// copies owns the memory of the infos of a Batch made by Clone or
+	// CopyInto; nil in a vector env's own Batch.
+	copies *infoCopies
+}
+
+// infoCopies is what the infos of a copied Batch point into, per row.
+type infoCopies struct {
+	infos, finals []infoCopy
+}
+
+type infoCopy struct {
+	shape []int
+	data  []uint8
+	mask  []bool
+	ep    env.EpisodeStats
+}
+
+// Clone returns a deep copy of b that no later call on the vector env
+// changes: a Batch is a view into the vector env's buffers, overwritten by
+// its next call (Gymnasium's vector envs copy by default; here copying is
+// the caller's choice). To keep batches without allocating each time, use
+// CopyInto.
+func (b *Batch) Clone() *Batch { return b.CopyInto(nil) }
+
+// CopyInto makes dst a deep copy of b and returns it; a nil dst is
+// allocated. dst must be nil or a Batch from Clone or CopyInto, whose
+// storage it reuses: copying into the same dst again allocates nothing
+// once its buffers are large enough. Any other Batch (a vector env's own)
+// is left as it is and a new one returned.
+func (b *Batch) CopyInto(dst *Batch) *Batch {
+	if dst == nil || dst.copies == nil {
+		dst = &Batch{copies: &infoCopies{}}
+	}
+	dst.EnvIDs = copyOf(dst.EnvIDs, b.EnvIDs)
+	copyU8(&dst.Obs, &b.Obs)
+	copyF32(&dst.Float, &b.Float)
+	dst.Rewards = copyOf(dst.Rewards, b.Rewards)
+	dst.Terminated = copyOf(dst.Terminated, b.Terminated)
+	dst.Truncated = copyOf(dst.Truncated, b.Truncated)
+	dst.First = copyOf(dst.First, b.First)
+	dst.Idle = copyOf(dst.Idle, b.Idle)
+	dst.Errs = copyOf(dst.Errs, b.Errs)
+	dst.HasFinal = copyOf(dst.HasFinal, b.HasFinal)
+	copyU8(&dst.FinalObs, &b.FinalObs)
+	copyF32(&dst.FinalFloat, &b.FinalFloat)
+	c := dst.copies
+	dst.Infos, c.infos = copyInfos(dst.Infos, b.Infos, c.infos, &b.Obs, &dst.Obs)
+	dst.FinalInfos, c.finals = copyInfos(dst.FinalInfos, b.FinalInfos, c.finals, &b.FinalObs, &dst.FinalObs)
+	return dst
+}
+
+// copyOf copies src into dst's storage; nil stays nil.
+func copyOf[T any](dst, src []T) []T {
+	if src == nil {
+		return nil
+	}
+	return append(dst[:0], src...)
+}
+
+func copyU8(dst, src *tensor.U8) {
+	dst.Shape = copyOf(dst.Shape, src.Shape)
+	dst.Data = copyOf(dst.Data, src.Data)
+}
+
+func copyF32(dst, src *tensor.F32) {
+	dst.Shape = copyOf(dst.Shape, src.Shape)
+	dst.Data = copyOf(dst.Data, src.Data)
+}
+
+// copyInfos deep-copies the infos src into dst, their frames, masks and
+// episode statistics into own (one per row). Frames that are the row's
+// observation in srcObs (one frame, the same memory) become a view of the
+// row in dstObs, as in the vector env's own Batch.
+func copyInfos(dst, src []env.Info, own []infoCopy, srcObs, dstObs *tensor.U8) ([]env.Info, []infoCopy) {
+	if src == nil {
+		return nil, own
+	}
+	dst = copyOf(dst, src)
+	if len(own) < len(src) {
+		own = append(own, make([]infoCopy, len(src)-len(own))...)
+	}
+	size := 0
+	if len(src) > 0 {
+		size = len(srcObs.Data) / len(src)
+	}
+	for r := range src {
+		s, d, o := &src[r], &dst[r], &own[r]
+		o.shape = copyOf(o.shape, s.Frames.Shape)
+		d.Frames.Shape = o.shape
+		switch f := s.Frames.Data; {
+		case f == nil:
+		case size > 0 && len(f) == size && len(srcObs.Data) >= (r+1)*size && &f[0] == &srcObs.Data[r*size]:
+			d.Frames.Data = dstObs.Data[r*size : (r+1)*size]
+		default:
+			o.data = append(o.data[:0], f...)
+			d.Frames.Data = o.data
+		}
+		if s.Mask != nil {
+			o.mask = append(o.mask[:0], s.Mask...)
+			d.Mask = o.mask
+		}
+		if s.Episode != nil {
+			o.ep = *s.Episode
+			d.Episode = &o.ep
+		}
+	}
+	return dst, own
 }
 
 // Len returns the number of rows.

@@ -2,6 +2,7 @@ package vector
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +12,7 @@ import (
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/env/envtest"
 	"github.com/arcgym/arcgym/spaces"
+	"github.com/arcgym/arcgym/wrappers"
 )
 
 func TestMasks(t *testing.T) {
@@ -161,4 +163,115 @@ func TestNilContext(t *testing.T) {
 			assert.NoError(t, err)
 		}
 	}
+}
+
+// A cloned Batch keeps its rows through later calls, infos included, and
+// CopyInto reuses a clone's storage without allocating.
+func TestBatchClone(t *testing.T) {
+	const n = 3
+	cfg := envtest.FakeConfig{Levels: 2, Budget: 3}
+	wrapped := func(int) (env.Env, error) {
+		g, err := env.New(envtest.NewFake(cfg))
+		if err != nil {
+			return nil, err
+		}
+		m, err := wrappers.NewActionMask(g, wrappers.ActionMaskConfig{})
+		if err != nil {
+			return nil, err
+		}
+		return wrappers.NewEpisodeStats(m, wrappers.EpisodeStatsConfig{})
+	}
+	for _, kd := range kinds {
+		t.Run(kd.name, func(t *testing.T) {
+			v := newVec(t, kd, n, wrapped, Config{Autoreset: SameStep})
+			b, err := v.Reset(t.Context(), env.ResetOptions{})
+			require.NoError(t, err)
+			var keep *Batch
+			ended := false
+			for s := 0; s < 10 && !ended; s++ {
+				b, err = v.Step(t.Context(), repeat(arc.Simple(arc.Action1), n))
+				require.NoError(t, err)
+				require.NoError(t, b.Err())
+				ended = b.HasFinal[0]
+			}
+			require.True(t, ended, "an episode ended within the budget")
+			require.NotNil(t, b.FinalInfos[0].Episode)
+			require.NotNil(t, b.Infos[0].Mask)
+
+			keep = b.Clone()
+			want := snapshot(b)
+			assert.Equal(t, want, snapshot(keep), "a clone equals its batch")
+			assert.NotSame(t, &b.Obs.Data[0], &keep.Obs.Data[0])
+			assert.NotSame(t, &b.Infos[0].Mask[0], &keep.Infos[0].Mask[0])
+			assert.NotSame(t, b.FinalInfos[0].Episode, keep.FinalInfos[0].Episode)
+			// A single frame per step is the row's observation, in the
+			// clone as in the batch.
+			assert.Same(t, &keep.Obs.Data[0], &keep.Infos[0].Frames.Data[0])
+
+			// Later calls overwrite the batch, not the clone.
+			for range 3 {
+				_, err = v.Step(t.Context(), repeat(arc.Simple(arc.Action2), n))
+				require.NoError(t, err)
+			}
+			assert.Equal(t, want, snapshot(keep))
+
+			b, err = v.Step(t.Context(), repeat(arc.Simple(arc.Action1), n))
+			require.NoError(t, err)
+			again := b.CopyInto(keep)
+			assert.Same(t, keep, again, "a clone's storage is reused")
+			assert.Equal(t, snapshot(b), snapshot(keep))
+			assert.Zero(t, testing.AllocsPerRun(10, func() { b.CopyInto(keep) }))
+
+			// A vector env's own Batch is not written into.
+			before := snapshot(b)
+			other := keep.CopyInto(b)
+			assert.NotSame(t, b, other)
+			assert.Equal(t, before, snapshot(b))
+		})
+	}
+}
+
+// snapshot is a deep copy of b's exported contents, for comparisons.
+type batchSnapshot struct {
+	EnvIDs                       []int
+	Obs, FinalObs                []uint8
+	ObsShape                     []int
+	Rewards                      []float64
+	Terminated, Truncated, First []bool
+	Idle, HasFinal               []bool
+	Errs                         []error
+	Infos, FinalInfos            []env.Info
+	Frames, FinalFrames          [][]uint8
+	Masks                        [][]bool
+	Episodes, FinalEpisodes      []env.EpisodeStats
+}
+
+func snapshot(b *Batch) batchSnapshot {
+	s := batchSnapshot{
+		EnvIDs: slices.Clone(b.EnvIDs), Obs: slices.Clone(b.Obs.Data), FinalObs: slices.Clone(b.FinalObs.Data),
+		ObsShape: slices.Clone(b.Obs.Shape), Rewards: slices.Clone(b.Rewards),
+		Terminated: slices.Clone(b.Terminated), Truncated: slices.Clone(b.Truncated), First: slices.Clone(b.First),
+		Idle: slices.Clone(b.Idle), HasFinal: slices.Clone(b.HasFinal), Errs: slices.Clone(b.Errs),
+	}
+	deep := func(infos []env.Info, frames *[][]uint8, eps *[]env.EpisodeStats, masks *[][]bool) []env.Info {
+		out := make([]env.Info, len(infos))
+		for r, in := range infos {
+			*frames = append(*frames, slices.Clone(in.Frames.Data))
+			if masks != nil {
+				*masks = append(*masks, slices.Clone(in.Mask))
+			}
+			var ep env.EpisodeStats
+			if in.Episode != nil {
+				ep = *in.Episode
+			}
+			*eps = append(*eps, ep)
+			in.Frames.Data, in.Mask, in.Episode = nil, nil, nil
+			in.Frames.Shape = slices.Clone(in.Frames.Shape)
+			out[r] = in
+		}
+		return out
+	}
+	s.Infos = deep(b.Infos, &s.Frames, &s.Episodes, &s.Masks)
+	s.FinalInfos = deep(b.FinalInfos, &s.FinalFrames, &s.FinalEpisodes, nil)
+	return s
 }

@@ -159,3 +159,29 @@ func ExampleFrameStack() {
 	// stacks [2 4 64 64] padded true
 	// newest is the observation true
 }
+
+// Keeping a batch across steps: the Batch a call returns is overwritten by
+// the next call, a clone is not.
+func ExampleBatch_Clone() {
+	ctx := context.Background()
+	v, err := vector.NewSync(2, fakeGames(noLatency), vector.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer v.Close()
+
+	b, _ := v.Reset(ctx, env.ResetOptions{})
+	first := b.Clone()
+	level := arc.Simple(arc.Action1)
+	b, _ = v.Step(ctx, []arc.Action{level, level})
+	fmt.Println("clone first", first.First, "levels", first.Infos[0].LevelsCompleted)
+	fmt.Println("batch first", b.First, "levels", b.Infos[0].LevelsCompleted)
+
+	// Reusing a copy's storage: no allocation once it is large enough.
+	kept := b.CopyInto(first)
+	fmt.Println("same storage", kept == first, "levels", kept.Infos[1].LevelsCompleted)
+	// Output:
+	// clone first [true true] levels 0
+	// batch first [false false] levels 1
+	// same storage true levels 1
+}
