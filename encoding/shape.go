@@ -2,7 +2,6 @@ package encoding
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/arcgym/arcgym/tensor"
@@ -69,36 +68,11 @@ func checkDst[T tensor.Numeric](dst tensor.Dense[T], want *dims) error {
 	return nil
 }
 
-// size returns the number of elements of shape and whether it is one: no
-// dimension is negative and the product fits in an int. tensor.Size wraps
-// around silently, so that a huge shape could pass for empty data.
-func size(shape []int) (int, bool) {
-	n := 1
-	for _, d := range shape {
-		if d < 0 {
-			return 0, false
-		}
-		if d == 0 {
-			n = 0
-		}
-	}
-	if n == 0 {
-		return 0, true
-	}
-	for _, d := range shape {
-		if n > math.MaxInt/d {
-			return 0, false
-		}
-		n *= d
-	}
-	return n, true
-}
-
 // validate checks that t's shape is a real size and that its data has that
 // many elements.
 func validate[T tensor.Numeric](t tensor.Dense[T]) error {
-	n, ok := size(t.Shape)
-	if !ok {
+	n := tensor.Size(t.Shape)
+	if n < 0 {
 		return fmt.Errorf("%w: shape %v has no representable size", ErrShape, t.Shape)
 	}
 	if n != len(t.Data) {

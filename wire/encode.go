@@ -2,6 +2,7 @@ package wire
 
 import (
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/arcgym/arcgym/arc"
@@ -38,13 +39,13 @@ func AppendFrame(dst []byte, fd *arc.FrameData, opt FrameOptions) []byte {
 		dst = AppendString(dst, fd.GameID)
 		if fd.Action.ID == arc.Action6 {
 			dst = append(dst, `,"x":`...)
-			dst = appendUint(dst, uint64(fd.Action.X))
+			dst = strconv.AppendUint(dst, uint64(fd.Action.X), 10)
 			dst = append(dst, `,"y":`...)
-			dst = appendUint(dst, uint64(fd.Action.Y))
+			dst = strconv.AppendUint(dst, uint64(fd.Action.Y), 10)
 		}
 	}
 	dst = append(dst, `},"id":`...)
-	dst = appendUint(dst, uint64(fd.Action.ID))
+	dst = strconv.AppendUint(dst, uint64(fd.Action.ID), 10)
 	dst = append(dst, `,"reasoning":`...)
 	if len(fd.Action.Reasoning) == 0 {
 		dst = append(dst, "null"...)
@@ -81,11 +82,11 @@ func AppendFrame(dst []byte, fd *arc.FrameData, opt FrameOptions) []byte {
 	dst = append(dst, `,"guid":`...)
 	dst = AppendString(dst, fd.GUID)
 	dst = append(dst, `,"levels_completed":`...)
-	dst = appendInt(dst, fd.LevelsCompleted)
+	dst = strconv.AppendInt(dst, int64(fd.LevelsCompleted), 10)
 	dst = append(dst, `,"state":"`...)
 	dst = append(dst, stateName(fd.State)...)
 	dst = append(dst, `","win_levels":`...)
-	dst = appendInt(dst, fd.WinLevels)
+	dst = strconv.AppendInt(dst, int64(fd.WinLevels), 10)
 	dst = append(dst, '}')
 	return dst
 }
@@ -132,30 +133,6 @@ func stateName(s arc.GameState) string {
 		return arc.NotPlayed.String()
 	}
 	return s.String()
-}
-
-func appendInt(dst []byte, v int) []byte {
-	if v < 0 {
-		dst = append(dst, '-')
-		return appendUint(dst, uint64(-int64(v)))
-	}
-	return appendUint(dst, uint64(v))
-}
-
-func appendUint(dst []byte, v uint64) []byte {
-	if v < 10 {
-		return append(dst, '0'+byte(v))
-	}
-	var tmp [20]byte
-	i := len(tmp)
-	for v >= 10 {
-		i--
-		tmp[i] = '0' + byte(v%10)
-		v /= 10
-	}
-	i--
-	tmp[i] = '0' + byte(v)
-	return append(dst, tmp[i:]...)
 }
 
 const hexDigits = "0123456789abcdef"
