@@ -236,6 +236,30 @@ func TestTimeLimit(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// With BothFlags, the limit step that also terminates is truncated too, as
+// Gymnasium's TimeLimit does: gymnasium.wrappers.TimeLimit.step sets
+// truncated once the elapsed steps reach max_episode_steps, whatever
+// terminated says. A step before the limit that terminates stays
+// terminated only.
+func TestTimeLimitBothFlags(t *testing.T) {
+	tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), 3, wrappers.TimeLimitConfig{BothFlags: true}))
+	_, _, err := tl.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	tl.Step(t.Context(), arc.Simple(arc.Action3))
+	tl.Step(t.Context(), arc.Simple(arc.Action3))
+	st, err := tl.Step(t.Context(), arc.Simple(arc.Action2))
+	require.NoError(t, err)
+	assert.True(t, st.Terminated)
+	assert.True(t, st.Truncated, "Gymnasium's flags at the limit")
+
+	_, _, err = tl.Reset(t.Context(), env.ResetOptions{})
+	require.NoError(t, err)
+	st, err = tl.Step(t.Context(), arc.Simple(arc.Action2))
+	require.NoError(t, err)
+	assert.True(t, st.Terminated)
+	assert.False(t, st.Truncated, "before the limit")
+}
+
 // Counting score actions charges level resets: the same episode truncates
 // a step earlier than counting steps.
 func TestTimeLimitScoreActions(t *testing.T) {

@@ -15,11 +15,18 @@ type TimeLimitConfig struct {
 	// episode's steps, so that resets inside an episode use up the budget
 	// too.
 	ScoreActions bool
+	// BothFlags sets Truncated on the step that reaches the limit even when
+	// that step also terminated, as Gymnasium's TimeLimit does (it sets
+	// truncated from the step count alone). By default a terminal step is
+	// only Terminated: its episode ended by itself, and a learner must not
+	// bootstrap from it.
+	BothFlags bool
 }
 
 // TimeLimit is a wrapper that truncates an episode once it has used max
 // steps (or max score actions): the step that reaches the limit returns
-// Truncated (unless it terminated), and Step then fails with
+// Truncated (unless it terminated; see TimeLimitConfig.BothFlags), and
+// Step then fails with
 // env.ErrNeedsReset until the next Reset.
 type TimeLimit struct {
 	// into steps inner in place (env.Into).
@@ -91,7 +98,7 @@ func (w *TimeLimit) StepInto(ctx context.Context, a arc.Action, st *env.Step) er
 	} else {
 		w.steps++
 	}
-	if w.steps >= w.max && !st.Terminated {
+	if w.steps >= w.max && (!st.Terminated || w.cfg.BothFlags) {
 		st.Truncated = true
 	}
 	w.life.step(st)
