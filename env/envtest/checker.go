@@ -46,9 +46,13 @@ type sampler interface {
 // env.ErrClosed), observations inside ObservationSpace, sampled actions from
 // ActionSpace accepted, consistent infos (frames of shape (n,64,64) whose
 // last one is the observation, masks in the flat layout, finite rewards,
-// Info.Episode only on the last step), Reset at any time, and determinism
-// under a seed. e must be new (never reset); Check closes it. It returns
-// the first violation found.
+// Info.Episode only on the last step), Reset at any time, episodes that do
+// not all end by truncation on their first step, and determinism under a
+// seed: the same observations, rewards, end flags and infos (all but GUID
+// and Episode.Seconds) in two runs of the same actions, an unseeded Reset
+// right after a seeded one included, as Gymnasium's check_env checks. e
+// must be new (never reset); Check closes it. It returns the first
+// violation found.
 func Check(ctx context.Context, e env.Env, opts CheckOptions) (err error) {
 	if e == nil {
 		return errors.New("envtest: nil env")
@@ -112,6 +116,9 @@ func (c *checker) run(ctx context.Context, e env.Env) error {
 	}
 	act := e.ActionSpace().(sampler)
 	episodes, midReset := 0, false
+	// steps counts the steps of the episode under way; atOnce the
+	// episodes truncated on their first step.
+	steps, atOnce := 0, 0
 	for i := range c.opts.Steps {
 		a, ok := act.Sample(info.Mask)
 		if !ok {
@@ -132,9 +139,16 @@ func (c *checker) run(ctx context.Context, e env.Env) error {
 			return fmt.Errorf("envtest: %s: reward %g", where, st.Reward)
 		}
 		info = st.Info
+		steps++
 		switch {
 		case st.Done():
 			episodes++
+			if steps == 1 && st.Truncated && !st.Terminated {
+				atOnce++
+				if atOnce == episodes && episodes >= 2 {
+					return fmt.Errorf("envtest: %s: every episode so far (%d) was truncated on its first step", where, episodes)
+				}
+			}
 			if _, err := e.Step(ctx, a); !errors.Is(err, env.ErrNeedsReset) {
 				return fmt.Errorf("envtest: %s: Step after the episode ended returned %v, want env.ErrNeedsReset", where, err)
 			}
@@ -148,6 +162,7 @@ func (c *checker) run(ctx context.Context, e env.Env) error {
 		if err != nil {
 			return fmt.Errorf("envtest: %s: Reset: %w", where, err)
 		}
+		steps = 0
 		if err := c.result("Reset after "+where, e, obs, &info, false); err != nil {
 			return err
 		}
@@ -201,7 +216,7 @@ func (c *checker) result(where string, e env.Env, obs env.Obs, info *env.Info, l
 }
 
 // determinism runs the same seeded episode stream twice and compares
-// every observation, frame list, reward and end flag.
+// every observation, frame list, reward, end flag and info.
 func (c *checker) determinism(ctx context.Context, e env.Env) error {
 	other := e
 	if c.opts.New != nil {
@@ -214,50 +229,87 @@ func (c *checker) determinism(ctx context.Context, e env.Env) error {
 	}
 	n := min(c.opts.Steps, 100)
 	seed := c.opts.Seed + 1
-	want, err := c.trace(ctx, e, seed, n)
+	want, wantInfo, err := c.trace(ctx, e, seed, n)
 	if err != nil {
 		return err
 	}
-	got, err := c.trace(ctx, other, seed, n)
+	got, gotInfo, err := c.trace(ctx, other, seed, n)
 	if err != nil {
 		return err
 	}
 	for i := range want {
+		what := fmt.Sprintf("result %d", i)
+		if i == 1 {
+			what = "the unseeded Reset right after a seeded one"
+		}
 		if want[i] != got[i] {
-			return fmt.Errorf("envtest: not deterministic under seed %d: result %d differs between two runs", seed, i)
+			return fmt.Errorf("envtest: not deterministic under seed %d: %s differs between two runs", seed, what)
+		}
+		if wantInfo[i] != gotInfo[i] {
+			return fmt.Errorf("envtest: not deterministic under seed %d: the info of %s differs between two runs", seed, what)
 		}
 	}
 	return nil
 }
 
-// trace hashes the results of n seeded steps; index 0 is the reset.
-func (c *checker) trace(ctx context.Context, e env.Env, seed int64, n int) ([]uint64, error) {
-	out := make([]uint64, 0, n+1)
+// trace hashes the results, and apart their infos, of a seeded Reset, an
+// unseeded one right after it (index 1), and n steps from there.
+func (c *checker) trace(ctx context.Context, e env.Env, seed int64, n int) (out, infos []uint64, err error) {
+	out = make([]uint64, 0, n+2)
+	infos = make([]uint64, 0, n+2)
+	add := func(obs env.Obs, info *env.Info, reward float64, term, trunc bool) {
+		out = append(out, hashResult(obs, info, reward, term, trunc))
+		infos = append(infos, hashInfo(info))
+	}
 	obs, info, err := e.Reset(ctx, env.WithSeed(seed))
 	if err != nil {
-		return nil, fmt.Errorf("envtest: determinism: Reset: %w", err)
+		return nil, nil, fmt.Errorf("envtest: determinism: Reset: %w", err)
 	}
-	out = append(out, hashResult(obs, &info, 0, false, false))
+	add(obs, &info, 0, false, false)
+	if obs, info, err = e.Reset(ctx, env.ResetOptions{}); err != nil {
+		return nil, nil, fmt.Errorf("envtest: determinism: unseeded Reset: %w", err)
+	}
+	add(obs, &info, 0, false, false)
 	act := e.ActionSpace().(sampler)
 	for i := range n {
 		a, ok := act.Sample(info.Mask)
 		if !ok {
-			return nil, fmt.Errorf("envtest: determinism: step %d: nothing to sample", i)
+			return nil, nil, fmt.Errorf("envtest: determinism: step %d: nothing to sample", i)
 		}
 		st, err := e.Step(ctx, a)
 		if err != nil {
-			return nil, fmt.Errorf("envtest: determinism: step %d: Step(%s): %w", i, a, err)
+			return nil, nil, fmt.Errorf("envtest: determinism: step %d: Step(%s): %w", i, a, err)
 		}
-		out = append(out, hashResult(st.Obs, &st.Info, st.Reward, st.Terminated, st.Truncated))
+		add(st.Obs, &st.Info, st.Reward, st.Terminated, st.Truncated)
 		info = st.Info
 		if st.Done() {
 			if obs, info, err = e.Reset(ctx, env.ResetOptions{}); err != nil {
-				return nil, fmt.Errorf("envtest: determinism: Reset: %w", err)
+				return nil, nil, fmt.Errorf("envtest: determinism: Reset: %w", err)
 			}
-			out = append(out, hashResult(obs, &info, 0, false, false))
+			add(obs, &info, 0, false, false)
 		}
 	}
-	return out, nil
+	return out, infos, nil
+}
+
+// hashInfo hashes what an info says beyond the frames: all of it but the
+// GUID (a server's own) and Episode.Seconds (the wall clock).
+func hashInfo(info *env.Info) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%d|%d|%d|%d|%t|%d,%d,%d|%d|%d|%d|", info.GameID, info.State, info.LevelsCompleted,
+		info.WinLevels, info.Available, info.FullReset, info.Action.ID, info.Action.X, info.Action.Y,
+		info.EpisodeSteps, info.ScoreActions, info.GameOvers)
+	for _, m := range info.Mask {
+		if m {
+			h.Write([]byte{1})
+		} else {
+			h.Write([]byte{0})
+		}
+	}
+	if ep := info.Episode; ep != nil {
+		fmt.Fprintf(h, "|%v|%d|%d|%t|%d|%v", ep.Return, ep.Length, ep.Levels, ep.Won, ep.ScoreActions, ep.Score)
+	}
+	return h.Sum64()
 }
 
 func hashResult(obs env.Obs, info *env.Info, reward float64, term, trunc bool) uint64 {

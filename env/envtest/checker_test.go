@@ -50,11 +50,13 @@ type broken struct {
 	rule   string
 	calls  int
 	closed bool
+	ended  bool
 	rng    *rand.Rand
 }
 
 func (b *broken) Reset(ctx context.Context, o env.ResetOptions) (env.Obs, env.Info, error) {
 	obs, info, err := b.Env.Reset(ctx, o)
+	b.ended = false
 	switch b.rule {
 	case "obs outside space":
 		obs.Grid.Shape = []int{1, 64, 64}
@@ -68,6 +70,14 @@ func (b *broken) Reset(ctx context.Context, o env.ResetOptions) (env.Obs, env.In
 		info.Available = arc.ActionSetOf(arc.Action6)
 	case "episode early":
 		info.Episode = &env.EpisodeStats{Length: 1}
+	case "unseeded reset":
+		// A level set drawn afresh on every unseeded reset, not from the
+		// last seed: the same colour in the observation and its frame.
+		if !o.HasSeed && err == nil {
+			c := byte(b.rng.IntN(16))
+			obs.Grid.Data[0] = c
+			info.Frames.Data[info.Frames.Len()-arc.FrameCells] = c
+		}
 	}
 	return obs, info, err
 }
@@ -96,6 +106,14 @@ func (b *broken) Step(ctx context.Context, a arc.Action) (env.Step, error) {
 		st.Reward = b.rng.Float64()
 	case "nan reward":
 		st.Reward = st.Reward / 0 * 0
+	case "info differs":
+		st.Info.GameOvers = b.rng.IntN(1000)
+	case "truncate at once":
+		// A time limit of one step: the episode is over after it.
+		if b.ended && err == nil {
+			return env.Step{}, env.ErrNeedsReset
+		}
+		st.Truncated, b.ended = true, true
 	case "obs not last frame":
 		if st.Info.Frames.Len() > 4096 {
 			st.Obs.Grid.Data = st.Info.Frames.Data[:4096]
@@ -119,6 +137,12 @@ func TestCheckFindsViolations(t *testing.T) {
 		{"episode early", "Info.Episode"},
 		{"step after end", "after the episode ended"},
 		{"nondeterministic", "not deterministic"},
+		// Gymnasium's check_reset_seed_determinism resets with a seed,
+		// then without, and compares; check_step_determinism compares the
+		// infos of two runs too (data_equivalence), not only the arrays.
+		{"unseeded reset", "the unseeded Reset right after a seeded one differs"},
+		{"info differs", "the info of result"},
+		{"truncate at once", "truncated on its first step"},
 		{"nan reward", "reward NaN"},
 		{"obs not last frame", "last frame"},
 		{"step after close", "after Close"},
