@@ -151,7 +151,10 @@ type Result struct {
 	// Initial is the untrained policy's evaluation (zero when resumed).
 	Initial        train.Stats
 	Updates, Steps int
-	Elapsed        time.Duration
+	// Bootstrapped counts the training steps cut off by the time limit
+	// whose reward took in the value of their final observation.
+	Bootstrapped int
+	Elapsed      time.Duration
 	Curve          train.Curve
 	Weights        Weights
 }
@@ -309,6 +312,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	epRet := make([]float64, cfg.Envs)
+	bootstrapped := 0
 	flat := make([]int, cfg.Envs)
 	actions := make([]arc.Action, cfg.Envs)
 	for st.Updates < cfg.Updates {
@@ -339,8 +343,16 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			st.Steps += cfg.Envs
 			prog.Step(cfg.Envs)
-			if obs, _, err = stack.Update(batch); err != nil {
+			var final tensor.U8
+			if obs, final, err = stack.Update(batch); err != nil {
 				return nil, err
+			}
+			if anyTruncated(batch.Terminated, batch.Truncated) {
+				// SameStep mode keeps the truncated rows' final stacks.
+				if err := r.valuesOf(policy, final); err != nil {
+					return nil, err
+				}
+				bootstrapped += bootstrapTruncated(r.rewards[t*cfg.Envs:(t+1)*cfg.Envs], batch.Terminated, batch.Truncated, r.final, cfg.Gamma)
 			}
 			masks = batch.Masks(masks)
 		}
@@ -385,7 +397,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	return &Result{
 		Learner: learner, Random: randomStats, Initial: initial,
-		Updates: st.Updates, Steps: st.Steps, Elapsed: time.Since(start),
+		Updates: st.Updates, Steps: st.Steps, Bootstrapped: bootstrapped, Elapsed: time.Since(start),
 		Curve: st.Curve, Weights: policy.Snapshot(opt),
 	}, nil
 }
@@ -424,6 +436,7 @@ type rollout struct {
 	values     []float32
 	rewards    []float32
 	dones      []bool
+	final      []float32 // (n): values of the final observations of a step
 	adv, ret   []float32
 	logits     []float32
 	rows       [][]bool
@@ -444,6 +457,7 @@ func newRollout(cfg *Config, featSize int) (*rollout, error) {
 		values:  make([]float32, t*n),
 		rewards: make([]float32, t*n),
 		dones:   make([]bool, t*n),
+		final:   make([]float32, n),
 		adv:     make([]float32, t*n),
 		ret:     make([]float32, t*n),
 		logits:  make([]float32, n*NumMoves),
@@ -530,6 +544,20 @@ func logSoftmaxAt(logits, deny []float32, a int) float32 {
 		s += math.Exp(float64(l+deny[k]) - m)
 	}
 	return float32(float64(logits[a]+deny[a]) - m - math.Log(s))
+}
+
+// valuesOf writes the critic's values of the stacked observations obs
+// (one per env) into r.final.
+func (r *rollout) valuesOf(p *Policy, obs tensor.U8) error {
+	x, err := r.input.Features(obs)
+	if err != nil {
+		return err
+	}
+	var logits, value *ts.Tensor
+	ts.NoGrad(func() { logits, value = p.Forward(x) })
+	logits.MustDrop()
+	defer value.MustDrop()
+	return torch.CopyTo(tensor.Of(r.final, r.n), value)
 }
 
 // finish computes the advantages (GAE) and returns, bootstrapping from the

@@ -155,3 +155,17 @@ func TestRejectsClickGames(t *testing.T) {
 	_, err := Train(t.Context(), Config{Game: "tl03"})
 	assert.Error(t, err)
 }
+
+// Episodes cut off by the time limit are bootstrapped from the value of
+// their final observation, not treated as terminations: with 5-step
+// episodes, the first rollout holds truncated steps, and each took in a
+// value.
+func TestTrainBootstrapsTruncatedEpisodes(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Updates, cfg.Rollout, cfg.EvalEvery, cfg.EvalEpisodes = 1, 32, 1, 2
+	cfg.MaxEpisodeSteps = 5
+	res, err := Train(t.Context(), cfg)
+	require.NoError(t, err)
+	assert.Positive(t, res.Bootstrapped, "truncated steps bootstrapped")
+	assert.LessOrEqual(t, res.Bootstrapped, cfg.Envs*cfg.Rollout/cfg.MaxEpisodeSteps, "at most one per episode")
+}
