@@ -155,8 +155,8 @@ type Result struct {
 	// whose reward took in the value of their final observation.
 	Bootstrapped int
 	Elapsed      time.Duration
-	Curve          train.Curve
-	Weights        Weights
+	Curve        train.Curve
+	Weights      Weights
 }
 
 // Train runs PPO over a vector env of cfg.Envs local games.
