@@ -1,0 +1,104 @@
+package wrappers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/spaces"
+)
+
+// TransformObservation is a wrapper that passes every observation Reset
+// and Step return through a function, as Gymnasium's TransformObservation
+// does; space, when not nil, is the ObservationSpace of the result. The
+// function may reuse its own buffers: callers keep observations only until
+// the next call anyway.
+type TransformObservation struct {
+	inner
+	f     func(env.Obs) (env.Obs, error)
+	space spaces.Space
+}
+
+// NewTransformObservation wraps e so that observations go through f.
+func NewTransformObservation(e env.Env, f func(env.Obs) (env.Obs, error), space spaces.Space) (*TransformObservation, error) {
+	if e == nil || f == nil {
+		return nil, fmt.Errorf("wrappers: observation transform needs an env and a function")
+	}
+	return &TransformObservation{inner: e, f: f, space: space}, nil
+}
+
+// Unwrap returns the wrapped Env.
+func (w *TransformObservation) Unwrap() env.Env { return w.inner }
+
+// ObservationSpace is the space given to the constructor, or the wrapped
+// Env's.
+func (w *TransformObservation) ObservationSpace() spaces.Space {
+	if w.space != nil {
+		return w.space
+	}
+	return w.inner.ObservationSpace()
+}
+
+// Reset resets the wrapped Env and transforms the first observation.
+func (w *TransformObservation) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	obs, info, err := w.inner.Reset(ctx, opts)
+	if err != nil {
+		return obs, info, err
+	}
+	if obs, err = w.f(obs); err != nil {
+		return env.Obs{}, info, fmt.Errorf("wrappers: observation transform: %w", err)
+	}
+	return obs, info, nil
+}
+
+// Step steps the wrapped Env and transforms the observation.
+func (w *TransformObservation) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	st, err := w.inner.Step(ctx, a)
+	if err != nil {
+		return st, err
+	}
+	if st.Obs, err = w.f(st.Obs); err != nil {
+		return st, fmt.Errorf("wrappers: observation transform: %w", err)
+	}
+	return st, nil
+}
+
+// TransformAction is a wrapper that passes every action through a function
+// before the wrapped Env applies it, as Gymnasium's TransformAction does;
+// space, when not nil, is the ActionSpace callers draw from. Info.Action
+// reports the action applied.
+type TransformAction struct {
+	inner
+	f     func(arc.Action) (arc.Action, error)
+	space spaces.Space
+}
+
+// NewTransformAction wraps e so that actions go through f.
+func NewTransformAction(e env.Env, f func(arc.Action) (arc.Action, error), space spaces.Space) (*TransformAction, error) {
+	if e == nil || f == nil {
+		return nil, fmt.Errorf("wrappers: action transform needs an env and a function")
+	}
+	return &TransformAction{inner: e, f: f, space: space}, nil
+}
+
+// Unwrap returns the wrapped Env.
+func (w *TransformAction) Unwrap() env.Env { return w.inner }
+
+// ActionSpace is the space given to the constructor, or the wrapped Env's.
+func (w *TransformAction) ActionSpace() spaces.Space {
+	if w.space != nil {
+		return w.space
+	}
+	return w.inner.ActionSpace()
+}
+
+// Step transforms a and steps the wrapped Env with the result; an action
+// the function refuses is not applied.
+func (w *TransformAction) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	b, err := w.f(a)
+	if err != nil {
+		return env.Step{}, fmt.Errorf("wrappers: action transform of %s: %w", a, err)
+	}
+	return w.inner.Step(ctx, b)
+}
