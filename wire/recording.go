@@ -357,74 +357,13 @@ func recParseAction(id json.RawMessage, x, y *int) (arc.Action, error) {
 }
 
 // recParseFrames reads a list of 64x64 frames of colours 0..15 from its
-// JSON text, already checked to be well formed, and appends the cells to
-// dst.
+// JSON text, already checked to be well formed, with the frame decoder's
+// own loop, and appends the cells to dst.
 func recParseFrames(dst []uint8, b []byte) ([]uint8, error) {
-	s := scanner{data: b}
-	if !s.accept('[') {
-		return dst, errors.New("frame is not a list")
+	d := decoder{scanner{data: b}}
+	fd := arc.FrameData{Frames: dst}
+	if err := d.frames(&fd); err != nil {
+		return fd.Frames, err
 	}
-	if s.accept(']') {
-		return dst, s.end()
-	}
-	for n := 0; ; n++ {
-		if n == arc.MaxFrames {
-			return dst, fmt.Errorf("more than %d frames", arc.MaxFrames)
-		}
-		if !s.accept('[') {
-			return dst, fmt.Errorf("frame %d is not a list of rows", n)
-		}
-		for y := range arc.GridSize {
-			if !s.accept('[') {
-				return dst, fmt.Errorf("frame %d row %d is not a list", n, y)
-			}
-			for x := range arc.GridSize {
-				c, ok := recCell(&s)
-				if !ok {
-					return dst, fmt.Errorf("frame %d cell x=%d y=%d is not a colour 0..%d", n, x, y, arc.NumColors-1)
-				}
-				dst = append(dst, c)
-				if x < arc.GridSize-1 && !s.accept(',') {
-					return dst, fmt.Errorf("frame %d row %d has %d cells, want %d", n, y, x+1, arc.GridSize)
-				}
-			}
-			if !s.accept(']') {
-				return dst, fmt.Errorf("frame %d row %d has more than %d cells", n, y, arc.GridSize)
-			}
-			if y < arc.GridSize-1 && !s.accept(',') {
-				return dst, fmt.Errorf("frame %d has %d rows, want %d", n, y+1, arc.GridSize)
-			}
-		}
-		if !s.accept(']') {
-			return dst, fmt.Errorf("frame %d has more than %d rows", n, arc.GridSize)
-		}
-		switch {
-		case s.accept(','):
-		case s.accept(']'):
-			return dst, s.end()
-		default:
-			return dst, fmt.Errorf("junk after frame %d", n)
-		}
-	}
-}
-
-// recCell reads one colour: an integer 0..15 written without sign,
-// fraction or exponent.
-func recCell(s *scanner) (uint8, bool) {
-	s.ws()
-	data, p := s.data, s.pos
-	if !isDigit(data, p) {
-		return 0, false
-	}
-	v := data[p] - '0'
-	p++
-	if v != 0 && isDigit(data, p) {
-		v = v*10 + data[p] - '0'
-		p++
-	}
-	if v >= arc.NumColors || isDigit(data, p) || p < len(data) && (data[p] == '.' || data[p] == 'e' || data[p] == 'E') {
-		return 0, false
-	}
-	s.pos = p
-	return v, true
+	return fd.Frames, d.end()
 }

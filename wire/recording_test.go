@@ -160,15 +160,15 @@ func TestRecordingReaderErrors(t *testing.T) {
 		{"click without xy", strings.Replace(good, `"x": 63, "y": 7`, ``, 1), "without x and y"},
 		{"click off grid", strings.Replace(good, `"x": 63`, `"x": 64`, 1), "outside"},
 		{"available range", strings.Replace(good, `"available_actions": [1, 6]`, `"available_actions": [9]`, 1), "available action 9"},
-		{"frame not list", withFrame(`3`), "not a list"},
-		{"short row", withFrame("[" + frame(append(rows(63, row), "[0, 1]")...) + "]"), "has 2 cells"},
-		{"long row", withFrame("[" + frame(append(rows(63, row), "["+strings.Repeat("0, ", 64)+"0]")...) + "]"), "more than 64 cells"},
-		{"short frame", withFrame("[" + frame(rows(10, row)...) + "]"), "has 10 rows"},
-		{"colour 16", withFrame("[" + frame(append(rows(63, row), "[16"+strings.Repeat(", 0", 63)+"]")...) + "]"), "not a colour"},
-		{"negative colour", withFrame("[" + frame(append(rows(63, row), "[-1"+strings.Repeat(", 0", 63)+"]")...) + "]"), "not a colour"},
-		{"fraction", withFrame("[" + frame(append(rows(63, row), "[1.5"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 cell x=0 y=63 is not a colour 0..15"},
-		{"exponent", withFrame("[" + frame(append(rows(62, row), "[0, 1e0"+strings.Repeat(", 0", 62)+"]", row)...) + "]"), "frame 0 cell x=1 y=62 is not a colour 0..15"},
-		{"negative zero", withFrame("[" + frame(append(rows(63, row), "[-0"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 cell x=0 y=63 is not a colour"},
+		{"frame not list", withFrame(`3`), "expected a list of frames, found a number"},
+		{"short row", withFrame("[" + frame(append(rows(63, row), "[0, 1]")...) + "]"), "frame 0 row 63: 2 columns, want 64"},
+		{"long row", withFrame("[" + frame(append(rows(63, row), "["+strings.Repeat("0, ", 64)+"0]")...) + "]"), "frame 0 row 63: more than 64 columns"},
+		{"short frame", withFrame("[" + frame(rows(10, row)...) + "]"), "frame 0: 10 rows, want 64"},
+		{"colour 16", withFrame("[" + frame(append(rows(63, row), "[16"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 row 63 column 0: value 16 outside 0..15"},
+		{"negative colour", withFrame("[" + frame(append(rows(63, row), "[-1"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 row 63 column 0: value -1 outside 0..15"},
+		{"fraction", withFrame("[" + frame(append(rows(63, row), "[1.5"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 row 63 column 0: value 1.5 is not an integer colour"},
+		{"exponent", withFrame("[" + frame(append(rows(62, row), "[0, 1e0"+strings.Repeat(", 0", 62)+"]", row)...) + "]"), "frame 0 row 62 column 1: value 1e0 is not an integer colour"},
+		{"negative zero", withFrame("[" + frame(append(rows(63, row), "[-0"+strings.Repeat(", 0", 63)+"]")...) + "]"), "frame 0 row 63 column 0: value -0 outside 0..15"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rr := NewRecordReader(strings.NewReader(good + tc.line))
@@ -176,6 +176,11 @@ func TestRecordingReaderErrors(t *testing.T) {
 			require.NoError(t, rr.Next(&rec))
 			err := rr.Next(&rec)
 			require.ErrorIs(t, err, ErrBadRecording)
+			if strings.Contains(tc.want, "frame") {
+				// A bad frame gets the frame decoder's own error, which
+				// says where it is.
+				assert.ErrorIs(t, err, arc.ErrInvalidFrame)
+			}
 			assert.Contains(t, err.Error(), "line 2")
 			assert.Contains(t, err.Error(), tc.want)
 		})
