@@ -375,8 +375,11 @@ func (f *Fleet) release(s *fleetServer) {
 }
 
 // moveTarget returns a server that an env on cur should move to at a full
-// reset, and assigns the env to it: the best server when cur is
-// unhealthy, else a server at least as fast as cur with two envs fewer.
+// reset, and moves the env's share to it from cur in the same step, so
+// that envs resetting at once see each other's moves (released later, cur
+// would look loaded to them, and more envs would leave it than balance
+// asks): the best server when cur is unhealthy, else a server at least as
+// fast as cur with two envs fewer.
 // Latency alone never moves an env: estimates move with the load, and envs
 // chasing them would bounce between servers. f.mu is not held.
 func (f *Fleet) moveTarget(cur *fleetServer) *fleetServer {
@@ -399,6 +402,7 @@ func (f *Fleet) moveTarget(cur *fleetServer) *fleetServer {
 	}
 	if b != nil {
 		b.assigned++
+		cur.assigned--
 	}
 	return b
 }

@@ -65,6 +65,9 @@ func (e *FleetEnv) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, e
 	}
 	if e.g != nil && opts.Mode == env.ResetGame {
 		if to := e.f.moveTarget(e.srv); to != nil {
+			// The env's share left its server with the move: drop the
+			// session only.
+			e.srv = nil
 			e.drop()
 			return e.restart(ctx, opts, to)
 		}

@@ -434,3 +434,32 @@ func TestFleetCloseWhenIdle(t *testing.T) {
 		assert.True(t, g.Closed())
 	})
 }
+
+// Envs that decide to move at once, none of them gone yet, move no more
+// than balance asks: each move takes its share off the old server at
+// once. (A share released only later once let every env of a loaded
+// server see it as loaded: after a revival, concurrent full resets ended
+// 5/5/2 instead of 4/4/4.)
+func TestFleetMovesAreAtomic(t *testing.T) {
+	a := &fleetServer{url: "a", healthy: true, assigned: 6}
+	b := &fleetServer{url: "b", healthy: true}
+	f := &Fleet{servers: []*fleetServer{a, b}, cfg: FleetConfig{LatencyFloor: time.Millisecond}}
+	moved := 0
+	for range 6 {
+		if to := f.moveTarget(a); to != nil {
+			require.Same(t, b, to)
+			moved++
+		}
+	}
+	assert.Equal(t, 3, moved)
+	assert.Equal(t, [2]int{3, 3}, [2]int{a.assigned, b.assigned})
+
+	// From a dead server every env moves, each to the least loaded.
+	a.healthy = false
+	c := &fleetServer{url: "c", healthy: true}
+	f.servers = append(f.servers, c)
+	for range 3 {
+		require.NotNil(t, f.moveTarget(a))
+	}
+	assert.Equal(t, []int{0, 3, 3}, []int{a.assigned, b.assigned, c.assigned})
+}
