@@ -349,7 +349,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			if anyTruncated(batch.Terminated, batch.Truncated) {
 				// SameStep mode keeps the truncated rows' final stacks.
-				if err := r.valuesOf(policy, final); err != nil {
+				if err := r.valuesOf(policy, final, r.final); err != nil {
 					return nil, err
 				}
 				bootstrapped += bootstrapTruncated(r.rewards[t*cfg.Envs:(t+1)*cfg.Envs], batch.Terminated, batch.Truncated, r.final, cfg.Gamma)
@@ -547,8 +547,8 @@ func logSoftmaxAt(logits, deny []float32, a int) float32 {
 }
 
 // valuesOf writes the critic's values of the stacked observations obs
-// (one per env) into r.final.
-func (r *rollout) valuesOf(p *Policy, obs tensor.U8) error {
+// (one per env) into dst.
+func (r *rollout) valuesOf(p *Policy, obs tensor.U8, dst []float32) error {
 	x, err := r.input.Features(obs)
 	if err != nil {
 		return err
@@ -557,22 +557,14 @@ func (r *rollout) valuesOf(p *Policy, obs tensor.U8) error {
 	ts.NoGrad(func() { logits, value = p.Forward(x) })
 	logits.MustDrop()
 	defer value.MustDrop()
-	return torch.CopyTo(tensor.Of(r.final, r.n), value)
+	return torch.CopyTo(tensor.Of(dst, r.n), value)
 }
 
 // finish computes the advantages (GAE) and returns, bootstrapping from the
 // value of the observations after the rollout.
 func (r *rollout) finish(p *Policy, obs tensor.U8, cfg *Config) error {
-	x, err := r.input.Features(obs)
-	if err != nil {
-		return err
-	}
-	var logits, value *ts.Tensor
-	ts.NoGrad(func() { logits, value = p.Forward(x) })
-	logits.MustDrop()
-	defer value.MustDrop()
 	last := make([]float32, r.n)
-	if err := torch.CopyTo(tensor.Of(last, r.n), value); err != nil {
+	if err := r.valuesOf(p, obs, last); err != nil {
 		return err
 	}
 	for i := range r.n {
