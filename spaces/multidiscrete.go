@@ -103,24 +103,34 @@ func (m *MultiDiscrete) dst(dst []int) []int {
 }
 
 func sampleMulti[M maskElem](m *MultiDiscrete, dst []int, masks [][]M) ([]int, error) {
-	if len(masks) != len(m.NVec) {
-		return dst, fmt.Errorf("%v: %w: %d dimension masks, want %d", m, ErrInvalidMask, len(masks), len(m.NVec))
+	return m.sampleDims(dst, len(masks), ErrInvalidMask, "masks",
+		func(i int) bool { return masks[i] == nil },
+		func(i int) error { return checkMask(masks[i], m.NVec[i]) },
+		func(i int) int { return max(pickMasked(m.rng.Rand, masks[i]), 0) })
+}
+
+// sampleDims draws every dimension: uniformly where none(i), else by
+// pick(i) once check has passed for every dimension given. k is the number
+// of constraints given, one per dimension, and what names them in errors.
+func (m *MultiDiscrete) sampleDims(dst []int, k int, invalid error, what string, none func(i int) bool, check func(i int) error, pick func(i int) int) ([]int, error) {
+	if k != len(m.NVec) {
+		return dst, fmt.Errorf("%v: %w: %d dimension %s, want %d", m, invalid, k, what, len(m.NVec))
 	}
-	for i, mask := range masks {
-		if mask == nil {
+	for i := range m.NVec {
+		if none(i) {
 			continue
 		}
-		if err := checkMask(mask, m.NVec[i]); err != nil {
+		if err := check(i); err != nil {
 			return dst, fmt.Errorf("%v: dimension %d: %w", m, i, err)
 		}
 	}
 	dst = m.dst(dst)
 	for i, n := range m.NVec {
-		if masks[i] == nil {
+		if none(i) {
 			dst[i] = m.Start[i] + m.rng.IntN(n)
 			continue
 		}
-		dst[i] = m.Start[i] + max(pickMasked(m.rng.Rand, masks[i]), 0)
+		dst[i] = m.Start[i] + pick(i)
 	}
 	return dst, nil
 }

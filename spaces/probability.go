@@ -68,26 +68,10 @@ func (d *Discrete) SampleProbability(p []float64) (int, error) {
 // SampleProbability does (a nil entry: uniformly), writing into dst when
 // it has room, as Gymnasium's MultiDiscrete.sample(probability=).
 func (m *MultiDiscrete) SampleProbability(dst []int, probs [][]float64) ([]int, error) {
-	if len(probs) != len(m.NVec) {
-		return dst, fmt.Errorf("%v: %w: %d dimension vectors, want %d", m, ErrInvalidProbability, len(probs), len(m.NVec))
-	}
-	for i, p := range probs {
-		if p == nil {
-			continue
-		}
-		if err := checkProbability(p, m.NVec[i]); err != nil {
-			return dst, fmt.Errorf("%v: dimension %d: %w", m, i, err)
-		}
-	}
-	dst = m.dst(dst)
-	for i, n := range m.NVec {
-		if probs[i] == nil {
-			dst[i] = m.Start[i] + m.rng.IntN(n)
-			continue
-		}
-		dst[i] = m.Start[i] + pickProbability(m.rng.Rand, probs[i])
-	}
-	return dst, nil
+	return m.sampleDims(dst, len(probs), ErrInvalidProbability, "vectors",
+		func(i int) bool { return probs[i] == nil },
+		func(i int) error { return checkProbability(probs[i], m.NVec[i]) },
+		func(i int) int { return pickProbability(m.rng.Rand, probs[i]) })
 }
 
 // SampleProbability draws an action with the chances p over the flat
