@@ -1,11 +1,9 @@
 package wrappers
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
-	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/tensor"
 )
@@ -27,7 +25,7 @@ type Encoder interface {
 // wrapper owns (valid until the next call). ObservationSpace still
 // describes Obs.Grid; FloatShape gives the shape of Obs.Float.
 type Encode struct {
-	inner
+	obsMap
 	enc   Encoder
 	shape []int
 	buf   tensor.F32
@@ -44,7 +42,9 @@ func NewEncode(e env.Env, enc Encoder) (*Encode, error) {
 	if out == nil {
 		return nil, fmt.Errorf("wrappers: encoder %T does not accept observations of shape %v", enc, in)
 	}
-	return &Encode{inner: e, enc: enc, shape: slices.Clone(in), buf: tensor.New[float32](out...)}, nil
+	w := &Encode{enc: enc, shape: slices.Clone(in), buf: tensor.New[float32](out...)}
+	w.obsMap = obsMap{inner: e, f: func(o env.Obs) (env.Obs, error) { err := w.encode(&o); return o, err }}
+	return w, nil
 }
 
 // Unwrap returns the wrapped Env.
@@ -53,26 +53,8 @@ func (w *Encode) Unwrap() env.Env { return w.inner }
 // FloatShape returns the shape of Obs.Float.
 func (w *Encode) FloatShape() []int { return w.buf.Shape }
 
-// Reset resets the wrapped Env and encodes the first observation.
-func (w *Encode) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
-	obs, info, err := w.inner.Reset(ctx, opts)
-	if err != nil {
-		return obs, info, err
-	}
-	err = w.encode(&obs)
-	return obs, info, err
-}
-
-// Step steps the wrapped Env and encodes the observation.
-func (w *Encode) Step(ctx context.Context, a arc.Action) (env.Step, error) {
-	st, err := w.inner.Step(ctx, a)
-	if err != nil {
-		return st, err
-	}
-	err = w.encode(&st.Obs)
-	return st, err
-}
-
+// encode writes the encoding of obs.Grid into the wrapper's buffer and
+// makes it obs.Float; Reset and Step run it on every observation.
 func (w *Encode) encode(obs *env.Obs) error {
 	if !slices.Equal(obs.Grid.Shape, w.shape) {
 		return fmt.Errorf("wrappers: observation of shape %v, encoder set up for %v", obs.Grid.Shape, w.shape)

@@ -119,7 +119,7 @@ type NormalizeObservationConfig struct {
 // left as it is. The normalised values live in a buffer of the wrapper,
 // overwritten by its next call. Freeze stops the statistics.
 type NormalizeObservation struct {
-	inner
+	obsMap
 	cfg    NormalizeObservationConfig
 	stats  runningStats
 	x      []float64
@@ -138,7 +138,9 @@ func NewNormalizeObservation(e env.Env, cfg NormalizeObservationConfig) (*Normal
 	if !(cfg.Epsilon > 0) {
 		return nil, fmt.Errorf("wrappers: observation normalisation with epsilon %g, want > 0", cfg.Epsilon)
 	}
-	return &NormalizeObservation{inner: e, cfg: cfg}, nil
+	w := &NormalizeObservation{cfg: cfg}
+	w.obsMap = obsMap{inner: e, f: func(o env.Obs) (env.Obs, error) { err := w.normalize(&o); return o, err }}
+	return w, nil
 }
 
 // Unwrap returns the wrapped Env.
@@ -147,26 +149,9 @@ func (w *NormalizeObservation) Unwrap() env.Env { return w.inner }
 // Freeze stops (true) or resumes (false) the update of the statistics.
 func (w *NormalizeObservation) Freeze(frozen bool) { w.frozen = frozen }
 
-// Reset resets the wrapped Env and normalises the first observation.
-func (w *NormalizeObservation) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
-	obs, info, err := w.inner.Reset(ctx, opts)
-	if err != nil {
-		return obs, info, err
-	}
-	err = w.normalize(&obs)
-	return obs, info, err
-}
-
-// Step steps the wrapped Env and normalises the observation.
-func (w *NormalizeObservation) Step(ctx context.Context, a arc.Action) (env.Step, error) {
-	st, err := w.inner.Step(ctx, a)
-	if err != nil {
-		return st, err
-	}
-	err = w.normalize(&st.Obs)
-	return st, err
-}
-
+// normalize updates the statistics with obs.Float (unless frozen) and
+// makes obs.Float the normalised values; Reset and Step run it on every
+// observation.
 func (w *NormalizeObservation) normalize(obs *env.Obs) error {
 	f := obs.Float.Data
 	if len(f) == 0 {

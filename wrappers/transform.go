@@ -15,8 +15,7 @@ import (
 // function may reuse its own buffers: callers keep observations only until
 // the next call anyway.
 type TransformObservation struct {
-	inner
-	f     func(env.Obs) (env.Obs, error)
+	obsMap
 	space spaces.Space
 }
 
@@ -25,7 +24,14 @@ func NewTransformObservation(e env.Env, f func(env.Obs) (env.Obs, error), space 
 	if e == nil || f == nil {
 		return nil, fmt.Errorf("wrappers: observation transform needs an env and a function")
 	}
-	return &TransformObservation{inner: e, f: f, space: space}, nil
+	apply := func(obs env.Obs) (env.Obs, error) {
+		out, err := f(obs)
+		if err != nil {
+			return env.Obs{}, fmt.Errorf("wrappers: observation transform: %w", err)
+		}
+		return out, nil
+	}
+	return &TransformObservation{obsMap: obsMap{inner: e, f: apply}, space: space}, nil
 }
 
 // Unwrap returns the wrapped Env.
@@ -38,30 +44,6 @@ func (w *TransformObservation) ObservationSpace() spaces.Space {
 		return w.space
 	}
 	return w.inner.ObservationSpace()
-}
-
-// Reset resets the wrapped Env and transforms the first observation.
-func (w *TransformObservation) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
-	obs, info, err := w.inner.Reset(ctx, opts)
-	if err != nil {
-		return obs, info, err
-	}
-	if obs, err = w.f(obs); err != nil {
-		return env.Obs{}, info, fmt.Errorf("wrappers: observation transform: %w", err)
-	}
-	return obs, info, nil
-}
-
-// Step steps the wrapped Env and transforms the observation.
-func (w *TransformObservation) Step(ctx context.Context, a arc.Action) (env.Step, error) {
-	st, err := w.inner.Step(ctx, a)
-	if err != nil {
-		return st, err
-	}
-	if st.Obs, err = w.f(st.Obs); err != nil {
-		return st, fmt.Errorf("wrappers: observation transform: %w", err)
-	}
-	return st, nil
 }
 
 // TransformAction is a wrapper that passes every action through a function

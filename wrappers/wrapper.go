@@ -1,6 +1,8 @@
 package wrappers
 
 import (
+	"context"
+
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 )
@@ -82,4 +84,34 @@ func (l *lifecycle) close()            { l.closed = true }
 func failStep(st *env.Step, err error) error {
 	*st = env.Step{}
 	return err
+}
+
+// obsMap gives a wrapper that only maps observations its Reset and Step:
+// the wrapped Env's, then f on the observation, whose error is returned
+// with the result. f takes and returns the observation by value: a
+// pointer through a function value would move every step's result to the
+// heap.
+type obsMap struct {
+	inner
+	f func(env.Obs) (env.Obs, error)
+}
+
+// Reset resets the wrapped Env and maps the first observation.
+func (w *obsMap) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
+	obs, info, err := w.inner.Reset(ctx, opts)
+	if err != nil {
+		return obs, info, err
+	}
+	obs, err = w.f(obs)
+	return obs, info, err
+}
+
+// Step steps the wrapped Env and maps the observation.
+func (w *obsMap) Step(ctx context.Context, a arc.Action) (env.Step, error) {
+	st, err := w.inner.Step(ctx, a)
+	if err != nil {
+		return st, err
+	}
+	st.Obs, err = w.f(st.Obs)
+	return st, err
 }
