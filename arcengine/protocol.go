@@ -175,6 +175,7 @@ func readResponse(br *bufio.Reader, out *arc.FrameData, r *response) error {
 	}
 	rest := n - 1
 	r.kind = kind
+	r.step = 0
 	switch kind {
 	case kindFrames:
 		return readFrames(br, rest, out, r)

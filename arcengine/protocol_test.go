@@ -59,6 +59,19 @@ func read(b []byte) (*arc.FrameData, *response, error) {
 	return &fd, &r, err
 }
 
+// A response read into the struct of a FRAMES one carries no step time of
+// its own: only FRAMES report one.
+func TestStepTimeOnlyFromFrames(t *testing.T) {
+	var fd arc.FrameData
+	var r response
+	br := bufio.NewReader(bytes.NewReader(append(framesResponse(int32(arc.NotFinished), 0, 2, false, []byte{1}, [][]byte{frameOf(0)}), small(kindClosed, nil)...)))
+	require.NoError(t, readResponse(br, &fd, &r))
+	assert.Equal(t, testStep, r.step)
+	require.NoError(t, readResponse(br, &fd, &r))
+	assert.Equal(t, byte(kindClosed), r.kind)
+	assert.Zero(t, r.step)
+}
+
 func TestReadFrames(t *testing.T) {
 	msg := framesResponse(int32(arc.Win), 3, 3, true, []byte{1, 2, 6}, [][]byte{frameOf(4), frameOf(9)})
 	fd, r, err := read(msg)

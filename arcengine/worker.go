@@ -198,11 +198,7 @@ func (w *worker) call(ctx context.Context, op, game string, out *arc.FrameData, 
 	}
 	w.pool.busy.Add(-1)
 	if err == nil {
-		var step time.Duration
-		if r.kind == kindFrames {
-			step = r.step
-		}
-		w.rd.answered(step)
+		w.rd.answered(r.step)
 		return nil
 	}
 	we := &WorkerError{Game: game, PID: w.pid, Op: op}

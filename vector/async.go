@@ -316,11 +316,7 @@ func (a *Async) runPart(gen uint64, p int) {
 	m, n := len(cl.ids), len(a.part)
 	for k := p * m / n; k < (p+1)*m/n; k++ {
 		i := cl.ids[k]
-		if cl.op == opStep {
-			a.c.prepStep(cl.ctx, i, cl.actions[k])
-		} else {
-			a.c.prepReset(cl.ctx, i, cl.opts)
-		}
+		a.c.prepOne(cl.ctx, k, i, cl.op, cl.actions, cl.opts)
 		a.c.runRow(i)
 	}
 	if a.left.Add(-1) == 0 && a.callerParked.CompareAndSwap(true, false) {
@@ -802,7 +798,7 @@ func (a *Async) Recv(ctx context.Context) (*Batch, error) {
 			return nil, env.ErrClosed
 		}
 	}
-	a.c.publishFloat()
+	a.c.publish()
 	for k, i := range a.ready[:a.batch] {
 		a.c.gather(i)
 		a.out.copyRow(k, a.c.all, i)

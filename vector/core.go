@@ -210,11 +210,17 @@ func (c *core) prepReset(ctx context.Context, i int, opts env.ResetOptions) {
 // a reset with opts.
 func (c *core) prepAll(ctx context.Context, ids []int, op opKind, actions []arc.Action, opts env.ResetOptions) {
 	for k, i := range ids {
-		if op == opStep {
-			c.prepStep(ctx, i, actions[k])
-		} else {
-			c.prepReset(ctx, i, opts)
-		}
+		c.prepOne(ctx, k, i, op, actions, opts)
+	}
+}
+
+// prepOne queues op for sub-environment i, the k-th of its call: a step
+// with actions[k], or a reset with opts.
+func (c *core) prepOne(ctx context.Context, k, i int, op opKind, actions []arc.Action, opts env.ResetOptions) {
+	if op == opStep {
+		c.prepStep(ctx, i, actions[k])
+	} else {
+		c.prepReset(ctx, i, opts)
 	}
 }
 
@@ -380,14 +386,11 @@ func (c *core) gather(i int) {
 	}
 }
 
-// publish makes the batch view current once every row of a Step, Reset or
-// ResetMask call is gathered (runRow and setIdle do it); it runs on the
-// caller's goroutine once no command is running.
-func (c *core) publish() *Batch { return c.publishFloat() }
-
-// publishFloat makes the float view of the rows current once float
-// observations exist; it runs on the caller's goroutine.
-func (c *core) publishFloat() *Batch {
+// publish makes the batch view current: the rows are gathered already
+// (runRow and setIdle do it for Step, Reset and ResetMask, Recv for its
+// rows), and once float observations exist their view is set up. It runs
+// on the caller's goroutine once no command is running.
+func (c *core) publish() *Batch {
 	r := c.all
 	if fs := c.fl.Load(); fs != nil && r.floatData == nil {
 		r.floatSize = fs.size

@@ -36,6 +36,9 @@ func NewEpisodeStats(n int) *EpisodeStats {
 // ended in it. It allocates nothing.
 func (s *EpisodeStats) Update(b *Batch) (int, error) {
 	k := b.Len()
+	if k > len(s.ret) {
+		return 0, fmt.Errorf("vector: episode stats of %d envs given a batch of %d rows", len(s.ret), k)
+	}
 	s.Ended, s.Returns, s.Lengths = s.Ended[:k], s.Returns[:k], s.Lengths[:k]
 	ended := 0
 	for r, i := range b.EnvIDs {

@@ -65,6 +65,8 @@ func TestEpisodeStatsAsGymnasium(t *testing.T) {
 	b.EnvIDs[1] = 5
 	_, err := s.Update(b)
 	assert.Error(t, err)
+	_, err = NewEpisodeStats(1).Update(b)
+	assert.ErrorContains(t, err, "batch of 2 rows")
 }
 
 // Over a real vector env, in each autoreset mode, the episodes counted
