@@ -751,7 +751,7 @@ func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
 				if err != nil || !tc.wrap {
 					return g, err
 				}
-				return wrappers.NewTimeLimit(g, 10, wrappers.TimeLimitConfig{})
+				return wrappers.NewTimeLimit(g, wrappers.TimeLimitConfig{Max: 10})
 			}
 			a, err := NewAsync(1, f, Config{Workers: 1})
 			require.NoError(t, err)

@@ -57,6 +57,15 @@ type Batch struct {
 	FinalFloat tensor.F32
 	FinalInfos []env.Info
 
+	// Mask holds the action masks of the rows in Layout, row after row
+	// (rows x Layout.N()), when a Masks vector wrapper fills them; nil
+	// otherwise (Masks computes them on demand).
+	Mask   []bool
+	Layout *spaces.Layout
+	// Episodes describes the episodes that ended in this batch when an
+	// EpisodeStats vector wrapper tracks them; nil otherwise.
+	Episodes *Episodes
+
 	// copies owns the memory of the infos of a Batch made by Clone or
 	// CopyInto; nil in a vector env's own Batch.
 	copies *infoCopies
@@ -65,6 +74,7 @@ type Batch struct {
 // infoCopies is what the infos of a copied Batch point into, per row.
 type infoCopies struct {
 	infos, finals []infoCopy
+	episodes      *Episodes
 }
 
 type infoCopy struct {
@@ -102,6 +112,19 @@ func (b *Batch) CopyInto(dst *Batch) *Batch {
 	dst.HasFinal = copyOf(dst.HasFinal, b.HasFinal)
 	copyU8(&dst.FinalObs, &b.FinalObs)
 	copyF32(&dst.FinalFloat, &b.FinalFloat)
+	dst.Mask, dst.Layout = copyOf(dst.Mask, b.Mask), b.Layout
+	if b.Episodes == nil {
+		dst.Episodes = nil
+	} else {
+		if dst.copies.episodes == nil {
+			dst.copies.episodes = &Episodes{}
+		}
+		e := dst.copies.episodes
+		e.Ended = copyOf(e.Ended, b.Episodes.Ended)
+		e.Returns = copyOf(e.Returns, b.Episodes.Returns)
+		e.Lengths = copyOf(e.Lengths, b.Episodes.Lengths)
+		dst.Episodes = e
+	}
 	c := dst.copies
 	dst.Infos, c.infos = copyInfos(dst.Infos, b.Infos, c.infos, &b.Obs, &dst.Obs)
 	dst.FinalInfos, c.finals = copyInfos(dst.FinalInfos, b.FinalInfos, c.finals, &b.FinalObs, &dst.FinalObs)
@@ -190,24 +213,30 @@ func (b *Batch) Err() error {
 	return errors.Join(b.Errs...)
 }
 
-// Masks writes the flat action masks of all rows into dst, row after row
-// (rows x spaces.FlatSize), reusing dst's storage, and returns it. A row uses
-// Info.Mask when an action-masking wrapper filled it and the available
-// actions of Info.Available otherwise.
-func (b *Batch) Masks(dst []bool) []bool {
-	n := len(b.EnvIDs) * spaces.FlatSize
+// Masks writes the action masks of all rows in layout l into dst, row
+// after row (rows x l.N()), reusing dst's storage, and returns it; a nil l
+// is spaces.Full, 4,102 wide. A row uses Info.Mask when an action-masking
+// wrapper filled it and the available actions of Info.Available otherwise.
+// It allocates nothing once dst is large enough.
+func (b *Batch) Masks(dst []bool, l *spaces.Layout) []bool {
+	if l == nil {
+		l = spaces.Full
+	}
+	w := l.N()
+	n := len(b.EnvIDs) * w
 	if cap(dst) < n {
 		dst = make([]bool, n)
 	}
 	dst = dst[:n]
 	for r := range b.EnvIDs {
-		row := dst[r*spaces.FlatSize : (r+1)*spaces.FlatSize]
+		row := dst[r*w : (r+1)*w]
 		info := &b.Infos[r]
+		// row has l's length: neither can fail.
 		if len(info.Mask) == spaces.FlatSize {
-			copy(row, info.Mask)
+			_ = l.FromFlat(row, info.Mask)
 			continue
 		}
-		spaces.AvailableMask(row, info.Available)
+		_ = l.Mask(row, info.Available)
 	}
 	return dst
 }

@@ -32,7 +32,7 @@ func TestMasks(t *testing.T) {
 	custom[spaces.Flatten(arc.Click(9, 4))] = true
 	b.Infos[2].Mask = custom
 
-	masks := b.Masks(nil)
+	masks := b.Masks(nil, nil)
 	require.Len(t, masks, 3*spaces.FlatSize)
 	for r, tt := range []struct {
 		allowed func(arc.Action) bool
@@ -46,9 +46,22 @@ func TestMasks(t *testing.T) {
 			require.Equal(t, tt.allowed(a), masks[r*spaces.FlatSize+i], "row %d flat %d (%v)", r, i, a)
 		}
 	}
-	again := b.Masks(masks)
+	again := b.Masks(masks, spaces.Full)
 	assert.Same(t, &masks[0], &again[0], "the buffer is reused")
-	assert.Zero(t, testing.AllocsPerRun(10, func() { masks = b.Masks(masks) }))
+	assert.Zero(t, testing.AllocsPerRun(10, func() { masks = b.Masks(masks, nil) }))
+
+	// In a compact layout, each row holds that layout's part of the same
+	// masks: a policy over the keys and the clicks has 2+4096 logits.
+	l := spaces.Compact(keys | clicks)
+	compact := b.Masks(nil, l)
+	require.Len(t, compact, 3*l.N())
+	for r := range 3 {
+		for i := range l.N() {
+			a, _ := l.Action(i)
+			require.Equal(t, masks[r*spaces.FlatSize+spaces.Flatten(a)], compact[r*l.N()+i], "row %d index %d (%v)", r, i, a)
+		}
+	}
+	assert.Zero(t, testing.AllocsPerRun(10, func() { compact = b.Masks(compact, l) }))
 }
 
 func TestBatchErr(t *testing.T) {
@@ -60,18 +73,6 @@ func TestBatchErr(t *testing.T) {
 	assert.True(t, b.Failed())
 	assert.ErrorIs(t, b.Err(), boom)
 	assert.EqualError(t, b.Errs[1], "vector: env 1 step: boom")
-}
-
-func TestUnflatten(t *testing.T) {
-	got, err := Unflatten(nil, []int{0, 4, 5, spaces.Flatten(arc.Click(3, 60))})
-	require.NoError(t, err)
-	assert.Equal(t, []arc.Action{arc.Simple(arc.Action1), arc.Simple(arc.Action5), arc.Simple(arc.Action7), arc.Click(3, 60)}, got)
-	_, err = Unflatten(got, []int{1, spaces.FlatSize})
-	assert.ErrorIs(t, err, arc.ErrInvalidAction)
-	_, err = Unflatten(got, []int{-1})
-	assert.ErrorIs(t, err, arc.ErrInvalidAction)
-	flat := []int{1, 2, 3, 4}
-	assert.Zero(t, testing.AllocsPerRun(10, func() { got, _ = Unflatten(got, flat) }))
 }
 
 func TestConfigValidation(t *testing.T) {

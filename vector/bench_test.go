@@ -341,3 +341,39 @@ func benchHand(b *testing.B, f Factory, n int, acts [][]arc.Action) {
 	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "steps/s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/env-step")
 }
+
+// BenchmarkVectorWrappers steps 64 local games in a Sync vector env, plain
+// and under the frame stack, masks and episode statistics a training loop
+// uses: the cost of the vector wrappers per step, which allocate nothing.
+func BenchmarkVectorWrappers(b *testing.B) {
+	const n = 64
+	for _, tc := range []struct {
+		name string
+		wrap []Wrapper
+	}{
+		{"plain", nil},
+		{"stack2+masks+episodes", []Wrapper{FrameStackConfig{Depth: 2}, MasksConfig{}, EpisodeStatsConfig{}}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			v, err := New(b.Context(), Spec{NumEnvs: n, Make: Make("kw01"), Config: Config{Autoreset: SameStep}, Vector: tc.wrap})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer v.Close()
+			if _, err := v.Reset(b.Context(), env.WithSeed(1)); err != nil {
+				b.Fatal(err)
+			}
+			acts := make([]arc.Action, n)
+			for i := range acts {
+				acts[i] = arc.Simple(arc.Action1 + arc.ActionID(i%4))
+			}
+			b.SetBytes(n * arc.FrameCells)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := v.Step(b.Context(), acts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

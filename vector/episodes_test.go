@@ -42,57 +42,60 @@ func TestEpisodeStatsAsGymnasium(t *testing.T) {
 		2: {[]bool{false, true}, []float64{0, 1.5}, []int{0, 3}},
 		6: {[]bool{true, false}, []float64{18, 0}, []int{4, 0}},
 	}
-	s := NewEpisodeStats(2)
+	s := newEpisodeTracker(2)
 	b := newRows(2, []int{1}, false).view(2)
 	b.EnvIDs[0], b.EnvIDs[1] = 0, 1
 	for k, st := range steps {
 		for r, x := range st {
 			b.Rewards[r], b.Terminated[r], b.Truncated[r], b.First[r] = x.r, x.term, x.trunc, x.first
 		}
-		n, err := s.Update(b)
+		n, err := s.update(b)
 		require.NoError(t, err)
 		if w, ok := want[k]; ok {
-			assert.Equal(t, w.ended, s.Ended, "step %d", k)
-			assert.Equal(t, w.returns, s.Returns, "step %d", k)
-			assert.Equal(t, w.lengths, s.Lengths, "step %d", k)
+			assert.Equal(t, w.ended, s.last.Ended, "step %d", k)
+			assert.Equal(t, w.returns, s.last.Returns, "step %d", k)
+			assert.Equal(t, w.lengths, s.last.Lengths, "step %d", k)
 			assert.Equal(t, 1, n)
 		} else {
-			assert.Equal(t, []bool{false, false}, s.Ended, "step %d", k)
+			assert.Equal(t, []bool{false, false}, s.last.Ended, "step %d", k)
 			assert.Zero(t, n)
 		}
 	}
-	assert.Zero(t, testing.AllocsPerRun(20, func() { _, _ = s.Update(b) }))
+	assert.Zero(t, testing.AllocsPerRun(20, func() { _, _ = s.update(b) }))
 	b.EnvIDs[1] = 5
-	_, err := s.Update(b)
+	_, err := s.update(b)
 	assert.Error(t, err)
-	_, err = NewEpisodeStats(1).Update(b)
+	one := newEpisodeTracker(1)
+	_, err = one.update(b)
 	assert.ErrorContains(t, err, "batch of 2 rows")
 }
 
-// Over a real vector env, in each autoreset mode, the episodes counted
-// match the games': a level of the fake game is one ACTION1, so a game of
-// two levels ends after two steps with a return of 2.
+// Over a real vector env, in each autoreset mode, the EpisodeStats wrapper
+// reports the games' episodes: a level of the fake game is one ACTION1, so
+// a game of two levels ends after two steps with a return of 2. The batch
+// is the inner vector env's but for Episodes, and a step allocates nothing.
 func TestEpisodeStatsModes(t *testing.T) {
 	for _, mode := range []AutoresetMode{NextStep, SameStep} {
 		for _, kd := range kinds[:2] {
 			t.Run(mode.String()+"/"+kd.name, func(t *testing.T) {
-				v := newVec(t, kd, 3, sameFakes(envtest.FakeConfig{Levels: 2}), Config{Autoreset: mode})
-				s := NewEpisodeStats(3)
+				inner := newVec(t, kd, 3, sameFakes(envtest.FakeConfig{Levels: 2}), Config{Autoreset: mode})
+				v, err := Wrap(inner, EpisodeStatsConfig{})
+				require.NoError(t, err)
 				b, err := v.Reset(t.Context(), env.ResetOptions{})
 				require.NoError(t, err)
-				_, err = s.Update(b)
-				require.NoError(t, err)
+				require.NotNil(t, b.Episodes)
+				assert.Zero(t, b.Episodes.Count())
 				episodes := 0
+				acts := repeat(arc.Simple(arc.Action1), 3)
 				for range 9 {
-					b, err = v.Step(t.Context(), repeat(arc.Simple(arc.Action1), 3))
+					b, err = v.Step(t.Context(), acts)
 					require.NoError(t, err)
-					n, err := s.Update(b)
-					require.NoError(t, err)
-					episodes += n
+					episodes += b.Episodes.Count()
 					for r := range b.Len() {
-						if s.Ended[r] {
-							assert.Equal(t, 2.0, s.Returns[r])
-							assert.Equal(t, 2, s.Lengths[r])
+						assert.Equal(t, b.Done(r), b.Episodes.Ended[r])
+						if b.Episodes.Ended[r] {
+							assert.Equal(t, 2.0, b.Episodes.Returns[r])
+							assert.Equal(t, 2, b.Episodes.Lengths[r])
 						}
 					}
 				}
@@ -100,6 +103,11 @@ func TestEpisodeStatsModes(t *testing.T) {
 				// steps per env; SameStep none: 4 of 2 (and one begun).
 				want := map[AutoresetMode]int{NextStep: 9, SameStep: 12}[mode]
 				assert.Equal(t, want, episodes)
+				assert.Zero(t, testing.AllocsPerRun(20, func() { _, _ = v.Step(t.Context(), acts) }))
+				c := b.Clone()
+				_, err = v.Step(t.Context(), acts)
+				require.NoError(t, err)
+				assert.NotSame(t, b.Episodes, c.Episodes, "a clone keeps its own copy")
 			})
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/arcgym/arcgym/env/envtest"
 	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/vector"
+	"github.com/arcgym/arcgym/wrappers"
 )
 
 // fakeGames makes sub-environments over the scripted test game: ACTION1
@@ -89,22 +90,25 @@ func ExampleAsync_Recv() {
 	// envs [1 2] first [false false]
 }
 
-// Flat action indices, as a policy over spaces.FlatSize logits produces
-// them, become actions; masks come batched.
-func ExampleUnflatten() {
+// A policy over a game's own actions has one logit per action in its
+// compact layout; the batch gives the masks in that layout and the layout
+// turns the chosen indices into actions.
+func ExampleBatch_Masks() {
 	v, err := vector.NewSync(2, fakeGames(noLatency), vector.Config{})
 	if err != nil {
 		panic(err)
 	}
 	defer v.Close()
 	b, _ := v.Reset(context.Background(), env.ResetOptions{})
-	masks := b.Masks(nil)
-	fmt.Println("mask", len(masks), "=", b.Len(), "x", spaces.FlatSize)
+	layout := spaces.Compact(b.Infos[0].Available)
+	masks := b.Masks(nil, layout)
+	fmt.Println(layout, "masks", len(masks), "=", b.Len(), "x", layout.N())
 
-	actions, err := vector.Unflatten(nil, []int{0, spaces.Flatten(arc.Click(10, 20))})
+	actions := make([]arc.Action, b.Len())
+	err = layout.Actions(actions, []int{0, layout.Simple() + 20*64 + 10})
 	fmt.Println(actions, err)
 	// Output:
-	// mask 8204 = 2 x 4102
+	// Layout([1 2 3 4 5 6 7], 4102 indices) masks 8204 = 2 x 4102
 	// [ACTION1 ACTION6(10,20)] <nil>
 }
 
@@ -131,33 +135,46 @@ func ExampleNewAsync() {
 	// reward [1 0 1 0] levels 1 0
 }
 
-// Frame stacking on the learner's side: the stacks of every row, with a
-// row that starts an episode padded with its first observation.
-func ExampleFrameStack() {
+// A wrapped vector env in one expression, Gymnasium's make_vec: each
+// sub-environment under a time limit, the batch stacked, masked in the
+// game's compact layout and counting episodes. A row that starts an
+// episode has its stack padded with its first observation.
+func ExampleNew() {
 	ctx := context.Background()
-	v, err := vector.NewSync(2, fakeGames(noLatency), vector.Config{})
+	v, err := vector.New(ctx, vector.Spec{
+		NumEnvs:  2,
+		Make:     fakeGames(noLatency),
+		Wrappers: []env.Wrapper{wrappers.TimeLimitConfig{Max: 100}},
+		Config:   vector.Config{Autoreset: vector.SameStep},
+		Vector: []vector.Wrapper{
+			vector.FrameStackConfig{Depth: 4},
+			vector.MasksConfig{},
+			vector.EpisodeStatsConfig{},
+		},
+	})
 	if err != nil {
 		panic(err)
 	}
 	defer v.Close()
-	fs, err := vector.NewFrameStack(2, 4, v.Metadata().ObsShape)
-	if err != nil {
-		panic(err)
-	}
 
 	b, _ := v.Reset(ctx, env.WithSeed(1))
-	stacks, _, _ := fs.Update(b)
-	row := stacks.Index(0)
-	fmt.Println("stacks", stacks.Shape, "padded", slices.Equal(row.Index(0).Data, row.Index(3).Data))
+	row := b.Obs.Index(0)
+	fmt.Println("stacks", b.Obs.Shape, "padded", slices.Equal(row.Index(0).Data, row.Index(3).Data))
+	fmt.Println("masks", len(b.Mask), "=", b.Len(), "x", b.Layout.N())
+	actions := make([]arc.Action, 2)
 	for range 3 {
-		b, _ = v.Step(ctx, []arc.Action{arc.Click(1, 1), arc.Click(2, 2)})
-		stacks, _, _ = fs.Update(b)
+		// A policy's indices in the layout become actions.
+		_ = b.Layout.Actions(actions, []int{b.Layout.Index(arc.Click(1, 1)), b.Layout.Index(arc.Click(2, 2))})
+		b, _ = v.Step(ctx, actions)
 	}
-	row = stacks.Index(0)
-	fmt.Println("newest is the observation", slices.Equal(row.Index(3).Data, b.Obs.Index(0).Data))
+	row = b.Obs.Index(0)
+	fmt.Println("newest is the frame", slices.Equal(row.Index(3).Data, b.Infos[0].Frames.Data))
+	fmt.Println("episodes ended", b.Episodes.Count())
 	// Output:
 	// stacks [2 4 64 64] padded true
-	// newest is the observation true
+	// masks 8204 = 2 x 4102
+	// newest is the frame true
+	// episodes ended 0
 }
 
 // Keeping a batch across steps: the Batch a call returns is overwritten by

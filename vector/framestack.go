@@ -1,23 +1,87 @@
 package vector
 
 import (
+	"errors"
 	"fmt"
-	"slices"
 
+	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/tensor"
 )
 
-// FrameStack stacks the last k observations of every sub-environment of a
-// vector env, batch-wise: Update takes each Batch and returns the stacks of
+// FrameStackConfig configures a FrameStack vector wrapper.
+type FrameStackConfig struct {
+	// Depth is the number of observations stacked, at least 1.
+	Depth int
+}
+
+// Wrap implements Wrapper: NewFrameStack(v, c).
+func (c FrameStackConfig) Wrap(v Env) (Env, error) { return wrapped(NewFrameStack(v, c)) }
+
+// FrameStack is a vector wrapper whose observations stack the last Depth
+// observations of each sub-environment, oldest first: Batch.Obs has shape
+// (rows, Depth, obs shape...), and so has FinalObs in SameStep mode (the
+// stack ending at the final observation, what a learner bootstraps a
+// truncated episode from). A row that starts an episode fills its whole
+// stack with its first observation, as Gymnasium's FrameStackObservation
+// pads at reset. Failed and idle rows push nothing and show their stack
+// unchanged. Stacking in each sub-environment with wrappers.FrameStack gives
+// the same observations; this one keeps the sub-environments plain. It
+// allocates nothing per call.
+type FrameStack struct {
+	base
+	s     *stacker
+	out   Batch
+	space spaces.Space
+}
+
+// NewFrameStack wraps v so that its observations are stacks of
+// cfg.Depth.
+func NewFrameStack(v Env, cfg FrameStackConfig) (*FrameStack, error) {
+	if v == nil {
+		return nil, errors.New("vector: frame stack needs a vector env")
+	}
+	md := v.Metadata()
+	s, err := newStacker(md.NumEnvs, cfg.Depth, md.ObsShape)
+	if err != nil {
+		return nil, err
+	}
+	shape := append([]int{cfg.Depth}, md.ObsShape...)
+	w := &FrameStack{s: s, space: spaces.NewBox(0, 15, spaces.Uint8, shape...)}
+	w.base = base{inner: v, t: w}
+	return w, nil
+}
+
+// Metadata describes the vector env: ObsShape is a stack's.
+func (w *FrameStack) Metadata() Metadata {
+	md := w.inner.Metadata()
+	md.ObsShape = append([]int{w.s.k}, md.ObsShape...)
+	return md
+}
+
+// SingleObservationSpace is the space of one sub-environment's stack.
+func (w *FrameStack) SingleObservationSpace() spaces.Space { return w.space }
+
+func (w *FrameStack) transform(b *Batch, _ bool) (*Batch, error) {
+	obs, final, err := w.s.update(b)
+	if err != nil {
+		return nil, err
+	}
+	w.out = *b
+	w.out.Obs = obs
+	if b.HasFinal != nil {
+		w.out.FinalObs = final
+	}
+	return &w.out, nil
+}
+
+// stacker stacks the last k observations of every sub-environment of a
+// vector env, batch-wise: update takes each Batch and returns the stacks of
 // its rows, shape (rows, k, obs shape...), oldest first. A row that starts
 // an episode fills its whole stack with its first observation, as
-// Gymnasium's frame stacking pads at reset.
-//
-// It works with every autoreset mode and with Async.Recv batches, whose rows
-// come in any order. Stacking in each sub-environment with a wrapper gives
-// the same observations; FrameStack keeps the sub-environments plain and
-// the stacking on the learner's side. Its buffers are allocated once.
-type FrameStack struct {
+// Gymnasium's frame stacking pads at reset. It works with every autoreset
+// mode and with Async.Recv batches, whose rows come in any order. Its
+// buffers are allocated once.
+type stacker struct {
 	k, n, size int
 	ring       []uint8 // n stacks of k observations
 	head       []int   // per sub-environment, the slot of the oldest
@@ -26,14 +90,14 @@ type FrameStack struct {
 	out, final []uint8
 }
 
-// NewFrameStack returns a FrameStack of depth k for numEnvs
-// sub-environments with observations of shape obsShape.
-func NewFrameStack(numEnvs, k int, obsShape []int) (*FrameStack, error) {
+// newStacker returns a stacker of depth k for numEnvs sub-environments with
+// observations of shape obsShape.
+func newStacker(numEnvs, k int, obsShape []int) (*stacker, error) {
 	size := tensor.Size(obsShape)
 	if numEnvs <= 0 || k <= 0 || len(obsShape) == 0 || size <= 0 {
 		return nil, fmt.Errorf("vector: frame stack of depth %d over %d envs of shape %v", k, numEnvs, obsShape)
 	}
-	return &FrameStack{
+	return &stacker{
 		k: k, n: numEnvs, size: size,
 		ring:    make([]uint8, numEnvs*k*size),
 		head:    make([]int, numEnvs),
@@ -44,13 +108,13 @@ func NewFrameStack(numEnvs, k int, obsShape []int) (*FrameStack, error) {
 	}, nil
 }
 
-// Update pushes the observations of b into the stacks and returns the
+// update pushes the observations of b into the stacks and returns the
 // stacked observations of b's rows and, for rows with HasFinal, the stacks
 // ending at the final observation (unspecified for the other rows). Failed
 // and idle rows push nothing and return their stack unchanged (a failed row
 // with HasFinal pushes its final observation). Both tensors are valid until
 // the next Update.
-func (f *FrameStack) Update(b *Batch) (obs, final tensor.U8, err error) {
+func (f *stacker) update(b *Batch) (obs, final tensor.U8, err error) {
 	rows := b.Len()
 	if len(b.Obs.Data) != rows*f.size {
 		return obs, final, fmt.Errorf("%w: frame stack of %d-cell observations got batch shape %v", ErrShape, f.size, b.Obs.Shape)
@@ -80,22 +144,15 @@ func (f *FrameStack) Update(b *Batch) (obs, final tensor.U8, err error) {
 	return tensor.U8{Shape: f.shape, Data: f.out[:n]}, tensor.U8{Shape: f.shape, Data: f.final[:n]}, nil
 }
 
-// Shape returns the shape of a full batch of stacks, (numEnvs, k, obs...).
-func (f *FrameStack) Shape() []int {
-	s := slices.Clone(f.shape)
-	s[0] = f.n
-	return s
-}
+func (f *stacker) stack(i int) []uint8 { return f.ring[i*f.k*f.size : (i+1)*f.k*f.size] }
 
-func (f *FrameStack) stack(i int) []uint8 { return f.ring[i*f.k*f.size : (i+1)*f.k*f.size] }
-
-func (f *FrameStack) push(i int, o []uint8) {
+func (f *stacker) push(i int, o []uint8) {
 	h := f.head[i]
 	copy(f.stack(i)[h*f.size:(h+1)*f.size], o)
 	f.head[i] = (h + 1) % f.k
 }
 
-func (f *FrameStack) fill(i int, o []uint8) {
+func (f *stacker) fill(i int, o []uint8) {
 	st := f.stack(i)
 	for j := range f.k {
 		copy(st[j*f.size:(j+1)*f.size], o)
@@ -105,7 +162,7 @@ func (f *FrameStack) fill(i int, o []uint8) {
 }
 
 // write copies the stack of sub-environment i, oldest first, into row r.
-func (f *FrameStack) write(dst []uint8, r, i int) {
+func (f *stacker) write(dst []uint8, r, i int) {
 	st := f.stack(i)
 	row := dst[r*f.k*f.size : (r+1)*f.k*f.size]
 	h := f.head[i] * f.size

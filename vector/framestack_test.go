@@ -31,13 +31,12 @@ func TestFrameStack(t *testing.T) {
 	for _, mode := range []AutoresetMode{NextStep, SameStep} {
 		t.Run(mode.String(), func(t *testing.T) {
 			v := newVec(t, kinds[1], n, sameFakes(envtest.FakeConfig{Levels: 2, Budget: 4}), Config{Autoreset: mode})
-			fs, err := NewFrameStack(n, k, v.Metadata().ObsShape)
+			fs, err := newStacker(n, k, v.Metadata().ObsShape)
 			require.NoError(t, err)
-			assert.Equal(t, []int{n, k, 64, 64}, fs.Shape())
 			hist := make([]history, n)
 			check := func(b *Batch) {
 				t.Helper()
-				obs, final, err := fs.Update(b)
+				obs, final, err := fs.update(b)
 				require.NoError(t, err)
 				require.Equal(t, []int{n, k, 64, 64}, obs.Shape)
 				for r, i := range b.EnvIDs {
@@ -55,7 +54,7 @@ func TestFrameStack(t *testing.T) {
 			b, err := v.Reset(t.Context(), env.WithSeed(7))
 			require.NoError(t, err)
 			check(b)
-			obs, _, _ := fs.Update(b)
+			obs, _, _ := fs.update(b)
 			first := obs.Index(0)
 			assert.Equal(t, first.Index(0).Data, first.Index(k-1).Data, "a reset pads with the first frame")
 			check(b)
@@ -86,14 +85,14 @@ func TestFrameStack(t *testing.T) {
 func TestFrameStackRecvRows(t *testing.T) {
 	const k = 2
 	a := newAsync(t, 4, sameFakes(envtest.FakeConfig{}), Config{BatchSize: 2})
-	fs, err := NewFrameStack(4, k, []int{64, 64})
+	fs, err := newStacker(4, k, []int{64, 64})
 	require.NoError(t, err)
 	require.NoError(t, a.SendReset(t.Context(), nil, env.WithSeed(1)))
 	last := make(map[int][]uint8)
 	for s := range 10 {
 		b, err := a.Recv(t.Context())
 		require.NoError(t, err)
-		obs, _, err := fs.Update(b)
+		obs, _, err := fs.update(b)
 		require.NoError(t, err)
 		require.Equal(t, []int{2, k, 64, 64}, obs.Shape)
 		for r, i := range b.EnvIDs {
@@ -111,29 +110,29 @@ func TestFrameStackRecvRows(t *testing.T) {
 }
 
 func TestFrameStackErrors(t *testing.T) {
-	_, err := NewFrameStack(0, 2, []int{64, 64})
+	_, err := newStacker(0, 2, []int{64, 64})
 	assert.Error(t, err)
-	_, err = NewFrameStack(2, 0, []int{64, 64})
+	_, err = newStacker(2, 0, []int{64, 64})
 	assert.Error(t, err)
-	_, err = NewFrameStack(2, 2, nil)
+	_, err = newStacker(2, 2, nil)
 	assert.Error(t, err)
-	fs, err := NewFrameStack(2, 2, []int{4})
+	fs, err := newStacker(2, 2, []int{4})
 	require.NoError(t, err)
 	b := &Batch{EnvIDs: []int{0}, Obs: tensor.New[uint8](1, 5), First: []bool{true}, Errs: []error{nil}}
-	_, _, err = fs.Update(b)
+	_, _, err = fs.update(b)
 	assert.ErrorIs(t, err, ErrShape)
 	b = &Batch{EnvIDs: []int{2}, Obs: tensor.New[uint8](1, 4), First: []bool{true}, Errs: []error{nil}}
-	_, _, err = fs.Update(b)
+	_, _, err = fs.update(b)
 	assert.Error(t, err)
 }
 
 func TestFrameStackAllocs(t *testing.T) {
 	v := newVec(t, kinds[0], 4, sameFakes(envtest.FakeConfig{}), Config{})
-	fs, err := NewFrameStack(4, 4, []int{arc.GridSize, arc.GridSize})
+	fs, err := newStacker(4, 4, []int{arc.GridSize, arc.GridSize})
 	require.NoError(t, err)
 	b, err := v.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
-	assert.Zero(t, testing.AllocsPerRun(20, func() { _, _, _ = fs.Update(b) }))
+	assert.Zero(t, testing.AllocsPerRun(20, func() { _, _, _ = fs.update(b) }))
 }
 
 // Rows that ResetMask leaves out are idle: their stacks must not grow by a
@@ -143,16 +142,16 @@ func TestFrameStackSkipsIdleRows(t *testing.T) {
 		t.Run(k.name, func(t *testing.T) {
 			const depth = 3
 			v := newVec(t, k, 2, sameFakes(envtest.FakeConfig{}), Config{Autoreset: Disabled})
-			fs, err := NewFrameStack(2, depth, v.Metadata().ObsShape)
+			fs, err := newStacker(2, depth, v.Metadata().ObsShape)
 			require.NoError(t, err)
 			b, err := v.Reset(t.Context(), env.WithSeed(1))
 			require.NoError(t, err)
 			assert.Equal(t, []bool{false, false}, b.Idle)
-			_, _, err = fs.Update(b)
+			_, _, err = fs.update(b)
 			require.NoError(t, err)
 			b, err = v.Step(t.Context(), []arc.Action{arc.Click(1, 1), arc.Click(2, 2)})
 			require.NoError(t, err)
-			obs, _, err := fs.Update(b)
+			obs, _, err := fs.update(b)
 			require.NoError(t, err)
 			before := slices.Clone(obs.Index(1).Data)
 
@@ -160,7 +159,7 @@ func TestFrameStackSkipsIdleRows(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, b.Err())
 			assert.Equal(t, []bool{false, true}, b.Idle)
-			obs, _, err = fs.Update(b)
+			obs, _, err = fs.update(b)
 			require.NoError(t, err)
 			assert.True(t, slices.Equal(before, obs.Index(1).Data), "the idle row's stack is unchanged")
 			first := obs.Index(0)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/arcgym/arcgym/arc"
@@ -177,17 +176,3 @@ func (e *EnvError) Error() string { return fmt.Sprintf("vector: env %d %s: %v", 
 
 // Unwrap returns the cause.
 func (e *EnvError) Unwrap() error { return e.Err }
-
-// Unflatten converts flat action indices (spaces.Flatten's layout) into
-// actions, reusing dst's storage, and returns the actions.
-func Unflatten(dst []arc.Action, flat []int) ([]arc.Action, error) {
-	dst = slices.Grow(dst[:0], len(flat))
-	for i, f := range flat {
-		a, ok := spaces.Unflatten(f)
-		if !ok {
-			return dst, fmt.Errorf("vector: flat action %d of row %d outside 0..%d: %w", f, i, spaces.FlatSize-1, arc.ErrInvalidAction)
-		}
-		dst = append(dst, a)
-	}
-	return dst, nil
-}

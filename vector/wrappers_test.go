@@ -14,9 +14,9 @@ import (
 )
 
 // Wrapped sub-environments batch like plain ones: a frame-stacking wrapper
-// in every sub-environment gives the same observations as a FrameStack over
-// plain ones, and an action-masking wrapper's masks come out of
-// Batch.Masks.
+// in every sub-environment gives the same observations as a FrameStack
+// vector wrapper over plain ones, and an action-masking wrapper's masks come
+// out of the Masks vector wrapper.
 func TestWrappedSubEnvs(t *testing.T) {
 	const n, k = 3, 4
 	cfg := envtest.FakeConfig{Levels: 2, Budget: 6}
@@ -29,7 +29,7 @@ func TestWrappedSubEnvs(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return wrappers.NewFrameStack(m, k, wrappers.FrameStackConfig{})
+		return wrappers.NewFrameStack(m, wrappers.FrameStackConfig{Depth: k})
 	}
 	for _, mode := range []AutoresetMode{NextStep, SameStep} {
 		for _, kd := range kinds[:2] {
@@ -41,31 +41,33 @@ func TestWrappedSubEnvs(t *testing.T) {
 }
 
 func testWrappedSubEnvs(t *testing.T, kd kind, mode AutoresetMode, n, k int, cfg envtest.FakeConfig, wrapped Factory) {
-	wv := newVec(t, kd, n, wrapped, Config{Autoreset: mode})
-	pv := newVec(t, kd, n, sameFakes(cfg), Config{Autoreset: mode})
-	assert.Equal(t, []int{k, 64, 64}, wv.Metadata().ObsShape)
-	fs, err := NewFrameStack(n, k, pv.Metadata().ObsShape)
+	wv, err := Wrap(newVec(t, kd, n, wrapped, Config{Autoreset: mode}), MasksConfig{Layout: spaces.Full})
 	require.NoError(t, err)
+	pv, err := Wrap(newVec(t, kd, n, sameFakes(cfg), Config{Autoreset: mode}), FrameStackConfig{Depth: k})
+	require.NoError(t, err)
+	assert.Equal(t, []int{k, 64, 64}, wv.Metadata().ObsShape)
+	assert.Equal(t, []int{k, 64, 64}, pv.Metadata().ObsShape)
+	assert.Equal(t, []int{k, 64, 64}, pv.SingleObservationSpace().Shape())
 	var masks []bool
 	ends := 0
 	compare := func(wb, pb *Batch) {
 		t.Helper()
 		require.NoError(t, wb.Err())
 		require.NoError(t, pb.Err())
-		stacked, final, err := fs.Update(pb)
-		require.NoError(t, err)
 		require.Equal(t, []int{n, k, 64, 64}, wb.Obs.Shape)
-		require.Equal(t, stacked.Data, wb.Obs.Data)
+		require.Equal(t, []int{n, k, 64, 64}, pb.Obs.Shape)
+		require.Equal(t, pb.Obs.Data, wb.Obs.Data)
 		require.Equal(t, pb.First, wb.First)
 		require.Equal(t, pb.HasFinal, wb.HasFinal)
 		for r := range n {
 			if wb.HasFinal != nil && wb.HasFinal[r] {
 				ends++
-				require.Equal(t, final.Index(r).Data, wb.FinalObs.Index(r).Data, "final stack of row %d", r)
+				require.Equal(t, pb.FinalObs.Index(r).Data, wb.FinalObs.Index(r).Data, "final stack of row %d", r)
 				require.Len(t, wb.FinalInfos[r].Mask, spaces.FlatSize)
 			}
 		}
-		masks = wb.Masks(masks)
+		masks = wb.Mask
+		require.Same(t, spaces.Full, wb.Layout)
 		for r := range n {
 			require.Len(t, wb.Infos[r].Mask, spaces.FlatSize)
 			require.Equal(t, wb.Infos[r].Mask, masks[r*spaces.FlatSize:(r+1)*spaces.FlatSize])

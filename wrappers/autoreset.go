@@ -24,13 +24,19 @@ type Autoreset struct {
 	closed  bool
 }
 
+// AutoresetConfig configures an Autoreset; it has no options yet.
+type AutoresetConfig struct{}
+
 // NewAutoreset wraps e so that it resets itself after each episode.
-func NewAutoreset(e env.Env) (*Autoreset, error) {
+func NewAutoreset(e env.Env, cfg AutoresetConfig) (*Autoreset, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: autoreset needs an env")
 	}
 	return &Autoreset{inner: e}, nil
 }
+
+// Wrap implements env.Wrapper: NewAutoreset(e, c).
+func (c AutoresetConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewAutoreset(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *Autoreset) Unwrap() env.Env { return w.inner }

@@ -17,7 +17,7 @@ import (
 // action, resets the env and returns the first observation with reward 0,
 // terminated and truncated false.
 func TestAutoreset(t *testing.T) {
-	ar := must(wrappers.NewAutoreset(newGame(t, envtest.FakeConfig{Levels: 2})))
+	ar := must(wrappers.NewAutoreset(newGame(t, envtest.FakeConfig{Levels: 2}), wrappers.AutoresetConfig{}))
 	ctx := t.Context()
 	obs0, _, err := ar.Reset(ctx, env.ResetOptions{})
 	require.NoError(t, err)
@@ -61,7 +61,7 @@ func TestAutoreset(t *testing.T) {
 	require.NoError(t, ar.Close())
 	_, err = ar.Step(ctx, arc.Simple(arc.Action1))
 	assert.ErrorIs(t, err, env.ErrClosed)
-	_, err = wrappers.NewAutoreset(nil)
+	_, err = wrappers.NewAutoreset(nil, wrappers.AutoresetConfig{})
 	assert.Error(t, err)
 }
 
@@ -69,7 +69,7 @@ func TestAutoreset(t *testing.T) {
 // repeated steps add up, and the repeat stops at the end of the episode.
 func TestRepeatAction(t *testing.T) {
 	ctx := t.Context()
-	ra := must(wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{Levels: 5}), 3))
+	ra := must(wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{Levels: 5}), wrappers.RepeatActionConfig{N: 3}))
 	assert.Equal(t, 3, ra.Repeat())
 	_, _, err := ra.Reset(ctx, env.ResetOptions{})
 	require.NoError(t, err)
@@ -90,7 +90,7 @@ func TestRepeatAction(t *testing.T) {
 	assert.ErrorIs(t, err, env.ErrNeedsReset)
 
 	// One repeat is the plain env.
-	one := must(wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{}), 1))
+	one := must(wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{}), wrappers.RepeatActionConfig{N: 1}))
 	_, _, err = one.Reset(ctx, env.ResetOptions{})
 	require.NoError(t, err)
 	st, err = one.Step(ctx, arc.Simple(arc.Action1))
@@ -98,7 +98,7 @@ func TestRepeatAction(t *testing.T) {
 	assert.Equal(t, 1.0, st.Reward)
 	assert.Equal(t, 1, st.Info.EpisodeSteps)
 
-	_, err = wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{}), 0)
+	_, err = wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{}), wrappers.RepeatActionConfig{N: 0})
 	assert.Error(t, err)
-	envtest.CheckT(t, must(wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{Levels: 4}), 2)), envtest.CheckOptions{Seed: 5})
+	envtest.CheckT(t, must(wrappers.NewRepeatAction(newGame(t, envtest.FakeConfig{Levels: 4}), wrappers.RepeatActionConfig{N: 2})), envtest.CheckOptions{Seed: 5})
 }

@@ -20,29 +20,33 @@ var hotPath = []struct {
 	wrap func(env.Env) env.Env
 }{
 	{"raw", func(e env.Env) env.Env { return e }},
-	{"framestack4", func(e env.Env) env.Env { return must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{})) }},
+	{"framestack4", func(e env.Env) env.Env { return must(wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4})) }},
 	{"framestack4-all", func(e env.Env) env.Env {
-		return must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{Policy: wrappers.StackAll}))
+		return must(wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4, Policy: wrappers.StackAll}))
 	}},
-	{"maxpool", func(e env.Env) env.Env { return must(wrappers.NewMaxPool(e)) }},
+	{"maxpool", func(e env.Env) env.Env { return must(wrappers.NewMaxPool(e, wrappers.MaxPoolConfig{})) }},
 	{"mask", func(e env.Env) env.Env { return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{})) }},
 	{"mask-nonbackground", func(e env.Env) env.Env {
 		return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap}))
 	}},
 	{"timelimit", func(e env.Env) env.Env {
-		return must(wrappers.NewTimeLimit(e, 1<<30, wrappers.TimeLimitConfig{}))
+		return must(wrappers.NewTimeLimit(e, wrappers.TimeLimitConfig{Max: 1 << 30}))
 	}},
 	{"stats", func(e env.Env) env.Env { return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})) }},
-	{"encode", func(e env.Env) env.Env { return must(wrappers.NewEncode(e, scaled{})) }},
-	{"clip", func(e env.Env) env.Env { return must(wrappers.NewClipReward(e, -1, 1)) }},
-	{"sticky", func(e env.Env) env.Env { return must(wrappers.NewStickyActions(e, 0.25, 1)) }},
+	{"encode", func(e env.Env) env.Env {
+		return must(wrappers.NewEncode(e, wrappers.EncodeConfig{Encoder: scaled{}}))
+	}},
+	{"clip", func(e env.Env) env.Env { return must(wrappers.NewTransformReward(e, wrappers.ClipReward(-1, 1))) }},
+	{"sticky", func(e env.Env) env.Env {
+		return must(wrappers.NewStickyActions(e, wrappers.StickyActionsConfig{P: 0.25, Seed: 1}))
+	}},
 	{"stack", func(e env.Env) env.Env {
 		e = must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{}))
-		e = must(wrappers.NewStickyActions(e, 0.25, 1))
-		e = must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{}))
-		e = must(wrappers.NewEncode(e, scaled{}))
-		e = must(wrappers.NewClipReward(e, -1, 1))
-		e = must(wrappers.NewTimeLimit(e, 1<<30, wrappers.TimeLimitConfig{}))
+		e = must(wrappers.NewStickyActions(e, wrappers.StickyActionsConfig{P: 0.25, Seed: 1}))
+		e = must(wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4}))
+		e = must(wrappers.NewEncode(e, wrappers.EncodeConfig{Encoder: scaled{}}))
+		e = must(wrappers.NewTransformReward(e, wrappers.ClipReward(-1, 1)))
+		e = must(wrappers.NewTimeLimit(e, wrappers.TimeLimitConfig{Max: 1 << 30}))
 		return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{}))
 	}},
 }
@@ -126,13 +130,13 @@ func BenchmarkStandardStack(b *testing.B) {
 		{"raw", func(e env.Env) env.Env { return e }},
 		{"four", func(e env.Env) env.Env {
 			e = must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{}))
-			e = must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{}))
-			e = must(wrappers.NewTimeLimit(e, 1000, wrappers.TimeLimitConfig{}))
+			e = must(wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4}))
+			e = must(wrappers.NewTimeLimit(e, wrappers.TimeLimitConfig{Max: 1000}))
 			return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{}))
 		}},
 		{"mask", func(e env.Env) env.Env { return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{})) }},
-		{"framestack4", func(e env.Env) env.Env { return must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{})) }},
-		{"timelimit", func(e env.Env) env.Env { return must(wrappers.NewTimeLimit(e, 1000, wrappers.TimeLimitConfig{})) }},
+		{"framestack4", func(e env.Env) env.Env { return must(wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4})) }},
+		{"timelimit", func(e env.Env) env.Env { return must(wrappers.NewTimeLimit(e, wrappers.TimeLimitConfig{Max: 1000})) }},
 		{"stats", func(e env.Env) env.Env { return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})) }},
 	} {
 		b.Run("gl02/"+tc.name, func(b *testing.B) {

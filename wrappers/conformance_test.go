@@ -18,12 +18,12 @@ type builder func(t testing.TB, e env.Env) env.Env
 
 var builders = map[string]builder{
 	"framestack": func(t testing.TB, e env.Env) env.Env {
-		return must(wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{}))
+		return must(wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4}))
 	},
 	"framestack-all-zeros": func(t testing.TB, e env.Env) env.Env {
-		return must(wrappers.NewFrameStack(e, 3, wrappers.FrameStackConfig{Policy: wrappers.StackAll, Padding: wrappers.PadZeros}))
+		return must(wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 3, Policy: wrappers.StackAll, Padding: wrappers.PadZeros}))
 	},
-	"maxpool": func(t testing.TB, e env.Env) env.Env { return must(wrappers.NewMaxPool(e)) },
+	"maxpool": func(t testing.TB, e env.Env) env.Env { return must(wrappers.NewMaxPool(e, wrappers.MaxPoolConfig{})) },
 	"mask": func(t testing.TB, e env.Env) env.Env {
 		return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{}))
 	},
@@ -31,27 +31,31 @@ var builders = map[string]builder{
 		return must(wrappers.NewActionMask(e, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap, Seed: 9}))
 	},
 	"timelimit": func(t testing.TB, e env.Env) env.Env {
-		return must(wrappers.NewTimeLimit(e, 7, wrappers.TimeLimitConfig{}))
+		return must(wrappers.NewTimeLimit(e, wrappers.TimeLimitConfig{Max: 7}))
 	},
 	"timelimit-score-actions": func(t testing.TB, e env.Env) env.Env {
-		return must(wrappers.NewTimeLimit(e, 9, wrappers.TimeLimitConfig{ScoreActions: true}))
+		return must(wrappers.NewTimeLimit(e, wrappers.TimeLimitConfig{Max: 9, ScoreActions: true}))
 	},
 	"stats": func(t testing.TB, e env.Env) env.Env {
 		return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{Window: 5}))
 	},
-	"encode": func(t testing.TB, e env.Env) env.Env { return must(wrappers.NewEncode(e, scaled{})) },
-	"clip":   func(t testing.TB, e env.Env) env.Env { return must(wrappers.NewClipReward(e, -0.5, 0.5)) },
+	"encode": func(t testing.TB, e env.Env) env.Env {
+		return must(wrappers.NewEncode(e, wrappers.EncodeConfig{Encoder: scaled{}}))
+	},
+	"clip": func(t testing.TB, e env.Env) env.Env {
+		return must(wrappers.NewTransformReward(e, wrappers.ClipReward(-0.5, 0.5)))
+	},
 	"sticky": func(t testing.TB, e env.Env) env.Env {
-		return must(wrappers.NewStickyActions(e, 0.3, 5))
+		return must(wrappers.NewStickyActions(e, wrappers.StickyActionsConfig{P: 0.3, Seed: 5}))
 	},
 	"recorder": func(t testing.TB, e env.Env) env.Env {
 		return must(wrappers.NewRecorder(e, wrappers.RecorderConfig{Dir: t.TempDir(), Frames: true}))
 	},
 	"render": func(t testing.TB, e env.Env) env.Env {
-		return must(wrappers.NewRender(e, io.Discard, wrappers.RenderConfig{AllFrames: true}))
+		return must(wrappers.NewRender(e, wrappers.RenderConfig{Out: io.Discard, AllFrames: true}))
 	},
 	"video": func(t testing.TB, e env.Env) env.Env {
-		return must(wrappers.NewVideo(e, t.TempDir(), wrappers.VideoConfig{Scale: 1, Every: 3}))
+		return must(wrappers.NewVideo(e, wrappers.VideoConfig{Dir: t.TempDir(), Scale: 1, Every: 3}))
 	},
 }
 

@@ -6,7 +6,7 @@
 // The wrappers:
 //
 //   - FrameStack: the observation becomes the last n frames, (n,64,64).
-//   - WithFramePolicy, MaxPool: what an agent sees of a step that animates
+//   - NewFrames, MaxPool: what an agent sees of a step that animates
 //     over several frames: the last frame, all of them, or their maximum.
 //   - ActionMask: Info.Mask from available_actions (and optionally a cell
 //     mask for ACTION6, such as NonBackground), enforced by rejecting or
@@ -15,7 +15,7 @@
 //   - EpisodeStats: Info.Episode on the last step, with the official
 //     efficiency score next to the return, and running means.
 //   - Encode: Obs.Float from any Encoder (package encoding has them).
-//   - TransformReward (NewClipReward, NewScaleReward), StickyActions.
+//   - TransformReward (ClipReward, ScaleReward), StickyActions.
 //   - Reseed: a seed of its own for every episode, from a sequence that a
 //     seeded reset restarts, so procedural games play new levels under
 //     autoreset.
@@ -23,15 +23,23 @@
 //     recording against an Env.
 //   - Render (ANSI terminal) and Video (animated GIF per episode).
 //
+// Every wrapper X is made the same way, by NewX(e, XConfig{...}), and every
+// XConfig is an env.Wrapper whose Wrap method calls NewX, so that env.Wrap
+// builds a whole stack from a list of configurations (closing what it built
+// when one fails). NewFrames, which picks a wrapper by frame policy, is made
+// the same way from a FramesConfig.
+//
 // Order matters where one wrapper reads what another writes. A typical stack,
 // innermost first:
 //
-//	g, _ := env.Make("ls20")                        // or env.New(remoteBackend)
-//	e1, _ := wrappers.NewActionMask(g, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground})
-//	e2, _ := wrappers.NewFrameStack(e1, 4, wrappers.FrameStackConfig{})
-//	e3, _ := wrappers.NewEncode(e2, encoding.OneHot{})  // encodes the stack
-//	e4, _ := wrappers.NewTimeLimit(e3, 500, wrappers.TimeLimitConfig{})
-//	e5, _ := wrappers.NewEpisodeStats(e4, wrappers.EpisodeStatsConfig{}) // outside TimeLimit
+//	g, _ := env.Make("ls20") // or env.New(remoteBackend)
+//	e, err := env.Wrap(g,
+//		wrappers.ActionMaskConfig{Cells: wrappers.NonBackground},
+//		wrappers.FrameStackConfig{Depth: 4},
+//		wrappers.EncodeConfig{Encoder: encoding.OneHot{}}, // encodes the stack
+//		wrappers.TimeLimitConfig{Max: 500},
+//		wrappers.EpisodeStatsConfig{}, // outside TimeLimit
+//	)
 //
 // Encode encodes whatever observation it receives, so it goes outside
 // FrameStack to encode the stack; EpisodeStats goes outside TimeLimit to

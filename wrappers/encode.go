@@ -31,9 +31,17 @@ type Encode struct {
 	buf   tensor.F32
 }
 
-// NewEncode wraps e so that observations carry enc's encoding of the grid.
-// It fails when enc does not accept e's observation shape.
-func NewEncode(e env.Env, enc Encoder) (*Encode, error) {
+// EncodeConfig configures an Encode. Encoder must be set.
+type EncodeConfig struct {
+	// Encoder encodes the grid of every observation into Obs.Float.
+	Encoder Encoder
+}
+
+// NewEncode wraps e so that observations carry cfg.Encoder's encoding of
+// the grid. It fails when the encoder does not accept e's observation
+// shape.
+func NewEncode(e env.Env, cfg EncodeConfig) (*Encode, error) {
+	enc := cfg.Encoder
 	if e == nil || enc == nil {
 		return nil, fmt.Errorf("wrappers: encode needs an env and an encoder")
 	}
@@ -46,6 +54,9 @@ func NewEncode(e env.Env, enc Encoder) (*Encode, error) {
 	w.obsMap = obsMap{inner: e, f: func(o env.Obs) (env.Obs, error) { err := w.encode(&o); return o, err }}
 	return w, nil
 }
+
+// Wrap implements env.Wrapper: NewEncode(e, c).
+func (c EncodeConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewEncode(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *Encode) Unwrap() env.Env { return w.inner }

@@ -19,8 +19,8 @@ func Example() {
 	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Baselines: []int{2, 2}}))
 	var e env.Env = g
 	e, _ = wrappers.NewActionMask(e, wrappers.ActionMaskConfig{})
-	e, _ = wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{})
-	e, _ = wrappers.NewTimeLimit(e, 100, wrappers.TimeLimitConfig{})
+	e, _ = wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4})
+	e, _ = wrappers.NewTimeLimit(e, wrappers.TimeLimitConfig{Max: 100})
 	e, _ = wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})
 	defer e.Close()
 
@@ -39,6 +39,51 @@ func Example() {
 	// Output:
 	// observation [4 64 64] mask entries 4102
 	// won=true length=3 return=2 score=100.0
+}
+
+// env.Wrap builds a stack from configurations, innermost first: every
+// configuration of this package is an env.Wrapper. When one of them fails,
+// what was built is closed, the game included, and the caller has nothing
+// to clean up.
+func Example_envWrap() {
+	ctx := context.Background()
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	e, err := env.Wrap(g,
+		wrappers.ActionMaskConfig{},
+		wrappers.FrameStackConfig{Depth: 2},
+		wrappers.ClipReward(-1, 1),
+		wrappers.TimeLimitConfig{Max: 10},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer e.Close()
+	for u := e; u != nil; {
+		fmt.Printf("%T\n", u)
+		w, ok := u.(wrappers.Unwrapper)
+		if !ok {
+			break
+		}
+		u = w.Unwrap()
+	}
+	obs, _, _ := e.Reset(ctx, env.ResetOptions{})
+	fmt.Println("observation", obs.Grid.Shape)
+
+	g2, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	_, err = env.Wrap(g2, wrappers.ActionMaskConfig{}, wrappers.RepeatActionConfig{})
+	fmt.Println(err)
+	_, _, err = g2.Reset(ctx, env.ResetOptions{})
+	fmt.Println("game:", err)
+	// Output:
+	// *wrappers.TimeLimit
+	// *wrappers.TransformReward
+	// *wrappers.FrameStack
+	// *wrappers.ActionMask
+	// *env.Game
+	// observation [2 64 64]
+	// env: wrapper 1 (wrappers.RepeatActionConfig): wrappers: action repeat of 0, need at least 1
+	// game: env: closed
 }
 
 func ExampleReplay() {
@@ -90,7 +135,7 @@ func ExampleNewActionMask() {
 func ExampleNewFrameStack() {
 	ctx := context.Background()
 	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
-	fs, _ := wrappers.NewFrameStack(g, 4, wrappers.FrameStackConfig{})
+	fs, _ := wrappers.NewFrameStack(g, wrappers.FrameStackConfig{Depth: 4})
 	defer fs.Close()
 
 	obs, _, _ := fs.Reset(ctx, env.ResetOptions{})

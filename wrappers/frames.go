@@ -38,23 +38,40 @@ func (p FramePolicy) String() string {
 	return fmt.Sprintf("FramePolicy(%d)", uint8(p))
 }
 
-// WithFramePolicy applies policy p to e: LastFrame returns e itself,
-// AllFrames a FrameStack of n frames fed with every frame, MaxPoolFrames a
-// MaxPool (n is ignored for these two other policies).
-func WithFramePolicy(e env.Env, p FramePolicy, n int) (env.Env, error) {
-	switch p {
+// FramesConfig configures NewFrames; the zero value observes the last
+// frame.
+type FramesConfig struct {
+	// Policy is what the agent sees of a multi-frame step (default
+	// LastFrame).
+	Policy FramePolicy
+	// N is the number of frames stacked under AllFrames (at least 1
+	// then); the other policies ignore it.
+	N int
+}
+
+// NewFrames applies the frame policy of cfg to e: LastFrame returns e
+// itself, AllFrames a FrameStack of cfg.N frames fed with every frame
+// (StackAll), MaxPoolFrames a MaxPool.
+func NewFrames(e env.Env, cfg FramesConfig) (env.Env, error) {
+	switch cfg.Policy {
 	case LastFrame:
 		if e == nil {
 			return nil, fmt.Errorf("wrappers: frame policy needs an env")
 		}
 		return e, nil
 	case AllFrames:
-		return NewFrameStack(e, n, FrameStackConfig{Policy: StackAll})
+		return wrapped(NewFrameStack(e, FrameStackConfig{Depth: cfg.N, Policy: StackAll}))
 	case MaxPoolFrames:
-		return NewMaxPool(e)
+		return wrapped(NewMaxPool(e, MaxPoolConfig{}))
 	}
-	return nil, fmt.Errorf("wrappers: unknown frame policy %d", p)
+	return nil, fmt.Errorf("wrappers: unknown frame policy %d", cfg.Policy)
 }
+
+// Wrap implements env.Wrapper: NewFrames(e, c).
+func (c FramesConfig) Wrap(e env.Env) (env.Env, error) { return NewFrames(e, c) }
+
+// MaxPoolConfig configures a MaxPool; it has no options yet.
+type MaxPoolConfig struct{}
 
 // MaxPool is a wrapper whose observation is the cell-wise maximum over all
 // frames of the step (Info.Frames); Info is unchanged.
@@ -65,7 +82,7 @@ type MaxPool struct {
 }
 
 // NewMaxPool wraps e, which must have (64,64) observations.
-func NewMaxPool(e env.Env) (*MaxPool, error) {
+func NewMaxPool(e env.Env, cfg MaxPoolConfig) (*MaxPool, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: max pool needs an env")
 	}
@@ -74,6 +91,9 @@ func NewMaxPool(e env.Env) (*MaxPool, error) {
 	}
 	return &MaxPool{inner: e, shape: [2]int{arc.GridSize, arc.GridSize}, buf: make([]uint8, arc.FrameCells)}, nil
 }
+
+// Wrap implements env.Wrapper: NewMaxPool(e, c).
+func (c MaxPoolConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewMaxPool(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *MaxPool) Unwrap() env.Env { return w.inner }

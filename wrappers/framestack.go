@@ -12,7 +12,7 @@ import (
 )
 
 // StackPadding selects what fills a frame stack right after Reset, before
-// n frames have been seen.
+// as many frames as its depth have been seen.
 type StackPadding uint8
 
 const (
@@ -30,20 +30,28 @@ const (
 	// StackLast pushes one frame per step: the observation (the default).
 	StackLast StackPolicy = iota
 	// StackAll pushes every frame of the step (Info.Frames), so animations
-	// of multi-frame steps are kept; a step with more than n frames leaves
-	// only its last n in the stack.
+	// of multi-frame steps are kept; a step with more frames than the
+	// stack's depth leaves only its last ones in the stack.
 	StackAll
 )
 
-// FrameStackConfig configures a FrameStack; the zero value repeats the
-// first frame as padding and stacks one frame per step.
+// FrameStackConfig configures a FrameStack. Depth must be set; the zero
+// value of the other fields repeats the first frame as padding and stacks
+// one frame per step.
 type FrameStackConfig struct {
+	// Depth is the number of frames stacked, n: at least 1.
+	Depth int
+	// Padding selects what fills the stack after Reset (default
+	// PadRepeat).
 	Padding StackPadding
-	Policy  StackPolicy
+	// Policy selects which frames of a step enter the stack (default
+	// StackLast).
+	Policy StackPolicy
 }
 
-// FrameStack is a wrapper whose observation is the last n frames, oldest
-// first: Obs.Grid has shape (n, inner shape...), (n,64,64) over a Game.
+// FrameStack is a wrapper whose observation is the last n frames
+// (n = FrameStackConfig.Depth), oldest first: Obs.Grid has shape
+// (n, inner shape...), (n,64,64) over a Game.
 //
 // The frames live in a buffer of stackSlots(n) slots (8n: 128 KiB for four
 // 64x64 frames), written one after the other, so that the n most recent
@@ -71,11 +79,13 @@ type FrameStack struct {
 // stackSlots is the number of frame slots of a stack of n frames.
 func stackSlots(n int) int { return 8 * n }
 
-// NewFrameStack wraps e so that observations stack the last n frames.
-func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) {
+// NewFrameStack wraps e so that observations stack the last cfg.Depth
+// frames.
+func NewFrameStack(e env.Env, cfg FrameStackConfig) (*FrameStack, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: frame stack needs an env")
 	}
+	n := cfg.Depth
 	if n < 1 {
 		return nil, fmt.Errorf("wrappers: frame stack of %d frames, need at least 1", n)
 	}
@@ -102,6 +112,9 @@ func NewFrameStack(e env.Env, n int, cfg FrameStackConfig) (*FrameStack, error) 
 		space: spaces.NewBox(lo, hi, "uint8", shape...),
 	}, nil
 }
+
+// Wrap implements env.Wrapper: NewFrameStack(e, c).
+func (c FrameStackConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewFrameStack(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *FrameStack) Unwrap() env.Env { return w.inner }

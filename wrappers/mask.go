@@ -141,6 +141,9 @@ func NewActionMask(e env.Env, cfg ActionMaskConfig) (*ActionMask, error) {
 	return w, nil
 }
 
+// Wrap implements env.Wrapper: NewActionMask(e, c).
+func (c ActionMaskConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewActionMask(e, c)) }
+
 // Unwrap returns the wrapped Env.
 func (w *ActionMask) Unwrap() env.Env { return w.inner }
 

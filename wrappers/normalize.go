@@ -7,35 +7,8 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/internal/running"
 )
-
-// runningStats tracks the mean and variance of a stream of vectors, merged
-// batch by batch (Chan et al.'s parallel algorithm), from Gymnasium's
-// starting point: mean 0, variance 1 and a count of 1e-4, so that the
-// first values are not divided by a variance of 0.
-type runningStats struct {
-	mean, vars []float64
-	count      float64
-}
-
-func newRunningStats(n int) runningStats {
-	s := runningStats{mean: make([]float64, n), vars: make([]float64, n), count: 1e-4}
-	for i := range s.vars {
-		s.vars[i] = 1
-	}
-	return s
-}
-
-// add merges one sample x (a batch of one: its variance 0).
-func (s *runningStats) add(x []float64) {
-	tot := s.count + 1
-	for i, v := range x {
-		delta := v - s.mean[i]
-		s.mean[i] += delta / tot
-		s.vars[i] = (s.vars[i]*s.count + delta*delta*s.count/tot) / tot
-	}
-	s.count = tot
-}
 
 // NormalizeRewardConfig configures a NormalizeReward; the zero value takes
 // Gymnasium's defaults.
@@ -56,7 +29,7 @@ type NormalizeReward struct {
 	inner
 	cfg    NormalizeRewardConfig
 	ret    float64
-	stats  runningStats
+	stats  *running.Stats
 	sample [1]float64
 	frozen bool
 }
@@ -75,7 +48,12 @@ func NewNormalizeReward(e env.Env, cfg NormalizeRewardConfig) (*NormalizeReward,
 	if !(cfg.Gamma > 0 && cfg.Gamma <= 1) || !(cfg.Epsilon > 0) {
 		return nil, fmt.Errorf("wrappers: reward normalisation with gamma %g (want 0..1) and epsilon %g (want > 0)", cfg.Gamma, cfg.Epsilon)
 	}
-	return &NormalizeReward{inner: e, cfg: cfg, stats: newRunningStats(1)}, nil
+	return &NormalizeReward{inner: e, cfg: cfg, stats: running.New(1)}, nil
+}
+
+// Wrap implements env.Wrapper: NewNormalizeReward(e, c).
+func (c NormalizeRewardConfig) Wrap(e env.Env) (env.Env, error) {
+	return wrapped(NewNormalizeReward(e, c))
 }
 
 // Unwrap returns the wrapped Env.
@@ -85,7 +63,7 @@ func (w *NormalizeReward) Unwrap() env.Env { return w.inner }
 func (w *NormalizeReward) Freeze(frozen bool) { w.frozen = frozen }
 
 // Stats returns the running mean and variance of the discounted return.
-func (w *NormalizeReward) Stats() (mean, variance float64) { return w.stats.mean[0], w.stats.vars[0] }
+func (w *NormalizeReward) Stats() (mean, variance float64) { return w.stats.Mean[0], w.stats.Var[0] }
 
 // Step steps the wrapped Env and normalises the reward.
 func (w *NormalizeReward) Step(ctx context.Context, a arc.Action) (env.Step, error) {
@@ -100,9 +78,9 @@ func (w *NormalizeReward) Step(ctx context.Context, a arc.Action) (env.Step, err
 	w.ret = w.ret*w.cfg.Gamma*keep + st.Reward
 	if !w.frozen {
 		w.sample[0] = w.ret
-		w.stats.add(w.sample[:])
+		w.stats.Add(w.sample[:])
 	}
-	st.Reward /= math.Sqrt(w.stats.vars[0] + w.cfg.Epsilon)
+	st.Reward /= math.Sqrt(w.stats.Var[0] + w.cfg.Epsilon)
 	return st, nil
 }
 
@@ -121,7 +99,7 @@ type NormalizeObservationConfig struct {
 type NormalizeObservation struct {
 	obsMap
 	cfg    NormalizeObservationConfig
-	stats  runningStats
+	stats  *running.Stats
 	x      []float64
 	out    []float32
 	frozen bool
@@ -143,6 +121,11 @@ func NewNormalizeObservation(e env.Env, cfg NormalizeObservationConfig) (*Normal
 	return w, nil
 }
 
+// Wrap implements env.Wrapper: NewNormalizeObservation(e, c).
+func (c NormalizeObservationConfig) Wrap(e env.Env) (env.Env, error) {
+	return wrapped(NewNormalizeObservation(e, c))
+}
+
 // Unwrap returns the wrapped Env.
 func (w *NormalizeObservation) Unwrap() env.Env { return w.inner }
 
@@ -158,7 +141,7 @@ func (w *NormalizeObservation) normalize(obs *env.Obs) error {
 		return fmt.Errorf("wrappers: observation normalisation: the observation has no Obs.Float (wrap an encoder inside)")
 	}
 	if w.x == nil {
-		w.stats = newRunningStats(len(f))
+		w.stats = running.New(len(f))
 		w.x = make([]float64, len(f))
 		w.out = make([]float32, len(f))
 	}
@@ -169,10 +152,10 @@ func (w *NormalizeObservation) normalize(obs *env.Obs) error {
 		w.x[i] = float64(v)
 	}
 	if !w.frozen {
-		w.stats.add(w.x)
+		w.stats.Add(w.x)
 	}
 	for i, v := range w.x {
-		w.out[i] = float32((v - w.stats.mean[i]) / math.Sqrt(w.stats.vars[i]+w.cfg.Epsilon))
+		w.out[i] = float32((v - w.stats.Mean[i]) / math.Sqrt(w.stats.Var[i]+w.cfg.Epsilon))
 	}
 	obs.Float.Data = w.out
 	return nil

@@ -61,6 +61,9 @@ func NewRecorder(e env.Env, cfg RecorderConfig) (*Recorder, error) {
 	return &Recorder{inner: e, cfg: cfg}, nil
 }
 
+// Wrap implements env.Wrapper: NewRecorder(e, c).
+func (c RecorderConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewRecorder(e, c)) }
+
 // Unwrap returns the wrapped Env.
 func (r *Recorder) Unwrap() env.Env { return r.inner }
 

@@ -143,8 +143,8 @@ func TestRenderAndVideo(t *testing.T) {
 	var out bytes.Buffer
 	dir := t.TempDir()
 	g := newGame(t, envtest.FakeConfig{FramesPerAction: 3})
-	v := must(wrappers.NewVideo(g, dir, wrappers.VideoConfig{Scale: 2, AllFrames: true}))
-	r := must(wrappers.NewRender(v, &out, wrappers.RenderConfig{Home: true}))
+	v := must(wrappers.NewVideo(g, wrappers.VideoConfig{Dir: dir, Scale: 2, AllFrames: true}))
+	r := must(wrappers.NewRender(v, wrappers.RenderConfig{Out: &out, Home: true}))
 	_, _, err := r.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 32, strings.Count(out.String(), "\n"), "one frame is 32 text lines")

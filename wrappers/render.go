@@ -13,9 +13,11 @@ import (
 	"github.com/arcgym/arcgym/wrappers/render"
 )
 
-// RenderConfig configures a Render; the zero value draws the last frame of
-// every step below the previous one.
+// RenderConfig configures a Render. Out must be set; the zero value of the
+// other fields draws the last frame of every step below the previous one.
 type RenderConfig struct {
+	// Out receives the drawings (a terminal, os.Stdout for instance).
+	Out io.Writer
 	// AllFrames draws every frame of a step, not only the last.
 	AllFrames bool
 	// Home moves the cursor to the top left corner before each frame, so
@@ -24,7 +26,7 @@ type RenderConfig struct {
 }
 
 // Render is a wrapper that draws the frames of every Reset and Step to a
-// terminal (an io.Writer) as ANSI true-colour text in the ARC palette.
+// terminal (RenderConfig.Out) as ANSI true-colour text in the ARC palette.
 type Render struct {
 	inner
 	w   io.Writer
@@ -32,13 +34,16 @@ type Render struct {
 	buf []byte
 }
 
-// NewRender wraps e so that its frames are drawn to w.
-func NewRender(e env.Env, w io.Writer, cfg RenderConfig) (*Render, error) {
-	if e == nil || w == nil {
+// NewRender wraps e so that its frames are drawn to cfg.Out.
+func NewRender(e env.Env, cfg RenderConfig) (*Render, error) {
+	if e == nil || cfg.Out == nil {
 		return nil, fmt.Errorf("wrappers: render needs an env and a writer")
 	}
-	return &Render{inner: e, w: w, cfg: cfg}, nil
+	return &Render{inner: e, w: cfg.Out, cfg: cfg}, nil
 }
+
+// Wrap implements env.Wrapper: NewRender(e, c).
+func (c RenderConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewRender(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (r *Render) Unwrap() env.Env { return r.inner }
@@ -80,9 +85,12 @@ func (r *Render) draw(info *env.Info) error {
 	return nil
 }
 
-// VideoConfig configures a Video; the zero value records every episode at
-// 4 pixels per cell and 10 frames per second, last frame of each step.
+// VideoConfig configures a Video. Dir must be set; the zero value of the
+// other fields records every episode at 4 pixels per cell and 10 frames per
+// second, last frame of each step.
 type VideoConfig struct {
+	// Dir is the directory the GIFs go to, created if needed.
+	Dir string
 	// Scale is the number of pixels per cell (default 4).
 	Scale int
 	// Delay is the time each frame shows in hundredths of a second
@@ -95,8 +103,8 @@ type VideoConfig struct {
 }
 
 // Video is a wrapper that saves episodes as animated GIFs in the ARC
-// palette, <dir>/episode-<n>.gif with n counting from 1, written when the
-// episode ends (or, for an unfinished one, on Close).
+// palette, <Dir>/episode-<n>.gif (Dir of VideoConfig) with n counting from
+// 1, written when the episode ends (or, for an unfinished one, on Close).
 type Video struct {
 	inner
 	dir     string
@@ -107,11 +115,14 @@ type Video struct {
 	last    string
 }
 
-// NewVideo wraps e so that its episodes are saved under dir, which is
+// NewVideo wraps e so that its episodes are saved under cfg.Dir, which is
 // created if needed.
-func NewVideo(e env.Env, dir string, cfg VideoConfig) (*Video, error) {
+func NewVideo(e env.Env, cfg VideoConfig) (*Video, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: video needs an env")
+	}
+	if cfg.Dir == "" {
+		return nil, fmt.Errorf("wrappers: video needs a directory")
 	}
 	if cfg.Every < 0 || cfg.Scale < 0 || cfg.Scale > render.MaxScale || cfg.Delay < 0 {
 		return nil, fmt.Errorf("wrappers: bad video config %+v", cfg)
@@ -119,11 +130,14 @@ func NewVideo(e env.Env, dir string, cfg VideoConfig) (*Video, error) {
 	if cfg.Every == 0 {
 		cfg.Every = 1
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("wrappers: video: %w", err)
 	}
-	return &Video{inner: e, dir: dir, cfg: cfg, anim: render.Animation{Scale: cfg.Scale, Delay: cfg.Delay}}, nil
+	return &Video{inner: e, dir: cfg.Dir, cfg: cfg, anim: render.Animation{Scale: cfg.Scale, Delay: cfg.Delay}}, nil
 }
+
+// Wrap implements env.Wrapper: NewVideo(e, c).
+func (c VideoConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewVideo(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (v *Video) Unwrap() env.Env { return v.inner }

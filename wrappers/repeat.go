@@ -9,26 +9,35 @@ import (
 )
 
 // RepeatAction is a wrapper that applies each action n times in a row
-// (action repeat, or frame skip) and returns the last step with the sum of
-// the rewards, stopping early when the episode ends, as the frame skip of
-// Gymnasium's MaxAndSkipObservation sums them (without its max over the
-// last two observations; see MaxPool for that). Info.Frames holds the last
-// command's frames.
+// (n = RepeatActionConfig.N: action repeat, or frame skip) and returns the
+// last step with the sum of the rewards, stopping early when the episode
+// ends, as the frame skip of Gymnasium's MaxAndSkipObservation sums them
+// (without its max over the last two observations; see MaxPool for that).
+// Info.Frames holds the last command's frames.
 type RepeatAction struct {
 	inner
 	n int
 }
 
-// NewRepeatAction wraps e so that every action is applied n times (n >= 1).
-func NewRepeatAction(e env.Env, n int) (*RepeatAction, error) {
+// RepeatActionConfig configures a RepeatAction. N must be set.
+type RepeatActionConfig struct {
+	// N is the number of times each action is applied: at least 1.
+	N int
+}
+
+// NewRepeatAction wraps e so that every action is applied cfg.N times.
+func NewRepeatAction(e env.Env, cfg RepeatActionConfig) (*RepeatAction, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: action repeat needs an env")
 	}
-	if n < 1 {
-		return nil, fmt.Errorf("wrappers: action repeat of %d, need at least 1", n)
+	if cfg.N < 1 {
+		return nil, fmt.Errorf("wrappers: action repeat of %d, need at least 1", cfg.N)
 	}
-	return &RepeatAction{inner: e, n: n}, nil
+	return &RepeatAction{inner: e, n: cfg.N}, nil
 }
+
+// Wrap implements env.Wrapper: NewRepeatAction(e, c).
+func (c RepeatActionConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewRepeatAction(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *RepeatAction) Unwrap() env.Env { return w.inner }

@@ -13,7 +13,7 @@ import (
 //
 // The seeds form an arithmetic sequence: a full reset (env.ResetGame)
 // without a seed plays the next seed of the sequence and moves it on by
-// the stride. A Reset with a seed plays that seed and restarts the sequence
+// the stride (ReseedConfig). A Reset with a seed plays that seed and restarts the sequence
 // after it, the way a seeded reset reseeds a Gymnasium environment's
 // generator: the episodes that follow a seeded reset are the same on every
 // run. Level resets without a seed (ResetLevel, ResetAuto) keep the levels
@@ -31,14 +31,26 @@ type Reseed struct {
 	stride, next int64
 }
 
-// NewReseed wraps e so that its unseeded full resets play seeds first,
-// first+stride, first+2*stride, ... in turn. A stride of 0 pins the seed.
-func NewReseed(e env.Env, first, stride int64) (*Reseed, error) {
+// ReseedConfig configures a Reseed; the zero value pins the seed to 0.
+type ReseedConfig struct {
+	// First is the seed of the first full reset without a seed.
+	First int64
+	// Stride is the step from one seed of the sequence to the next; 0 pins
+	// the seed to First.
+	Stride int64
+}
+
+// NewReseed wraps e so that its unseeded full resets play seeds
+// cfg.First, cfg.First+cfg.Stride, cfg.First+2*cfg.Stride, ... in turn.
+func NewReseed(e env.Env, cfg ReseedConfig) (*Reseed, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: reseed needs an env")
 	}
-	return &Reseed{inner: e, stride: stride, next: first}, nil
+	return &Reseed{inner: e, stride: cfg.Stride, next: cfg.First}, nil
 }
+
+// Wrap implements env.Wrapper: NewReseed(e, c).
+func (c ReseedConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewReseed(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *Reseed) Unwrap() env.Env { return w.inner }

@@ -39,7 +39,7 @@ func TestReseedSequence(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := envtest.FakeConfig{FramesPerAction: 2}
-			w := must(wrappers.NewReseed(newGame(t, cfg), tc.first, tc.stride))
+			w := must(wrappers.NewReseed(newGame(t, cfg), wrappers.ReseedConfig{First: tc.first, Stride: tc.stride}))
 			defer w.Close()
 			assert.Equal(t, tc.stride, w.Stride())
 			ref := newGame(t, cfg)
@@ -57,7 +57,7 @@ func TestReseedSequence(t *testing.T) {
 // failed resets leave it where it is.
 func TestReseedPosition(t *testing.T) {
 	g := newGame(t, envtest.FakeConfig{Levels: 2})
-	w := must(wrappers.NewReseed(g, 100, 3))
+	w := must(wrappers.NewReseed(g, wrappers.ReseedConfig{First: 100, Stride: 3}))
 	assert.Same(t, env.Env(g), w.Unwrap())
 	ref := newGame(t, envtest.FakeConfig{Levels: 2})
 	defer ref.Close()
@@ -87,7 +87,7 @@ func TestReseedPosition(t *testing.T) {
 	assert.ErrorIs(t, err, env.ErrClosed)
 	assert.Equal(t, int64(118), w.Next(), "a failed reset does not use up a seed")
 
-	_, err = wrappers.NewReseed(nil, 0, 1)
+	_, err = wrappers.NewReseed(nil, wrappers.ReseedConfig{Stride: 1})
 	assert.Error(t, err)
 }
 
@@ -95,7 +95,7 @@ func TestReseedConforms(t *testing.T) {
 	for _, cfg := range []envtest.FakeConfig{{FramesPerAction: 1}, {FramesPerAction: 3, Levels: 4, Budget: 6}} {
 		build := func() env.Env {
 			e := must(wrappers.NewActionMask(newGame(t, cfg), wrappers.ActionMaskConfig{}))
-			return must(wrappers.NewReseed(e, 7, 2))
+			return must(wrappers.NewReseed(e, wrappers.ReseedConfig{First: 7, Stride: 2}))
 		}
 		envtest.CheckT(t, build(), envtest.CheckOptions{
 			Seed: 11, Steps: 120,
@@ -106,7 +106,7 @@ func TestReseedConforms(t *testing.T) {
 
 func TestReseedAllocatesNothing(t *testing.T) {
 	ctx := t.Context()
-	w := must(wrappers.NewReseed(newGame(t, envtest.FakeConfig{}), 1, 1))
+	w := must(wrappers.NewReseed(newGame(t, envtest.FakeConfig{}), wrappers.ReseedConfig{First: 1, Stride: 1}))
 	defer w.Close()
 	s := &stepper{e: w}
 	_, _, err := w.Reset(ctx, env.ResetOptions{})
@@ -151,7 +151,7 @@ func BenchmarkReseedReset(b *testing.B) {
 		}
 	})
 	b.Run("reseed", func(b *testing.B) {
-		w := must(wrappers.NewReseed(newGame(b, envtest.FakeConfig{}), 1, 1))
+		w := must(wrappers.NewReseed(newGame(b, envtest.FakeConfig{}), wrappers.ReseedConfig{First: 1, Stride: 1}))
 		defer w.Close()
 		b.SetBytes(arc.FrameCells)
 		b.ReportAllocs()
@@ -169,7 +169,7 @@ func BenchmarkReseedReset(b *testing.B) {
 func ExampleNewReseed() {
 	ctx := context.Background()
 	g, _ := env.Make("gl02")
-	e, _ := wrappers.NewReseed(g, 10, 3)
+	e, _ := wrappers.NewReseed(g, wrappers.ReseedConfig{First: 10, Stride: 3})
 	defer e.Close()
 	ref, _ := env.Make("gl02")
 	defer ref.Close()

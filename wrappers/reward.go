@@ -2,6 +2,7 @@ package wrappers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -9,34 +10,57 @@ import (
 	"github.com/arcgym/arcgym/env"
 )
 
-// TransformReward is a wrapper that replaces every step's reward r by f(r).
+// TransformReward is a wrapper that replaces every step's reward r by f(r)
+// (f = TransformRewardConfig.Func).
 type TransformReward struct {
 	inner
 	f func(float64) float64
 }
 
-// NewTransformReward wraps e so that rewards go through f.
-func NewTransformReward(e env.Env, f func(r float64) float64) (*TransformReward, error) {
-	if e == nil || f == nil {
-		return nil, fmt.Errorf("wrappers: reward transform needs an env and a function")
-	}
-	return &TransformReward{inner: e, f: f}, nil
+// TransformRewardConfig configures a TransformReward. Func must be set, or
+// the config come from ClipReward or ScaleReward.
+type TransformRewardConfig struct {
+	// Func maps every step's reward.
+	Func func(r float64) float64
+
+	// err is why ClipReward or ScaleReward could not make Func; it makes
+	// NewTransformReward fail.
+	err error
 }
 
-// NewClipReward wraps e so that rewards are clipped to [lo, hi].
-func NewClipReward(e env.Env, lo, hi float64) (*TransformReward, error) {
+// ClipReward returns the config of a TransformReward that clips rewards to
+// [lo, hi]. NewTransformReward fails on it when the range is empty (lo > hi,
+// or either bound NaN).
+func ClipReward(lo, hi float64) TransformRewardConfig {
 	if !(lo <= hi) {
-		return nil, fmt.Errorf("wrappers: reward clip range [%g, %g] is empty", lo, hi)
+		return TransformRewardConfig{err: fmt.Errorf("wrappers: reward clip range [%g, %g] is empty", lo, hi)}
 	}
-	return NewTransformReward(e, func(r float64) float64 { return min(hi, max(lo, r)) })
+	return TransformRewardConfig{Func: func(r float64) float64 { return min(hi, max(lo, r)) }}
 }
 
-// NewScaleReward wraps e so that rewards are multiplied by k.
-func NewScaleReward(e env.Env, k float64) (*TransformReward, error) {
+// ScaleReward returns the config of a TransformReward that multiplies
+// rewards by k. NewTransformReward fails on it when k is not finite.
+func ScaleReward(k float64) TransformRewardConfig {
 	if math.IsNaN(k) || math.IsInf(k, 0) {
-		return nil, fmt.Errorf("wrappers: reward scale %g", k)
+		return TransformRewardConfig{err: fmt.Errorf("wrappers: reward scale %g is not finite", k)}
 	}
-	return NewTransformReward(e, func(r float64) float64 { return k * r })
+	return TransformRewardConfig{Func: func(r float64) float64 { return k * r }}
+}
+
+// NewTransformReward wraps e so that rewards go through cfg.Func.
+func NewTransformReward(e env.Env, cfg TransformRewardConfig) (*TransformReward, error) {
+	if cfg.err != nil {
+		return nil, cfg.err
+	}
+	if e == nil || cfg.Func == nil {
+		return nil, errors.New("wrappers: reward transform needs an env and a function")
+	}
+	return &TransformReward{inner: e, f: cfg.Func}, nil
+}
+
+// Wrap implements env.Wrapper: NewTransformReward(e, c).
+func (c TransformRewardConfig) Wrap(e env.Env) (env.Env, error) {
+	return wrapped(NewTransformReward(e, c))
 }
 
 // Unwrap returns the wrapped Env.

@@ -1,6 +1,7 @@
 package wrappers_test
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -27,14 +28,14 @@ func TestFrameStack(t *testing.T) {
 		// frame K of step 1, "bK" frame K of step 2.
 		afterReset, afterSteps []string
 	}{
-		{"last repeat", wrappers.FrameStackConfig{}, 2, []string{"r", "r", "r"}, []string{"r", "a1", "b1"}},
-		{"last zeros", wrappers.FrameStackConfig{Padding: wrappers.PadZeros}, 1, []string{"0", "0", "r"}, []string{"r", "a0", "b0"}},
-		{"all repeat", wrappers.FrameStackConfig{Policy: wrappers.StackAll}, 2, []string{"r", "r", "r"}, []string{"a1", "b0", "b1"}},
-		{"all zeros single", wrappers.FrameStackConfig{Policy: wrappers.StackAll, Padding: wrappers.PadZeros}, 1, []string{"0", "0", "r"}, []string{"r", "a0", "b0"}},
+		{"last repeat", wrappers.FrameStackConfig{Depth: 3}, 2, []string{"r", "r", "r"}, []string{"r", "a1", "b1"}},
+		{"last zeros", wrappers.FrameStackConfig{Depth: 3, Padding: wrappers.PadZeros}, 1, []string{"0", "0", "r"}, []string{"r", "a0", "b0"}},
+		{"all repeat", wrappers.FrameStackConfig{Depth: 3, Policy: wrappers.StackAll}, 2, []string{"r", "r", "r"}, []string{"a1", "b0", "b1"}},
+		{"all zeros single", wrappers.FrameStackConfig{Depth: 3, Policy: wrappers.StackAll, Padding: wrappers.PadZeros}, 1, []string{"0", "0", "r"}, []string{"r", "a0", "b0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newGame(t, envtest.FakeConfig{FramesPerAction: tc.frames})
-			fs := must(wrappers.NewFrameStack(g, 3, tc.cfg))
+			fs := must(wrappers.NewFrameStack(g, tc.cfg))
 			assert.Equal(t, []int{3, 64, 64}, fs.ObservationSpace().Shape())
 			seen := map[string][]uint8{"0": zero}
 			obs, info, err := fs.Reset(t.Context(), env.ResetOptions{})
@@ -63,27 +64,27 @@ func TestFrameStack(t *testing.T) {
 
 func TestFrameStackRejectsBadConfig(t *testing.T) {
 	g := newGame(t, envtest.FakeConfig{})
-	_, err := wrappers.NewFrameStack(g, 0, wrappers.FrameStackConfig{})
+	_, err := wrappers.NewFrameStack(g, wrappers.FrameStackConfig{Depth: 0})
 	assert.ErrorContains(t, err, "0 frames")
-	_, err = wrappers.NewFrameStack(g, 2, wrappers.FrameStackConfig{Policy: 9})
+	_, err = wrappers.NewFrameStack(g, wrappers.FrameStackConfig{Depth: 2, Policy: 9})
 	assert.ErrorContains(t, err, "policy")
-	inner := must(wrappers.NewFrameStack(g, 2, wrappers.FrameStackConfig{}))
-	_, err = wrappers.NewFrameStack(inner, 2, wrappers.FrameStackConfig{Policy: wrappers.StackAll})
+	inner := must(wrappers.NewFrameStack(g, wrappers.FrameStackConfig{Depth: 2}))
+	_, err = wrappers.NewFrameStack(inner, wrappers.FrameStackConfig{Depth: 2, Policy: wrappers.StackAll})
 	assert.ErrorContains(t, err, "(64,64)")
-	outer := must(wrappers.NewFrameStack(inner, 5, wrappers.FrameStackConfig{}))
+	outer := must(wrappers.NewFrameStack(inner, wrappers.FrameStackConfig{Depth: 5}))
 	assert.Equal(t, []int{5, 2, 64, 64}, outer.ObservationSpace().Shape())
 }
 
 func TestFramePolicies(t *testing.T) {
 	g := newGame(t, envtest.FakeConfig{FramesPerAction: 4})
-	last := must(wrappers.WithFramePolicy(g, wrappers.LastFrame, 0))
+	last := must(wrappers.NewFrames(g, wrappers.FramesConfig{Policy: wrappers.LastFrame}))
 	assert.Same(t, g, last)
-	all := must(wrappers.WithFramePolicy(g, wrappers.AllFrames, 4))
+	all := must(wrappers.NewFrames(g, wrappers.FramesConfig{Policy: wrappers.AllFrames, N: 4}))
 	assert.Equal(t, []int{4, 64, 64}, all.ObservationSpace().Shape())
-	_, err := wrappers.WithFramePolicy(g, 7, 4)
+	_, err := wrappers.NewFrames(g, wrappers.FramesConfig{Policy: 7, N: 4})
 	assert.Error(t, err)
 
-	mp := must(wrappers.WithFramePolicy(newGame(t, envtest.FakeConfig{FramesPerAction: 4}), wrappers.MaxPoolFrames, 0))
+	mp := must(wrappers.NewFrames(newGame(t, envtest.FakeConfig{FramesPerAction: 4}), wrappers.FramesConfig{Policy: wrappers.MaxPoolFrames}))
 	_, _, err = mp.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
 	st, err := mp.Step(t.Context(), arc.Simple(arc.Action4))
@@ -209,7 +210,7 @@ func TestActionMaskDropsClicksWhenNotOffered(t *testing.T) {
 }
 
 func TestTimeLimit(t *testing.T) {
-	tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), 3, wrappers.TimeLimitConfig{}))
+	tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), wrappers.TimeLimitConfig{Max: 3}))
 	for range 2 {
 		_, _, err := tl.Reset(t.Context(), env.ResetOptions{})
 		require.NoError(t, err)
@@ -232,7 +233,7 @@ func TestTimeLimit(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, st.Terminated)
 	assert.False(t, st.Truncated)
-	_, err = wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), 0, wrappers.TimeLimitConfig{})
+	_, err = wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), wrappers.TimeLimitConfig{Max: 0})
 	assert.Error(t, err)
 }
 
@@ -242,7 +243,7 @@ func TestTimeLimit(t *testing.T) {
 // terminated says. A step before the limit that terminates stays
 // terminated only.
 func TestTimeLimitBothFlags(t *testing.T) {
-	tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), 3, wrappers.TimeLimitConfig{BothFlags: true}))
+	tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), wrappers.TimeLimitConfig{Max: 3, BothFlags: true}))
 	_, _, err := tl.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
 	tl.Step(t.Context(), arc.Simple(arc.Action3))
@@ -267,10 +268,10 @@ func TestTimeLimitScoreActions(t *testing.T) {
 		cfg       wrappers.TimeLimitConfig
 		truncates int
 	}{
-		{wrappers.TimeLimitConfig{}, 3},
-		{wrappers.TimeLimitConfig{ScoreActions: true}, 1},
+		{wrappers.TimeLimitConfig{Max: 3}, 3},
+		{wrappers.TimeLimitConfig{Max: 3, ScoreActions: true}, 1},
 	} {
-		tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), 3, tc.cfg))
+		tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), tc.cfg))
 		_, _, err := tl.Reset(t.Context(), env.ResetOptions{})
 		require.NoError(t, err)
 		_, err = tl.Step(t.Context(), arc.Simple(arc.Action3))
@@ -349,7 +350,7 @@ func TestEpisodeStats(t *testing.T) {
 
 // Truncation by a TimeLimit inside ends the episode for EpisodeStats.
 func TestEpisodeStatsSeesTruncation(t *testing.T) {
-	tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), 2, wrappers.TimeLimitConfig{}))
+	tl := must(wrappers.NewTimeLimit(newGame(t, envtest.FakeConfig{}), wrappers.TimeLimitConfig{Max: 2}))
 	e := must(wrappers.NewEpisodeStats(tl, wrappers.EpisodeStatsConfig{Baselines: []int{1, 1, 1}}))
 	_, _, err := e.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
@@ -366,22 +367,24 @@ func TestRewardTransforms(t *testing.T) {
 	shaped := env.WithReward(env.ShapedReward(10, 0, -7))
 	for _, tc := range []struct {
 		name   string
-		wrap   func(env.Env) (*wrappers.TransformReward, error)
+		cfg    wrappers.TransformRewardConfig
 		level  float64
 		loss   float64
-		reject bool
+		reject string // part of the error NewTransformReward must fail with
 	}{
-		{"clip", func(e env.Env) (*wrappers.TransformReward, error) { return wrappers.NewClipReward(e, -1, 1) }, 1, -1, false},
-		{"scale", func(e env.Env) (*wrappers.TransformReward, error) { return wrappers.NewScaleReward(e, 0.5) }, 5, -3.5, false},
-		{"sign", func(e env.Env) (*wrappers.TransformReward, error) {
-			return wrappers.NewTransformReward(e, func(r float64) float64 { return r * r })
-		}, 100, 49, false},
-		{"empty clip", func(e env.Env) (*wrappers.TransformReward, error) { return wrappers.NewClipReward(e, 1, -1) }, 0, 0, true},
+		{"clip", wrappers.ClipReward(-1, 1), 1, -1, ""},
+		{"scale", wrappers.ScaleReward(0.5), 5, -3.5, ""},
+		{"sign", wrappers.TransformRewardConfig{Func: func(r float64) float64 { return r * r }}, 100, 49, ""},
+		{"empty clip", wrappers.ClipReward(1, -1), 0, 0, "clip range [1, -1] is empty"},
+		{"NaN clip", wrappers.ClipReward(math.NaN(), 1), 0, 0, "clip range [NaN, 1] is empty"},
+		{"infinite scale", wrappers.ScaleReward(math.Inf(1)), 0, 0, "reward scale +Inf is not finite"},
+		{"no function", wrappers.TransformRewardConfig{}, 0, 0, "needs an env and a function"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w, err := tc.wrap(newGame(t, envtest.FakeConfig{}, shaped))
-			if tc.reject {
-				require.Error(t, err)
+			w, err := wrappers.NewTransformReward(newGame(t, envtest.FakeConfig{}, shaped), tc.cfg)
+			if tc.reject != "" {
+				require.ErrorContains(t, err, tc.reject)
+				assert.Nil(t, w)
 				return
 			}
 			require.NoError(t, err)
@@ -399,7 +402,7 @@ func TestRewardTransforms(t *testing.T) {
 
 func TestStickyActions(t *testing.T) {
 	applied := func(p float64, seed uint64, resetSeed bool) []arc.ActionID {
-		s := must(wrappers.NewStickyActions(newGame(t, envtest.FakeConfig{}), p, seed))
+		s := must(wrappers.NewStickyActions(newGame(t, envtest.FakeConfig{}), wrappers.StickyActionsConfig{P: p, Seed: seed}))
 		opts := env.ResetOptions{}
 		if resetSeed {
 			opts = env.WithSeed(42)
@@ -437,7 +440,7 @@ func TestStickyActions(t *testing.T) {
 	assert.Equal(t, half, applied(0.5, 1, false), "same seed, same draws")
 	assert.NotEqual(t, half, applied(0.5, 2, false))
 	assert.Equal(t, applied(0.5, 1, true), applied(0.5, 2, true), "a seeded reset reseeds")
-	_, err := wrappers.NewStickyActions(newGame(t, envtest.FakeConfig{}), 1.5, 0)
+	_, err := wrappers.NewStickyActions(newGame(t, envtest.FakeConfig{}), wrappers.StickyActionsConfig{P: 1.5, Seed: 0})
 	assert.Error(t, err)
 }
 
@@ -447,7 +450,7 @@ func TestStickyActionsRepeatApplied(t *testing.T) {
 	avail := arc.ActionSetOf(arc.Action3, arc.Action4, arc.Action5)
 	m := must(wrappers.NewActionMask(newGame(t, envtest.FakeConfig{Available: avail}),
 		wrappers.ActionMaskConfig{Policy: wrappers.MaskRemap, Seed: 3}))
-	s := must(wrappers.NewStickyActions(m, 1, 1))
+	s := must(wrappers.NewStickyActions(m, wrappers.StickyActionsConfig{P: 1, Seed: 1}))
 	_, _, err := s.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
 	st, err := s.Step(t.Context(), arc.Simple(arc.Action1))
@@ -463,8 +466,8 @@ func TestStickyActionsRepeatApplied(t *testing.T) {
 
 func TestEncode(t *testing.T) {
 	g := newGame(t, envtest.FakeConfig{})
-	fs := must(wrappers.NewFrameStack(g, 2, wrappers.FrameStackConfig{}))
-	enc := must(wrappers.NewEncode(fs, scaled{}))
+	fs := must(wrappers.NewFrameStack(g, wrappers.FrameStackConfig{Depth: 2}))
+	enc := must(wrappers.NewEncode(fs, wrappers.EncodeConfig{Encoder: scaled{}}))
 	assert.Equal(t, []int{2, 64, 64}, enc.FloatShape())
 	obs, _, err := enc.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
@@ -476,9 +479,9 @@ func TestEncode(t *testing.T) {
 	for i, c := range st.Obs.Grid.Data {
 		require.InDelta(t, float64(c)/15, float64(st.Obs.Float.Data[i]), 1e-6)
 	}
-	_, err = wrappers.NewEncode(g, rejecting{})
+	_, err = wrappers.NewEncode(g, wrappers.EncodeConfig{Encoder: rejecting{}})
 	assert.ErrorContains(t, err, "does not accept")
-	_, err = wrappers.NewEncode(g, nil)
+	_, err = wrappers.NewEncode(g, wrappers.EncodeConfig{})
 	assert.Error(t, err)
 }
 
@@ -494,7 +497,7 @@ func TestFrameStackLongRunsMatchTheLastFrames(t *testing.T) {
 	for _, policy := range []wrappers.StackPolicy{wrappers.StackLast, wrappers.StackAll} {
 		for _, n := range []int{1, 2, 3, 5} {
 			g := newGame(t, envtest.FakeConfig{FramesPerAction: 2})
-			fs := must(wrappers.NewFrameStack(g, n, wrappers.FrameStackConfig{Policy: policy}))
+			fs := must(wrappers.NewFrameStack(g, wrappers.FrameStackConfig{Depth: n, Policy: policy}))
 			var seen [][]uint8
 			check := func(obs env.Obs, step int) {
 				require.Equal(t, n*arc.FrameCells, len(obs.Grid.Data))

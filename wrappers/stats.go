@@ -98,6 +98,9 @@ func NewEpisodeStats(e env.Env, cfg EpisodeStatsConfig) (*EpisodeStats, error) {
 	}, nil
 }
 
+// Wrap implements env.Wrapper: NewEpisodeStats(e, c).
+func (c EpisodeStatsConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewEpisodeStats(e, c)) }
+
 // Unwrap returns the wrapped Env.
 func (w *EpisodeStats) Unwrap() env.Env { return w.inner }
 

@@ -9,15 +9,15 @@ import (
 	"github.com/arcgym/arcgym/env"
 )
 
-// StickyActions is a wrapper that, with probability p, applies the previous
-// action again instead of the one asked for, as in the sticky-action
-// protocol of the Arcade Learning Environment. The previous action is the
+// StickyActions is a wrapper that, with probability StickyActionsConfig.P,
+// applies the previous action again instead of the one asked for, as in the
+// sticky-action protocol of the Arcade Learning Environment. The previous action is the
 // one the last step applied (its Info.Action, which differs from the one
 // asked for when a wrapper inside remaps actions). The first step of an
 // episode always applies the action asked for, and so does a step whose
 // previous action is no longer available. Info.Action reports what was
-// applied. The draws are seeded: by the constructor's seed, and again by
-// every Reset that carries a seed.
+// applied. The draws are seeded: by StickyActionsConfig.Seed, and again
+// by every Reset that carries a seed.
 type StickyActions struct {
 	inner
 	p       float64
@@ -29,17 +29,30 @@ type StickyActions struct {
 	avail   arc.ActionSet
 }
 
-// NewStickyActions wraps e with sticky actions of probability p (0..1).
-func NewStickyActions(e env.Env, p float64, seed uint64) (*StickyActions, error) {
+// StickyActionsConfig configures a StickyActions; the zero value never
+// repeats an action.
+type StickyActionsConfig struct {
+	// P is the probability of applying the previous action again, in 0..1.
+	P float64
+	// Seed seeds the draws until a Reset with a seed reseeds them.
+	Seed uint64
+}
+
+// NewStickyActions wraps e with sticky actions of probability cfg.P.
+func NewStickyActions(e env.Env, cfg StickyActionsConfig) (*StickyActions, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: sticky actions needs an env")
 	}
+	p := cfg.P
 	if !(p >= 0 && p <= 1) {
 		return nil, fmt.Errorf("wrappers: sticky probability %g is outside 0..1", p)
 	}
-	pcg := rand.NewPCG(seed, seed^0x5851f42d4c957f2d)
+	pcg := rand.NewPCG(cfg.Seed, cfg.Seed^0x5851f42d4c957f2d)
 	return &StickyActions{inner: e, p: p, pcg: pcg, rng: rand.New(pcg)}, nil
 }
+
+// Wrap implements env.Wrapper: NewStickyActions(e, c).
+func (c StickyActionsConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewStickyActions(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *StickyActions) Unwrap() env.Env { return w.inner }

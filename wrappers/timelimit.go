@@ -8,8 +8,12 @@ import (
 	"github.com/arcgym/arcgym/env"
 )
 
-// TimeLimitConfig configures a TimeLimit; the zero value counts steps.
+// TimeLimitConfig configures a TimeLimit. Max must be set; the zero value
+// of the other fields counts steps.
 type TimeLimitConfig struct {
+	// Max is the limit per episode, in steps (or score actions): at least
+	// 1.
+	Max int
 	// ScoreActions counts what the scorecard charges (Info.ScoreActions:
 	// every action and every level RESET of the run) instead of the
 	// episode's steps, so that resets inside an episode use up the budget
@@ -23,11 +27,11 @@ type TimeLimitConfig struct {
 	BothFlags bool
 }
 
-// TimeLimit is a wrapper that truncates an episode once it has used max
-// steps (or max score actions): the step that reaches the limit returns
-// Truncated (unless it terminated; see TimeLimitConfig.BothFlags), and
-// Step then fails with
-// env.ErrNeedsReset until the next Reset.
+// TimeLimit is a wrapper that truncates an episode once it has used
+// TimeLimitConfig.Max steps (or score actions): the step that reaches the
+// limit returns Truncated (unless it terminated; see
+// TimeLimitConfig.BothFlags), and Step then fails with env.ErrNeedsReset
+// until the next Reset.
 type TimeLimit struct {
 	// into steps inner in place (env.Into).
 	into env.StepperInto
@@ -35,28 +39,31 @@ type TimeLimit struct {
 	// into in place (StepInto).
 	out env.Step
 	inner
-	max   int
 	cfg   TimeLimitConfig
 	life  lifecycle
 	steps int
 }
 
-// NewTimeLimit wraps e with a limit of max steps per episode.
-func NewTimeLimit(e env.Env, max int, cfg TimeLimitConfig) (*TimeLimit, error) {
+// NewTimeLimit wraps e with a limit of cfg.Max steps (or score actions)
+// per episode.
+func NewTimeLimit(e env.Env, cfg TimeLimitConfig) (*TimeLimit, error) {
 	if e == nil {
 		return nil, fmt.Errorf("wrappers: time limit needs an env")
 	}
-	if max < 1 {
-		return nil, fmt.Errorf("wrappers: time limit of %d steps, need at least 1", max)
+	if cfg.Max < 1 {
+		return nil, fmt.Errorf("wrappers: time limit of %d steps, need at least 1", cfg.Max)
 	}
-	return &TimeLimit{inner: e, into: env.Into(e), max: max, cfg: cfg}, nil
+	return &TimeLimit{inner: e, into: env.Into(e), cfg: cfg}, nil
 }
+
+// Wrap implements env.Wrapper: NewTimeLimit(e, c).
+func (c TimeLimitConfig) Wrap(e env.Env) (env.Env, error) { return wrapped(NewTimeLimit(e, c)) }
 
 // Unwrap returns the wrapped Env.
 func (w *TimeLimit) Unwrap() env.Env { return w.inner }
 
 // Max returns the limit.
-func (w *TimeLimit) Max() int { return w.max }
+func (w *TimeLimit) Max() int { return w.cfg.Max }
 
 // Elapsed returns the steps (or score actions) counted so far in the
 // episode.
@@ -98,7 +105,7 @@ func (w *TimeLimit) StepInto(ctx context.Context, a arc.Action, st *env.Step) er
 	} else {
 		w.steps++
 	}
-	if w.steps >= w.max && (!st.Terminated || w.cfg.BothFlags) {
+	if w.steps >= w.cfg.Max && (!st.Terminated || w.cfg.BothFlags) {
 		st.Truncated = true
 	}
 	w.life.step(st)

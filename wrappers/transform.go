@@ -11,16 +11,28 @@ import (
 
 // TransformObservation is a wrapper that passes every observation Reset
 // and Step return through a function, as Gymnasium's TransformObservation
-// does; space, when not nil, is the ObservationSpace of the result. The
-// function may reuse its own buffers: callers keep observations only until
-// the next call anyway.
+// does (see TransformObservationConfig). The function may reuse its own
+// buffers: callers keep observations only until the next call anyway.
 type TransformObservation struct {
 	obsMap
 	space spaces.Space
 }
 
-// NewTransformObservation wraps e so that observations go through f.
-func NewTransformObservation(e env.Env, f func(env.Obs) (env.Obs, error), space spaces.Space) (*TransformObservation, error) {
+// TransformObservationConfig configures a TransformObservation. Func must
+// be set.
+type TransformObservationConfig struct {
+	// Func maps every observation; an error it returns fails the Reset or
+	// Step.
+	Func func(env.Obs) (env.Obs, error)
+	// Space, when not nil, is the ObservationSpace of the result; nil
+	// keeps the wrapped Env's.
+	Space spaces.Space
+}
+
+// NewTransformObservation wraps e so that observations go through
+// cfg.Func.
+func NewTransformObservation(e env.Env, cfg TransformObservationConfig) (*TransformObservation, error) {
+	f := cfg.Func
 	if e == nil || f == nil {
 		return nil, fmt.Errorf("wrappers: observation transform needs an env and a function")
 	}
@@ -31,14 +43,18 @@ func NewTransformObservation(e env.Env, f func(env.Obs) (env.Obs, error), space 
 		}
 		return out, nil
 	}
-	return &TransformObservation{obsMap: obsMap{inner: e, f: apply}, space: space}, nil
+	return &TransformObservation{obsMap: obsMap{inner: e, f: apply}, space: cfg.Space}, nil
+}
+
+// Wrap implements env.Wrapper: NewTransformObservation(e, c).
+func (c TransformObservationConfig) Wrap(e env.Env) (env.Env, error) {
+	return wrapped(NewTransformObservation(e, c))
 }
 
 // Unwrap returns the wrapped Env.
 func (w *TransformObservation) Unwrap() env.Env { return w.inner }
 
-// ObservationSpace is the space given to the constructor, or the wrapped
-// Env's.
+// ObservationSpace is the configured space, or the wrapped Env's.
 func (w *TransformObservation) ObservationSpace() spaces.Space {
 	if w.space != nil {
 		return w.space
@@ -47,27 +63,41 @@ func (w *TransformObservation) ObservationSpace() spaces.Space {
 }
 
 // TransformAction is a wrapper that passes every action through a function
-// before the wrapped Env applies it, as Gymnasium's TransformAction does;
-// space, when not nil, is the ActionSpace callers draw from. Info.Action
-// reports the action applied.
+// before the wrapped Env applies it, as Gymnasium's TransformAction does
+// (see TransformActionConfig). Info.Action reports the action applied.
 type TransformAction struct {
 	inner
 	f     func(arc.Action) (arc.Action, error)
 	space spaces.Space
 }
 
-// NewTransformAction wraps e so that actions go through f.
-func NewTransformAction(e env.Env, f func(arc.Action) (arc.Action, error), space spaces.Space) (*TransformAction, error) {
-	if e == nil || f == nil {
+// TransformActionConfig configures a TransformAction. Func must be set.
+type TransformActionConfig struct {
+	// Func maps every action to the one applied; an action it refuses
+	// (with an error) is not applied.
+	Func func(arc.Action) (arc.Action, error)
+	// Space, when not nil, is the ActionSpace callers draw from; nil keeps
+	// the wrapped Env's.
+	Space spaces.Space
+}
+
+// NewTransformAction wraps e so that actions go through cfg.Func.
+func NewTransformAction(e env.Env, cfg TransformActionConfig) (*TransformAction, error) {
+	if e == nil || cfg.Func == nil {
 		return nil, fmt.Errorf("wrappers: action transform needs an env and a function")
 	}
-	return &TransformAction{inner: e, f: f, space: space}, nil
+	return &TransformAction{inner: e, f: cfg.Func, space: cfg.Space}, nil
+}
+
+// Wrap implements env.Wrapper: NewTransformAction(e, c).
+func (c TransformActionConfig) Wrap(e env.Env) (env.Env, error) {
+	return wrapped(NewTransformAction(e, c))
 }
 
 // Unwrap returns the wrapped Env.
 func (w *TransformAction) Unwrap() env.Env { return w.inner }
 
-// ActionSpace is the space given to the constructor, or the wrapped Env's.
+// ActionSpace is the configured space, or the wrapped Env's.
 func (w *TransformAction) ActionSpace() spaces.Space {
 	if w.space != nil {
 		return w.space

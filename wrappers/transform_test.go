@@ -34,7 +34,7 @@ func TestTransformObservation(t *testing.T) {
 		o.Grid = tensor.U8{Shape: o.Grid.Shape, Data: buf}
 		return o, nil
 	}
-	w := must(wrappers.NewTransformObservation(newGame(t, envtest.FakeConfig{}), zero, space))
+	w := must(wrappers.NewTransformObservation(newGame(t, envtest.FakeConfig{}), wrappers.TransformObservationConfig{Func: zero, Space: space}))
 	assert.Same(t, space, w.ObservationSpace())
 	obs, _, err := w.Reset(ctx, env.ResetOptions{})
 	require.NoError(t, err)
@@ -46,10 +46,12 @@ func TestTransformObservation(t *testing.T) {
 	assert.Zero(t, st.Obs.Grid.Data[4*arc.GridSize+3], "the painted cell is not 0")
 
 	boom := errors.New("boom")
-	bad := must(wrappers.NewTransformObservation(newGame(t, envtest.FakeConfig{}), func(env.Obs) (env.Obs, error) { return env.Obs{}, boom }, nil))
+	bad := must(wrappers.NewTransformObservation(newGame(t, envtest.FakeConfig{}), wrappers.TransformObservationConfig{
+		Func: func(env.Obs) (env.Obs, error) { return env.Obs{}, boom },
+	}))
 	_, _, err = bad.Reset(ctx, env.ResetOptions{})
 	assert.ErrorIs(t, err, boom)
-	_, err = wrappers.NewTransformObservation(nil, zero, nil)
+	_, err = wrappers.NewTransformObservation(nil, wrappers.TransformObservationConfig{Func: zero})
 	assert.Error(t, err)
 }
 
@@ -66,7 +68,7 @@ func TestTransformAction(t *testing.T) {
 		}
 		return arc.Click(int(a.X)+1, int(a.Y)), nil
 	}
-	w := must(wrappers.NewTransformAction(newGame(t, envtest.FakeConfig{}), shift, nil))
+	w := must(wrappers.NewTransformAction(newGame(t, envtest.FakeConfig{}), wrappers.TransformActionConfig{Func: shift}))
 	_, _, err := w.Reset(ctx, env.ResetOptions{})
 	require.NoError(t, err)
 	st, err := w.Step(ctx, arc.Click(3, 4))

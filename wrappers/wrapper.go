@@ -47,6 +47,16 @@ func GameInfo(e env.Env) (info arc.GameInfo, ok bool) {
 	return g.GameInfo(), true
 }
 
+// wrapped returns what a constructor returned as an env.Env, for the Wrap
+// methods of the configuration types: on error the env.Env is nil, not an
+// interface holding a nil *W.
+func wrapped[W env.Env](w W, err error) (env.Env, error) {
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
 // inner is the wrapped Env. Wrappers embed it under this unexported name so
 // that the methods they do not change pass through unchanged.
 type inner = env.Env

@@ -308,25 +308,16 @@ func stack(id string, encode bool) (env.Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	var e env.Env = g
-	if e, err = wrappers.NewActionMask(e, wrappers.ActionMaskConfig{}); err != nil {
-		return nil, err
-	}
-	if e, err = wrappers.NewFrameStack(e, 4, wrappers.FrameStackConfig{}); err != nil {
-		return nil, err
-	}
-	if e, err = wrappers.NewTimeLimit(e, 500, wrappers.TimeLimitConfig{}); err != nil {
-		return nil, err
-	}
-	if e, err = wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{}); err != nil {
-		return nil, err
+	ws := []env.Wrapper{
+		wrappers.ActionMaskConfig{},
+		wrappers.FrameStackConfig{Depth: 4},
+		wrappers.TimeLimitConfig{Max: 500},
+		wrappers.EpisodeStatsConfig{},
 	}
 	if encode {
-		if e, err = wrappers.NewEncode(e, encoding.OneHot{}); err != nil {
-			return nil, err
-		}
+		ws = append(ws, wrappers.EncodeConfig{Encoder: encoding.OneHot{}})
 	}
-	return e, nil
+	return env.Wrap(g, ws...)
 }
 
 // measure records the scripts of one game and measures every side.
@@ -370,7 +361,7 @@ func measure(ctx context.Context, info arc.GameInfo, steps, block, rounds int) (
 		if err != nil {
 			return nil, err
 		}
-		return wrappers.NewActionMask(g, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap, Seed: 1})
+		return env.Wrap(g, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap, Seed: 1})
 	}
 	ms, err := withEnv(newMasked, func(e env.Env) (script, error) { return record(ctx, e, actions, steps) })
 	if err != nil {

@@ -11,9 +11,6 @@ import (
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
-
-	"github.com/arcgym/arcgym/arc"
-	"github.com/arcgym/arcgym/spaces"
 )
 
 // ErrNoAction reports a row whose mask allows no action.
@@ -23,17 +20,15 @@ var ErrNoAction = errors.New("torch: mask allows no action")
 // among the allowed entries, or, for sampling, every allowed entry at -Inf.
 var ErrLogits = errors.New("torch: bad logits")
 
-// Mask packs the flat action masks of a batch, one []bool of length
-// spaces.FlatSize per row (as in env.Info), into a (batch, FlatSize) bool
-// CPU tensor.
-func Mask(masks [][]bool) (*ts.Tensor, error) {
+// Mask packs the action masks of a batch, masks holding rows of width
+// entries one after the other (as vector.Batch.Masks writes them, in any
+// spaces.Layout), into a (rows, width) bool CPU tensor.
+func Mask(masks []bool, width int) (*ts.Tensor, error) {
 	defer pin()()
-	for i, m := range masks {
-		if len(m) != spaces.FlatSize {
-			return nil, fmt.Errorf("%w: mask %d has length %d, want %d", ErrShape, i, len(m), spaces.FlatSize)
-		}
+	if width <= 0 || len(masks)%width != 0 {
+		return nil, fmt.Errorf("%w: %d mask entries in rows of %d", ErrShape, len(masks), width)
 	}
-	t, err := ts.Empty([]int64{int64(len(masks)), spaces.FlatSize}, gotch.Bool, gotch.CPU)
+	t, err := ts.Empty([]int64{int64(len(masks) / width), int64(width)}, gotch.Bool, gotch.CPU)
 	if err != nil {
 		return nil, fmt.Errorf("torch: empty mask: %w", err)
 	}
@@ -46,14 +41,11 @@ func Mask(masks [][]bool) (*ts.Tensor, error) {
 		return nil, fmt.Errorf("torch: data pointer: %w", err)
 	}
 	// A libtorch bool is one byte holding 0 or 1, as a Go bool is.
-	data := unsafe.Slice((*bool)(p), len(masks)*spaces.FlatSize)
-	for i, m := range masks {
-		copy(data[i*spaces.FlatSize:], m)
-	}
+	copy(unsafe.Slice((*bool)(p), len(masks)), masks)
 	return t, nil
 }
 
-// checkLogits verifies that logits is a (batch, FlatSize) float32 tensor and
+// checkLogits verifies that logits is a (batch, width) float32 tensor and
 // mask, when not nil, a bool tensor of the same shape, and returns the
 // shape.
 func checkLogits(logits, mask *ts.Tensor) ([]int, error) {
@@ -61,8 +53,8 @@ func checkLogits(logits, mask *ts.Tensor) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(shape) != 2 || shape[1] != spaces.FlatSize || logits.DType() != gotch.Float {
-		return nil, fmt.Errorf("%w: logits %v of %v, want (batch, %d) float32", ErrShape, shape, logits.DType(), spaces.FlatSize)
+	if len(shape) != 2 || shape[1] < 1 || logits.DType() != gotch.Float {
+		return nil, fmt.Errorf("%w: logits %v of %v, want (batch, width) float32", ErrShape, shape, logits.DType())
 	}
 	if mask == nil {
 		return shape, nil
@@ -82,9 +74,9 @@ type rows struct {
 	logits []float32
 	// mask holds one byte per logit, non-zero where allowed; nil allows
 	// all.
-	mask      []uint8
-	batch     int
-	tmp, mtmp *ts.Tensor
+	mask         []uint8
+	batch, width int
+	tmp, mtmp    *ts.Tensor
 }
 
 // readRows checks logits and mask and reads them in place, or from
@@ -94,11 +86,11 @@ func readRows(dst []int, logits, mask *ts.Tensor) (*rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &rows{batch: shape[0]}
+	r := &rows{batch: shape[0], width: shape[1]}
 	if len(dst) != r.batch {
 		return nil, fmt.Errorf("%w: %d destinations for a batch of %d", ErrShape, len(dst), r.batch)
 	}
-	n := r.batch * spaces.FlatSize
+	n := r.batch * r.width
 	if r.logits, r.tmp, err = host[float32](logits, shape, n); err != nil {
 		return nil, err
 	}
@@ -118,11 +110,11 @@ func (r *rows) release() {
 
 // row returns the logits and the mask (nil: all allowed) of row i.
 func (r *rows) row(i int) ([]float32, []uint8) {
-	l := r.logits[i*spaces.FlatSize : (i+1)*spaces.FlatSize]
+	l := r.logits[i*r.width : (i+1)*r.width]
 	if r.mask == nil {
 		return l, nil
 	}
-	return l, r.mask[i*spaces.FlatSize : (i+1)*spaces.FlatSize]
+	return l, r.mask[i*r.width : (i+1)*r.width]
 }
 
 // best returns the first allowed index of the largest allowed logit of
@@ -136,7 +128,7 @@ func (r *rows) best(i int) (int, error) {
 			continue
 		}
 		if x != x {
-			return 0, fmt.Errorf("%w: row %d: NaN logit at flat index %d", ErrLogits, i, j)
+			return 0, fmt.Errorf("%w: row %d: NaN logit at index %d", ErrLogits, i, j)
 		}
 		if best < 0 || x > logits[best] {
 			best = j
@@ -148,8 +140,8 @@ func (r *rows) best(i int) (int, error) {
 	return best, nil
 }
 
-// MaskedArgmax writes into dst, one per row of the (batch, spaces.FlatSize)
-// float32 logits, the flat index of the largest logit the bool mask allows
+// MaskedArgmax writes into dst, one per row of the (batch, width) float32
+// logits, the index of the largest logit the bool mask allows
 // (a nil mask allows all); ties, -Inf ones included, go to the lowest
 // allowed index. dst must have length batch. A row whose mask allows
 // nothing fails with ErrNoAction, a NaN among a row's allowed logits with
@@ -174,8 +166,8 @@ func MaskedArgmax(dst []int, logits, mask *ts.Tensor) error {
 	return nil
 }
 
-// MaskedSample writes into dst, one per row of the (batch, spaces.FlatSize)
-// float32 logits, a flat index drawn from the softmax of the logits over the
+// MaskedSample writes into dst, one per row of the (batch, width) float32
+// logits, an index drawn from the softmax of the logits over the
 // entries the bool mask allows (a nil mask allows all). An allowed +Inf
 // logit takes all the probability, shared with any other +Inf ones; a
 // masked entry, or an allowed one at -Inf, is never drawn. Draws take one
@@ -245,20 +237,4 @@ func draw(logits []float32, mask []uint8, top float32, u float64) int {
 		}
 	}
 	return last
-}
-
-// Actions maps flat indices, as chosen by MaskedArgmax or MaskedSample, to
-// actions; dst must have the length of flat.
-func Actions(dst []arc.Action, flat []int) error {
-	if len(dst) != len(flat) {
-		return fmt.Errorf("%w: %d actions for %d indices", ErrShape, len(dst), len(flat))
-	}
-	for i, f := range flat {
-		a, ok := spaces.Unflatten(f)
-		if !ok {
-			return fmt.Errorf("%w: flat index %d outside 0..%d", ErrShape, f, spaces.FlatSize-1)
-		}
-		dst[i] = a
-	}
-	return nil
 }

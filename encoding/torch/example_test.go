@@ -25,21 +25,26 @@ func ExampleEncode() {
 	// Output: [8 16 64 64] float32
 }
 
+// A policy over a game's compact layout has one logit per action: here a
+// game with ACTION1 and clicks, 1 + 4,096 logits. The mask rules ACTION1
+// out; the layout maps the chosen index back to an action.
 func ExampleMaskedArgmax() {
-	logits := tensor.New[float32](1, spaces.FlatSize)
-	logits.Data[spaces.Flatten(arc.Click(3, 4))] = 2 // the policy likes a click
-	logits.Data[0] = 5                               // and ACTION1 even more
+	layout := spaces.Compact(arc.ActionSetOf(arc.Action1, arc.Action6))
+	logits := tensor.New[float32](1, layout.N())
+	logits.Data[layout.Index(arc.Click(3, 4))] = 2 // the policy likes a click
+	logits.Data[0] = 5                             // and ACTION1 even more
 	x, _ := torch.FromF32(logits)
 	defer x.MustDrop()
 
-	avail := spaces.NewAction(arc.ActionSetOf(arc.Action6)) // only clicks allowed
-	mask, _ := torch.Mask([][]bool{avail.Mask(nil)})
+	masks := make([]bool, layout.N())
+	_ = layout.Mask(masks, arc.ActionSetOf(arc.Action6)) // only clicks allowed now
+	mask, _ := torch.Mask(masks, layout.N())
 	defer mask.MustDrop()
 
-	flat := make([]int, 1)
+	idx := make([]int, 1)
 	actions := make([]arc.Action, 1)
-	_ = torch.MaskedArgmax(flat, x, mask)
-	_ = torch.Actions(actions, flat)
+	_ = torch.MaskedArgmax(idx, x, mask)
+	_ = layout.Actions(actions, idx)
 	fmt.Println(actions[0].ID, actions[0].X, actions[0].Y)
 	// Output: ACTION6 3 4
 }

@@ -34,7 +34,7 @@ func TestNoCMemoryLeaks(t *testing.T) {
 	lx, err := torch.FromF32(logits)
 	require.NoError(t, err)
 	defer lx.MustDrop()
-	mask, err := torch.Mask(masks)
+	mask, err := torch.Mask(joinRows(masks), spaces.FlatSize)
 	require.NoError(t, err)
 	defer mask.MustDrop()
 	// A strided view of the same logits, read through a copy.
@@ -83,7 +83,7 @@ func TestNoCMemoryLeaks(t *testing.T) {
 			idx.MustDrop()
 		}},
 		{"Mask", 256, func(t *testing.T) {
-			m, err := torch.Mask(masks)
+			m, err := torch.Mask(joinRows(masks), spaces.FlatSize)
 			require.NoError(t, err)
 			m.MustDrop()
 		}},

@@ -159,6 +159,16 @@ func logitsWith(t *testing.T, batch int, set map[[2]int]float32) *ts.Tensor {
 	return x
 }
 
+// joinRows lays masks of one row each out one after the other, as
+// vector.Batch.Masks writes them.
+func joinRows(rows [][]bool) []bool {
+	var all []bool
+	for _, r := range rows {
+		all = append(all, r...)
+	}
+	return all
+}
+
 func maskOf(allowed ...int) []bool {
 	m := make([]bool, spaces.FlatSize)
 	for _, i := range allowed {
@@ -175,7 +185,7 @@ func TestMaskedArgmax(t *testing.T) {
 		{2, 4}: -1, {2, 3}: -2, // row 2: everything else 0 but masked
 	})
 	defer logits.MustDrop()
-	mask, err := torch.Mask([][]bool{maskOf(1, 2, 3), maskOf(1, click), maskOf(3, 4)})
+	mask, err := torch.Mask(joinRows([][]bool{maskOf(1, 2, 3), maskOf(1, click), maskOf(3, 4)}), spaces.FlatSize)
 	require.NoError(t, err)
 	defer mask.MustDrop()
 
@@ -188,14 +198,14 @@ func TestMaskedArgmax(t *testing.T) {
 
 	actions := make([]arc.Action, 3)
 	require.NoError(t, torch.MaskedArgmax(got, logits, mask))
-	require.NoError(t, torch.Actions(actions, got))
+	require.NoError(t, spaces.Full.Actions(actions, got))
 	assert.Equal(t, []arc.Action{{ID: arc.Action3}, arc.Click(10, 20), {ID: arc.Action5}}, actions)
 }
 
 func TestMaskedErrors(t *testing.T) {
 	logits := logitsWith(t, 2, nil)
 	defer logits.MustDrop()
-	none, err := torch.Mask([][]bool{maskOf(1), maskOf()})
+	none, err := torch.Mask(joinRows([][]bool{maskOf(1), maskOf()}), spaces.FlatSize)
 	require.NoError(t, err)
 	defer none.MustDrop()
 
@@ -206,21 +216,58 @@ func TestMaskedErrors(t *testing.T) {
 	assert.ErrorIs(t, torch.MaskedSample(dst, logits, none, rand.New(rand.NewPCG(1, 1))), torch.ErrNoAction)
 	assert.ErrorIs(t, torch.MaskedArgmax(make([]int, 3), logits, nil), torch.ErrShape)
 
-	_, err = torch.Mask([][]bool{make([]bool, 5)})
+	_, err = torch.Mask(make([]bool, 5), spaces.FlatSize)
+	assert.ErrorIs(t, err, torch.ErrShape, "5 entries are no whole row")
+	_, err = torch.Mask(make([]bool, 5), 0)
 	assert.ErrorIs(t, err, torch.ErrShape)
 
-	wrong, err := torch.FromF32(tensor.New[float32](2, 7))
+	wrong, err := torch.FromF32(tensor.New[float32](2, 7, 1))
 	require.NoError(t, err)
 	defer wrong.MustDrop()
 	assert.ErrorIs(t, torch.MaskedArgmax(dst, wrong, nil), torch.ErrShape)
 
-	short, err := torch.Mask([][]bool{maskOf(1)})
+	short, err := torch.Mask(joinRows([][]bool{maskOf(1)}), spaces.FlatSize)
 	require.NoError(t, err)
 	defer short.MustDrop()
 	assert.ErrorIs(t, torch.MaskedArgmax(dst, logits, short), torch.ErrShape)
 
-	assert.ErrorIs(t, torch.Actions(make([]arc.Action, 1), []int{spaces.FlatSize}), torch.ErrShape)
-	assert.ErrorIs(t, torch.Actions(make([]arc.Action, 2), []int{0}), torch.ErrShape)
+	// Logits of one width with masks of another.
+	narrow, err := torch.Mask(make([]bool, 2*5), 5)
+	require.NoError(t, err)
+	defer narrow.MustDrop()
+	assert.ErrorIs(t, torch.MaskedArgmax(dst, logits, narrow), torch.ErrShape)
+}
+
+// TestMaskedCompact picks actions from the logits of a compact layout: a
+// keyboard game's five actions, masks from a batch of two rows.
+func TestMaskedCompact(t *testing.T) {
+	layout := spaces.Compact(arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action3, arc.Action4, arc.Action5))
+	l := tensor.New[float32](2, layout.N())
+	copy(l.Data, []float32{9, 1, 2, 3, 4, 0, 0, 0, 7, 0})
+	logits, err := torch.FromF32(l)
+	require.NoError(t, err)
+	defer logits.MustDrop()
+	masks := make([]bool, 2*layout.N())
+	require.NoError(t, layout.Mask(masks[:5], arc.ActionSetOf(arc.Action2, arc.Action3)))
+	require.NoError(t, layout.Mask(masks[5:], arc.ActionSetOf(arc.Action1, arc.Action4, arc.Action5)))
+	mask, err := torch.Mask(masks, layout.N())
+	require.NoError(t, err)
+	defer mask.MustDrop()
+	shape, err := torch.Shape(mask)
+	require.NoError(t, err)
+	assert.Equal(t, []int{2, 5}, shape)
+
+	idx := make([]int, 2)
+	require.NoError(t, torch.MaskedArgmax(idx, logits, mask))
+	actions := make([]arc.Action, 2)
+	require.NoError(t, layout.Actions(actions, idx))
+	assert.Equal(t, []arc.Action{{ID: arc.Action3}, {ID: arc.Action4}}, actions)
+
+	rng := rand.New(rand.NewPCG(3, 3))
+	for range 200 {
+		require.NoError(t, torch.MaskedSample(idx, logits, mask, rng))
+		assert.True(t, masks[idx[0]] && masks[5+idx[1]], "drawn %v", idx)
+	}
 }
 
 func TestMaskedSample(t *testing.T) {
@@ -228,7 +275,7 @@ func TestMaskedSample(t *testing.T) {
 	// ACTION3 has the largest logit but is masked.
 	logits := logitsWith(t, 2, map[[2]int]float32{{0, 1}: float32(math.Log(3)), {0, 2}: 50, {1, 7}: 1})
 	defer logits.MustDrop()
-	mask, err := torch.Mask([][]bool{maskOf(0, 1), maskOf(6, 7, 8)})
+	mask, err := torch.Mask(joinRows([][]bool{maskOf(0, 1), maskOf(6, 7, 8)}), spaces.FlatSize)
 	require.NoError(t, err)
 	defer mask.MustDrop()
 
@@ -288,13 +335,13 @@ func TestSmallCNN(t *testing.T) {
 	for i := range masks {
 		masks[i] = avail.Mask(nil)
 	}
-	mask, err := torch.Mask(masks)
+	mask, err := torch.Mask(joinRows(masks), spaces.FlatSize)
 	require.NoError(t, err)
 	defer mask.MustDrop()
 	flat := make([]int, batch)
 	require.NoError(t, torch.MaskedArgmax(flat, logits, mask))
 	actions := make([]arc.Action, batch)
-	require.NoError(t, torch.Actions(actions, flat))
+	require.NoError(t, spaces.Full.Actions(actions, flat))
 	for _, a := range actions {
 		assert.True(t, avail.Contains(a), "action %v not available", a)
 	}

@@ -20,11 +20,6 @@ import (
 	"github.com/arcgym/arcgym/tensor"
 )
 
-// NumMoves is the number of policy outputs: the payload-free actions at
-// flat indices 0..5 (ACTION1..ACTION5, ACTION7). The example plays keyboard
-// games; click games need an ACTION6 head over the cells.
-const NumMoves = 6
-
 // Pool is the side of the square patches the one-hot input is averaged
 // over before the first convolution: 64x64 frames become 16x16 maps of
 // colour shares. The built-in games draw a grid cell at least 4 pixels
@@ -44,6 +39,7 @@ type Policy struct {
 	pi, v        *nn.Linear
 	params       []*param
 	inChannels   int
+	moves        int // policy outputs: the actions of the game's compact layout
 	hiddenWidth  int
 	flattenWidth int
 }
@@ -61,13 +57,18 @@ type param struct {
 	gain  float64
 }
 
-// NewPolicy builds the network for stacks of stack frames and initialises
-// it from seed with Go's generator, so that a run is reproducible.
-func NewPolicy(stack int, seed uint64) (*Policy, error) {
+// NewPolicy builds the network for stacks of stack frames and moves
+// actions (the size of the game's compact action layout, spaces.Compact)
+// and initialises it from seed with Go's generator, so that a run is
+// reproducible.
+func NewPolicy(stack, moves int, seed uint64) (*Policy, error) {
+	if moves <= 0 {
+		return nil, fmt.Errorf("ppo: a policy over %d actions", moves)
+	}
 	vs := nn.NewVarStore(gotch.CPU)
 	root := vs.Root()
 	in := encoding.Colors * stack
-	p := &Policy{vs: vs, inChannels: in, hiddenWidth: 128}
+	p := &Policy{vs: vs, inChannels: in, moves: moves, hiddenWidth: 128}
 	pad := nn.WithPadding2D(1)
 	// 16x16 -> 16x16 (colours mixed) -> 8x8 -> 8x8.
 	p.c1 = nn.NewConv2D(root.Sub("c1"), int64(in), 16, 1, nn.DefaultConv2DConfig())
@@ -80,7 +81,7 @@ func NewPolicy(stack int, seed uint64) (*Policy, error) {
 	// Debian libtorch links, its matrix product ran several times slower
 	// per multiply than its convolutions.
 	p.fc = nn.NewConv2D(root.Sub("fc"), 16, int64(p.hiddenWidth), int64(half), nn.DefaultConv2DConfig())
-	p.pi = nn.NewLinear(root.Sub("pi"), int64(p.hiddenWidth), NumMoves, nn.DefaultLinearConfig())
+	p.pi = nn.NewLinear(root.Sub("pi"), int64(p.hiddenWidth), int64(moves), nn.DefaultLinearConfig())
 	p.v = nn.NewLinear(root.Sub("v"), int64(p.hiddenWidth), 1, nn.DefaultLinearConfig())
 
 	fanIn := map[string]int{"c1": in, "c2": 16 * 9, "c3": 16 * 9, "fc": p.flattenWidth, "pi": p.hiddenWidth, "v": p.hiddenWidth}
@@ -132,6 +133,9 @@ func indexDot(s string) int {
 	}
 	return len(s)
 }
+
+// Moves returns the number of policy outputs.
+func (p *Policy) Moves() int { return p.moves }
 
 // NumParams returns the number of trainable numbers.
 func (p *Policy) NumParams() int {
@@ -185,7 +189,7 @@ func (in *Input) Features(stacks tensor.U8) (*ts.Tensor, error) {
 // Close releases the Input's tensor.
 func (in *Input) Close() { in.x.MustDrop() }
 
-// Forward returns the move logits (batch, NumMoves) and the values (batch)
+// Forward returns the move logits (batch, Moves()) and the values (batch)
 // of a batch of features (batch, 16*stack, 16, 16). The caller drops both.
 func (p *Policy) Forward(x *ts.Tensor) (logits, value *ts.Tensor) {
 	// gotch's in-place operations (Relu_ and the like) leave the tensor's

@@ -142,7 +142,7 @@ type State struct {
 
 const (
 	checkpointKind    = "ppo"
-	checkpointVersion = 2
+	checkpointVersion = 3
 )
 
 // Result is the outcome of a run.
@@ -179,7 +179,9 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	if info.Available.Has(arc.Action6) {
 		return nil, fmt.Errorf("ppo: game %s takes clicks; this policy plays keyboard games only", info.ID)
 	}
-	policy, err := NewPolicy(cfg.Stack, cfg.Seed)
+	// One logit per action of the game: five for a five-key game.
+	layout := spaces.Compact(info.Available)
+	policy, err := NewPolicy(cfg.Stack, layout.N(), cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -213,30 +215,29 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	// held-out evaluation seeds.
 	base := 1 + int64(cfg.Seed)*10_000_000
 	reseeds := make([]*wrappers.Reseed, cfg.Envs)
-	factory := func(i int) (env.Env, error) {
+	game := func(i int) (env.Env, error) {
 		g, err := env.Make(cfg.Game)
 		if err != nil {
 			return nil, err
 		}
-		m, err := wrappers.NewActionMask(g, wrappers.ActionMaskConfig{})
-		if err != nil {
-			return nil, errors.Join(err, g.Close())
+		e, err := env.Wrap(g, wrappers.ReseedConfig{First: base + int64(i), Stride: int64(cfg.Envs)})
+		if err == nil {
+			reseeds[i], _ = wrappers.Find[*wrappers.Reseed](e)
+			if st.Reseeds != nil {
+				reseeds[i].SetNext(st.Reseeds[i])
+			}
 		}
-		tl, err := wrappers.NewTimeLimit(m, cfg.MaxEpisodeSteps, wrappers.TimeLimitConfig{})
-		if err != nil {
-			return nil, errors.Join(err, m.Close())
-		}
-		r, err := wrappers.NewReseed(tl, base+int64(i), int64(cfg.Envs))
-		if err != nil {
-			return nil, errors.Join(err, tl.Close())
-		}
-		if st.Reseeds != nil {
-			r.SetNext(st.Reseeds[i])
-		}
-		reseeds[i] = r
-		return r, nil
+		return e, err
 	}
-	venv, err := vector.NewSync(cfg.Envs, factory, vector.Config{Autoreset: vector.SameStep})
+	venv, err := vector.New(ctx, vector.Spec{
+		NumEnvs:  cfg.Envs,
+		Make:     game,
+		Wrappers: []env.Wrapper{wrappers.TimeLimitConfig{Max: cfg.MaxEpisodeSteps}},
+		Config:   vector.Config{Autoreset: vector.SameStep},
+		Vector: []vector.Wrapper{
+			vector.FrameStackConfig{Depth: cfg.Stack}, vector.MasksConfig{Layout: layout}, vector.EpisodeStatsConfig{},
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +254,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer evalInput.Close()
 	evaluate := func() (train.Stats, error) {
-		a := &Agent{Policy: policy, Input: evalInput, Stack: cfg.Stack, rng: rand.New(rand.NewPCG(cfg.Seed, 0xe7a1))}
+		a := &Agent{Policy: policy, Input: evalInput, Stack: cfg.Stack, Layout: layout, rng: rand.New(rand.NewPCG(cfg.Seed, 0xe7a1))}
 		return train.Evaluate(ctx, evalEnv, a, evalSeeds, cfg.MaxEpisodeSteps)
 	}
 	randomStats, err := train.Evaluate(ctx, evalEnv, train.NewRandom(cfg.Seed), evalSeeds, cfg.MaxEpisodeSteps)
@@ -261,27 +262,18 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	r, err := newRollout(&cfg, policy.FeatureSize())
+	r, err := newRollout(&cfg, policy.FeatureSize(), layout.N())
 	if err != nil {
 		return nil, err
 	}
 	defer r.input.Close()
-	stack, err := vector.NewFrameStack(cfg.Envs, cfg.Stack, []int{arc.GridSize, arc.GridSize})
+	b, err := venv.Reset(ctx, env.ResetOptions{})
 	if err != nil {
 		return nil, err
 	}
-	batch, err := venv.Reset(ctx, env.ResetOptions{})
-	if err != nil {
+	if err := b.Err(); err != nil {
 		return nil, err
 	}
-	if err := batch.Err(); err != nil {
-		return nil, err
-	}
-	obs, _, err := stack.Update(batch)
-	if err != nil {
-		return nil, err
-	}
-	masks := batch.Masks(nil)
 
 	prog := train.NewProgress(cfg.Progress, "ppo", cfg.Updates*cfg.Envs*cfg.Rollout)
 	prog.Start(st.Steps, st.Episodes)
@@ -311,52 +303,25 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	epRet := make([]float64, cfg.Envs)
 	bootstrapped := 0
-	flat := make([]int, cfg.Envs)
 	actions := make([]arc.Action, cfg.Envs)
 	for st.Updates < cfg.Updates {
-		// Collect a rollout.
 		for t := range cfg.Rollout {
-			if err := r.act(policy, t, obs, masks, flat, rng); err != nil {
+			if err := r.act(policy, t, b, actions, rng); err != nil {
 				return nil, err
 			}
-			if err := torch.Actions(actions, flat); err != nil {
+			if b, err = venv.Step(ctx, actions); err != nil {
 				return nil, err
 			}
-			batch, err = venv.Step(ctx, actions)
+			n, err := r.record(policy, t, b, cfg.Gamma)
 			if err != nil {
 				return nil, err
 			}
-			if err := batch.Err(); err != nil {
-				return nil, err
-			}
-			for i := range cfg.Envs {
-				r.rewards[t*cfg.Envs+i] = float32(batch.Rewards[i])
-				r.dones[t*cfg.Envs+i] = batch.Done(i)
-				epRet[i] += batch.Rewards[i]
-				if batch.Done(i) {
-					st.Episodes++
-					prog.Episode(epRet[i])
-					epRet[i] = 0
-				}
-			}
-			st.Steps += cfg.Envs
+			bootstrapped += n
+			st.Steps, st.Episodes = st.Steps+cfg.Envs, st.Episodes+prog.Episodes(b.Episodes)
 			prog.Step(cfg.Envs)
-			var final tensor.U8
-			if obs, final, err = stack.Update(batch); err != nil {
-				return nil, err
-			}
-			if anyTruncated(batch.Terminated, batch.Truncated) {
-				// SameStep mode keeps the truncated rows' final stacks.
-				if err := r.valuesOf(policy, final, r.final); err != nil {
-					return nil, err
-				}
-				bootstrapped += bootstrapTruncated(r.rewards[t*cfg.Envs:(t+1)*cfg.Envs], batch.Terminated, batch.Truncated, r.final, cfg.Gamma)
-			}
-			masks = batch.Masks(masks)
 		}
-		if err := r.finish(policy, obs, &cfg); err != nil {
+		if err := r.finish(policy, b.Obs, &cfg); err != nil {
 			return nil, err
 		}
 		// The learning rate falls linearly to zero over the run.
@@ -428,9 +393,10 @@ func save(cfg *Config, st *State, p *Policy, opt Adam, pcg *rand.PCG, reseeds []
 // rollout holds one update's worth of experience, time-major.
 type rollout struct {
 	n, t, size int
+	moves      int       // policy outputs, the layout's actions
 	feats      []float32 // (t*n, 16*stack, 16, 16): the pooled one-hot input
 	input      *Input
-	deny       []float32 // (t*n, NumMoves): 0 allowed, -1e9 masked
+	deny       []float32 // (t*n, moves): 0 allowed, -1e9 masked
 	actions    []int64
 	logp       []float32
 	values     []float32
@@ -439,19 +405,19 @@ type rollout struct {
 	final      []float32 // (n): values of the final observations of a step
 	adv, ret   []float32
 	logits     []float32
-	rows       [][]bool
+	idx        []int // the actions' indices in the layout
 }
 
-func newRollout(cfg *Config, featSize int) (*rollout, error) {
+func newRollout(cfg *Config, featSize, moves int) (*rollout, error) {
 	n, t := cfg.Envs, cfg.Rollout
 	in, err := NewInput(n, cfg.Stack)
 	if err != nil {
 		return nil, err
 	}
 	return &rollout{
-		n: n, t: t, size: featSize, input: in,
+		n: n, t: t, size: featSize, moves: moves, input: in,
 		feats:   make([]float32, t*n*featSize),
-		deny:    make([]float32, t*n*NumMoves),
+		deny:    make([]float32, t*n*moves),
 		actions: make([]int64, t*n),
 		logp:    make([]float32, t*n),
 		values:  make([]float32, t*n),
@@ -460,28 +426,26 @@ func newRollout(cfg *Config, featSize int) (*rollout, error) {
 		final:   make([]float32, n),
 		adv:     make([]float32, t*n),
 		ret:     make([]float32, t*n),
-		logits:  make([]float32, n*NumMoves),
-		rows:    make([][]bool, n),
+		logits:  make([]float32, n*moves),
+		idx:     make([]int, n),
 	}, nil
 }
 
 const denied = -1e9
 
-// act runs the policy on the current observations, samples the actions
-// under the masks through the torch bridge, and records step t.
-func (r *rollout) act(p *Policy, t int, obs tensor.U8, masks []bool, flat []int, rng *rand.Rand) error {
-	n := r.n
-	deny := r.deny[t*n*NumMoves : (t+1)*n*NumMoves]
-	for i := range n {
-		r.rows[i] = masks[i*spaces.FlatSize : (i+1)*spaces.FlatSize]
-		for k := range NumMoves {
-			deny[i*NumMoves+k] = 0
-			if !r.rows[i][k] {
-				deny[i*NumMoves+k] = denied
-			}
+// act runs the policy on the batch's stacked observations, samples the
+// actions under the batch's masks (in the policy's layout, b.Layout)
+// through the torch bridge into actions, and records step t.
+func (r *rollout) act(p *Policy, t int, b *vector.Batch, actions []arc.Action, rng *rand.Rand) error {
+	n, m := r.n, r.moves
+	deny := r.deny[t*n*m : (t+1)*n*m]
+	for k, ok := range b.Mask {
+		deny[k] = 0
+		if !ok {
+			deny[k] = denied
 		}
 	}
-	x, err := r.input.Features(obs)
+	x, err := r.input.Features(b.Obs)
 	if err != nil {
 		return err
 	}
@@ -492,45 +456,57 @@ func (r *rollout) act(p *Policy, t int, obs tensor.U8, masks []bool, flat []int,
 	ts.NoGrad(func() { logits, value = p.Forward(x) })
 	defer logits.MustDrop()
 	defer value.MustDrop()
-	if err := sampleMoves(flat, logits, r.rows, rng); err != nil {
+	idx := r.idx
+	if err := sampleMoves(idx, logits, b.Mask, m, rng); err != nil {
 		return err
 	}
-	if err := torch.CopyTo(tensor.Of(r.logits, n, NumMoves), logits); err != nil {
+	if err := b.Layout.Actions(actions, idx); err != nil {
+		return err
+	}
+	if err := torch.CopyTo(tensor.Of(r.logits, n, m), logits); err != nil {
 		return err
 	}
 	if err := torch.CopyTo(tensor.Of(r.values[t*n:(t+1)*n], n), value); err != nil {
 		return err
 	}
-	for i, a := range flat {
+	for i, a := range idx {
 		r.actions[t*n+i] = int64(a)
-		r.logp[t*n+i] = logSoftmaxAt(r.logits[i*NumMoves:(i+1)*NumMoves], deny[i*NumMoves:(i+1)*NumMoves], a)
+		r.logp[t*n+i] = logSoftmaxAt(r.logits[i*m:(i+1)*m], deny[i*m:(i+1)*m], a)
 	}
 	return nil
 }
 
-// sampleMoves draws one flat action per row of the move logits under the
-// masks, through the torch bridge. The bridge samples over the whole flat
-// action space: the cells of ACTION6 get a constant logit, and the masks of
-// keyboard games rule them out.
-func sampleMoves(flat []int, logits *ts.Tensor, rows [][]bool, rng *rand.Rand) error {
-	cells := ts.MustZeros([]int64{int64(len(rows)), spaces.FlatSize - NumMoves}, gotch.Float, gotch.CPU)
-	defer cells.MustDrop()
-	full := ts.MustCat([]ts.Tensor{*logits, *cells}, 1)
-	defer full.MustDrop()
-	mask, err := torch.Mask(rows)
+// record keeps the rewards and episode ends of the step t that returned b.
+// A row cut off by the time limit takes in gamma times the critic's value
+// of its final stack (SameStep mode keeps it in b.FinalObs); record returns
+// the number of such rows.
+func (r *rollout) record(p *Policy, t int, b *vector.Batch, gamma float64) (int, error) {
+	if err := b.Err(); err != nil {
+		return 0, err
+	}
+	rewards := r.rewards[t*r.n : (t+1)*r.n]
+	for i := range r.n {
+		rewards[i] = float32(b.Rewards[i])
+		r.dones[t*r.n+i] = b.Done(i)
+	}
+	if !anyTruncated(b.Terminated, b.Truncated) {
+		return 0, nil
+	}
+	if err := r.valuesOf(p, b.FinalObs, r.final); err != nil {
+		return 0, err
+	}
+	return bootstrapTruncated(rewards, b.Terminated, b.Truncated, r.final, gamma), nil
+}
+
+// sampleMoves draws one index per row of the (rows, moves) logits under
+// masks, the rows' masks one after the other, through the torch bridge.
+func sampleMoves(idx []int, logits *ts.Tensor, masks []bool, moves int, rng *rand.Rand) error {
+	mask, err := torch.Mask(masks, moves)
 	if err != nil {
 		return err
 	}
 	defer mask.MustDrop()
-	if err := torch.MaskedSample(flat, full, mask, rng); err != nil {
-		return err
-	}
-	for _, a := range flat {
-		if a >= NumMoves {
-			return fmt.Errorf("ppo: sampled flat action %d, a click", a)
-		}
-	}
-	return nil
+	return torch.MaskedSample(idx, logits, mask, rng)
 }
 
 // logSoftmaxAt returns log softmax(logits+deny)[a].
@@ -593,7 +569,7 @@ type minibatch struct {
 	featsV, denyV, oldV, advV, retV     tensor.F32
 }
 
-func newMinibatch(size, channels int) (*minibatch, error) {
+func newMinibatch(size, channels, moves int) (*minibatch, error) {
 	m := &minibatch{}
 	var err error
 	mk := func(t **ts.Tensor, v *tensor.F32, shape ...int) {
@@ -602,7 +578,7 @@ func newMinibatch(size, channels int) (*minibatch, error) {
 		}
 	}
 	mk(&m.feats, &m.featsV, size, channels, mapSide, mapSide)
-	mk(&m.deny, &m.denyV, size, NumMoves)
+	mk(&m.deny, &m.denyV, size, moves)
 	mk(&m.oldLogp, &m.oldV, size)
 	mk(&m.adv, &m.advV, size)
 	mk(&m.ret, &m.retV, size)
@@ -637,7 +613,7 @@ func (r *rollout) update(p *Policy, opt *Adam, cfg *Config, rng *rand.Rand) erro
 		sq += d * d
 	}
 	std := math.Sqrt(sq/float64(total)) + 1e-8
-	mb, err := newMinibatch(size, r.size/(mapSide*mapSide))
+	mb, err := newMinibatch(size, r.size/(mapSide*mapSide), r.moves)
 	if err != nil {
 		return err
 	}
@@ -660,7 +636,7 @@ func (r *rollout) update(p *Policy, opt *Adam, cfg *Config, rng *rand.Rand) erro
 		for b := range cfg.Minibatches {
 			for j, k := range perm[b*size : (b+1)*size] {
 				copy(mb.featsV.Data[j*r.size:(j+1)*r.size], r.feats[k*r.size:(k+1)*r.size])
-				copy(mb.denyV.Data[j*NumMoves:(j+1)*NumMoves], r.deny[k*NumMoves:(k+1)*NumMoves])
+				copy(mb.denyV.Data[j*r.moves:(j+1)*r.moves], r.deny[k*r.moves:(k+1)*r.moves])
 				act[j] = r.actions[k]
 				mb.oldV.Data[j] = r.logp[k]
 				mb.advV.Data[j] = float32((float64(r.adv[k]) - mean) / std)
@@ -711,11 +687,13 @@ func step(p *Policy, opt *Adam, mb *minibatch, clipLo, clipHi, entScale, vfScale
 type Agent struct {
 	Policy *Policy
 	// Input encodes batches of one stack of Stack frames.
-	Input  *Input
-	Stack  int
+	Input *Input
+	Stack int
+	// Layout numbers the policy's actions (spaces.Compact of the game's).
+	Layout *spaces.Layout
 	rng    *rand.Rand
 	frames []uint8
-	flat   []int
+	idx    []int
 	mask   []bool
 }
 
@@ -723,8 +701,8 @@ type Agent struct {
 func (a *Agent) Begin(obs env.Obs, _ *env.Info) {
 	if a.frames == nil {
 		a.frames = make([]uint8, a.Stack*frameCells)
-		a.flat = make([]int, 1)
-		a.mask = make([]bool, spaces.FlatSize)
+		a.idx = make([]int, 1)
+		a.mask = make([]bool, a.Layout.N())
 	}
 	for j := range a.Stack {
 		copy(a.frames[j*frameCells:], obs.Grid.Data)
@@ -735,8 +713,7 @@ func (a *Agent) Begin(obs env.Obs, _ *env.Info) {
 func (a *Agent) Act(obs env.Obs, info *env.Info) arc.Action {
 	copy(a.frames, a.frames[frameCells:])
 	copy(a.frames[(a.Stack-1)*frameCells:], obs.Grid.Data)
-	spaces.AvailableMask(a.mask, info.Available)
-	act, err := a.choose()
+	act, err := a.choose(info.Available)
 	if err != nil {
 		// The games always offer an action; fall back to the first.
 		return arc.Simple(arc.Action1)
@@ -744,7 +721,10 @@ func (a *Agent) Act(obs env.Obs, info *env.Info) arc.Action {
 	return act
 }
 
-func (a *Agent) choose() (arc.Action, error) {
+func (a *Agent) choose(avail arc.ActionSet) (arc.Action, error) {
+	if err := a.Layout.Mask(a.mask, avail); err != nil {
+		return arc.Action{}, err
+	}
 	x, err := a.Input.Features(tensor.Of(a.frames, 1, a.Stack, arc.GridSize, arc.GridSize))
 	if err != nil {
 		return arc.Action{}, err
@@ -753,12 +733,12 @@ func (a *Agent) choose() (arc.Action, error) {
 	ts.NoGrad(func() { logits, value = a.Policy.Forward(x) })
 	defer logits.MustDrop()
 	value.MustDrop()
-	if err := sampleMoves(a.flat, logits, [][]bool{a.mask}, a.rng); err != nil {
+	if err := sampleMoves(a.idx, logits, a.mask, a.Layout.N(), a.rng); err != nil {
 		return arc.Action{}, err
 	}
-	act, ok := spaces.Unflatten(a.flat[0])
+	act, ok := a.Layout.Action(a.idx[0])
 	if !ok {
-		return arc.Action{}, fmt.Errorf("ppo: flat action %d", a.flat[0])
+		return arc.Action{}, fmt.Errorf("ppo: action index %d outside %v", a.idx[0], a.Layout)
 	}
 	return act, nil
 }

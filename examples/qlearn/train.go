@@ -194,7 +194,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		_ = g.Close()
 		return nil, fmt.Errorf("qlearn: game %s offers %v; the learner moves with ACTION1..ACTION4", cfg.Game, avail)
 	}
-	e, err := wrappers.NewTimeLimit(g, cfg.MaxEpisodeSteps, wrappers.TimeLimitConfig{})
+	e, err := wrappers.NewTimeLimit(g, wrappers.TimeLimitConfig{Max: cfg.MaxEpisodeSteps})
 	if err != nil {
 		_ = g.Close()
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/arcgym/arcgym/vector"
 )
 
 // Progress draws a one-line progress bar, redrawn in place with a carriage
@@ -77,6 +79,19 @@ func (p *Progress) Episode(ret float64) {
 	p.sum += ret - p.returns[p.next]
 	p.returns[p.next] = ret
 	p.next = (p.next + 1) % p.Window
+}
+
+// Episodes records the episodes that ended in a vector env's batch (see
+// vector.EpisodeStats) and returns their number.
+func (p *Progress) Episodes(e *vector.Episodes) int {
+	n := 0
+	for r, ended := range e.Ended {
+		if ended {
+			p.Episode(e.Returns[r])
+			n++
+		}
+	}
+	return n
 }
 
 // Note sets the text shown at the end of the line, e.g. "eval 2.31".
