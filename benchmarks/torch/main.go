@@ -234,8 +234,7 @@ func writeJSON(name string, stdout io.Writer, rep Report) error {
 
 // stepper steps a vector env with random moves and stacks its frames.
 type stepper struct {
-	venv    *vector.Sync
-	stack   *vector.FrameStack
+	venv    vector.Env // a Sync env under a vector.FrameStack
 	actions []arc.Action
 	rng     *rand.Rand
 	obs     tensor.U8
@@ -249,8 +248,8 @@ func (s *stepper) step(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.obs, _, err = s.stack.Update(b)
-	return err
+	s.obs = b.Obs
+	return nil
 }
 
 // setup builds a vector env per end-to-end path, so that each steps its
@@ -267,24 +266,19 @@ func setup(game string, envs, k, pool int) ([]path, func(), error) {
 		return nil, nil, err
 	}
 	newStepper := func(seed uint64) (*stepper, error) {
-		venv, err := vector.NewSync(envs, vector.Make(game), vector.Config{})
+		ctx := context.Background()
+		venv, err := vector.New(ctx, vector.Spec{
+			NumEnvs: envs, Make: vector.Make(game), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: k}},
+		})
 		if err != nil {
 			return nil, err
 		}
 		closers = append(closers, func() { venv.Close() })
-		stack, err := vector.NewFrameStack(envs, k, []int{arc.GridSize, arc.GridSize})
+		b, err := venv.Reset(ctx, env.ResetOptions{})
 		if err != nil {
 			return nil, err
 		}
-		b, err := venv.Reset(context.Background(), env.ResetOptions{})
-		if err != nil {
-			return nil, err
-		}
-		s := &stepper{venv: venv, stack: stack, actions: make([]arc.Action, envs), rng: rand.New(rand.NewPCG(seed, 7))}
-		if s.obs, _, err = stack.Update(b); err != nil {
-			return nil, err
-		}
-		return s, nil
+		return &stepper{venv: venv, actions: make([]arc.Action, envs), rng: rand.New(rand.NewPCG(seed, 7)), obs: b.Obs}, nil
 	}
 	steppers := make([]*stepper, 7)
 	for i := range steppers {

@@ -23,24 +23,21 @@ import (
 // pipeline steps a vector env of a built-in keyboard game with random
 // moves and stacks its frames, as a learner's rollout does.
 type pipeline struct {
-	venv    *vector.Sync
-	stack   *vector.FrameStack
+	venv    vector.Env // a Sync env under a vector.FrameStack
 	actions []arc.Action
 	rng     *rand.Rand
 }
 
 func newPipeline(tb testing.TB, game string, envs, k int) (*pipeline, tensor.U8) {
 	tb.Helper()
-	venv, err := vector.NewSync(envs, vector.Make(game), vector.Config{})
+	venv, err := vector.New(context.Background(), vector.Spec{
+		NumEnvs: envs, Make: vector.Make(game), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: k}},
+	})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { venv.Close() })
-	stack, err := vector.NewFrameStack(envs, k, []int{arc.GridSize, arc.GridSize})
-	require.NoError(tb, err)
 	b, err := venv.Reset(context.Background(), env.ResetOptions{})
 	require.NoError(tb, err)
-	obs, _, err := stack.Update(b)
-	require.NoError(tb, err)
-	return &pipeline{venv: venv, stack: stack, actions: make([]arc.Action, envs), rng: rand.New(rand.NewPCG(1, 2))}, obs
+	return &pipeline{venv: venv, actions: make([]arc.Action, envs), rng: rand.New(rand.NewPCG(1, 2))}, b.Obs
 }
 
 // step moves every sub-environment once and returns the new stacks.
@@ -52,8 +49,7 @@ func (p *pipeline) step(ctx context.Context) (tensor.U8, error) {
 	if err != nil {
 		return tensor.U8{}, err
 	}
-	obs, _, err := p.stack.Update(b)
-	return obs, err
+	return b.Obs, nil
 }
 
 func TestExpanderMatchesOneHot(t *testing.T) {
