@@ -155,7 +155,7 @@ func TestVectorEnvOverRealGames(t *testing.T) {
 	p := testPool(t, "faults")
 	ctx := ctxT(t)
 	require.NoError(t, p.Warm(ctx, 3))
-	v, err := vector.NewAsync(3, func(i int) (env.Env, error) {
+	v, err := vector.NewAsync(t.Context(), 3, func(_ context.Context, i int) (env.Env, error) {
 		s, err := p.New(ctx, "cr01")
 		if err != nil {
 			return nil, err

@@ -36,10 +36,10 @@ func TestFleetSurvivesKill9(t *testing.T) {
 		defer cancel()
 		assert.NoError(t, fl.Close(ctx), "the live servers' scorecards close")
 	}()
-	mk := vector.RemoteFleet(t.Context(), fl, "kw01")
+	mk := vector.RemoteFleet(fl, "kw01")
 	envs := make([]*remote.FleetEnv, rows)
-	v, err := vector.NewAsync(rows, func(i int) (env.Env, error) {
-		e, err := mk(i)
+	v, err := vector.NewAsync(t.Context(), rows, func(ctx context.Context, i int) (env.Env, error) {
+		e, err := mk(ctx, i)
 		if err == nil {
 			envs[i] = e.(*remote.FleetEnv)
 		}

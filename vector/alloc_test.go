@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,7 +32,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 	for _, mode := range []AutoresetMode{NextStep, SameStep, Disabled} {
 		for _, k := range kinds {
 			t.Run(mode.String()+"/"+k.name, func(t *testing.T) {
-				f := func(int) (env.Env, error) {
+				f := func(context.Context, int) (env.Env, error) {
 					g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, FramesPerAction: 2}))
 					if err != nil {
 						return nil, err

@@ -170,13 +170,13 @@ func (b *boundCtx) release() {
 	b.cancel()
 }
 
-// NewAsync makes n sub-environments with f, in parallel on up to
+// NewAsync makes n sub-environments with f under ctx, in parallel on up to
 // cfg.Workers goroutines, and starts the workers.
-func NewAsync(n int, f Factory, cfg Config) (*Async, error) {
+func NewAsync(ctx context.Context, n int, f Factory, cfg Config) (*Async, error) {
 	if err := cfg.validate(n); err != nil {
 		return nil, err
 	}
-	c, err := newCore(n, f, cfg, cfg.Workers)
+	c, err := newCore(ctx, n, f, cfg, cfg.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -833,14 +833,15 @@ func (a *Async) Replace(i int, e env.Env) error {
 	return a.c.replace(i, e)
 }
 
-// Remake replaces idle sub-environment i by a new one from the factory.
-func (a *Async) Remake(i int) error {
+// Remake replaces idle sub-environment i by a new one from the factory,
+// made under ctx.
+func (a *Async) Remake(ctx context.Context, i int) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err := a.idle(i); err != nil {
 		return err
 	}
-	return remake(a.c, i)
+	return remake(ctx, a.c, i)
 }
 
 func (a *Async) idle(i int) error {

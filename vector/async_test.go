@@ -31,7 +31,7 @@ func latencies(lat ...time.Duration) Factory {
 func newAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
 	t.Helper()
 	checkNoLeak(t)
-	a, err := NewAsync(n, f, cfg)
+	a, err := NewAsync(t.Context(), n, f, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, a.Close()) })
 	return a
@@ -44,7 +44,7 @@ func newAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
 // blocked, on a channel or on the clock, once it returns.
 func newBubbleAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
 	t.Helper()
-	a, err := NewAsync(n, f, cfg)
+	a, err := NewAsync(t.Context(), n, f, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, a.Close()) })
 	return a
@@ -151,7 +151,7 @@ func TestDeadline(t *testing.T) {
 	// spins while workers finish their parts, and the clock of a synctest
 	// bubble stands still while a goroutine spins, so that env 1's deadline
 	// would never come.
-	f := func(i int) (env.Env, error) {
+	f := func(_ context.Context, i int) (env.Env, error) {
 		if i != 1 {
 			return env.New(envtest.NewFake(envtest.FakeConfig{}))
 		}
@@ -222,7 +222,7 @@ func TestErrorIsolationAndRemake(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			var made atomic.Int32
-			f := func(i int) (env.Env, error) {
+			f := func(_ context.Context, i int) (env.Env, error) {
 				cfg := envtest.FakeConfig{}
 				if i == 1 && made.Add(1) == 1 {
 					// The first env 1 fails from its third command on.
@@ -259,9 +259,9 @@ func TestErrorIsolationAndRemake(t *testing.T) {
 
 			switch v := v.(type) {
 			case *Sync:
-				require.NoError(t, v.Remake(1))
+				require.NoError(t, v.Remake(context.Background(), 1))
 			case *Async:
-				require.NoError(t, v.Remake(1))
+				require.NoError(t, v.Remake(context.Background(), 1))
 			}
 			b, err = v.Step(t.Context(), acts)
 			require.NoError(t, err)
@@ -272,7 +272,7 @@ func TestErrorIsolationAndRemake(t *testing.T) {
 }
 
 func TestReplaceChecksShape(t *testing.T) {
-	v, err := NewSync(2, sameFakes(envtest.FakeConfig{}), Config{})
+	v, err := NewSync(t.Context(), 2, sameFakes(envtest.FakeConfig{}), Config{})
 	require.NoError(t, err)
 	defer v.Close()
 	assert.Error(t, v.Replace(2, nil))
@@ -324,7 +324,7 @@ func TestCloseCancelsAndStopsWorkers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		bc := newBusyCounts()
 		defer bc.releaseAll()
-		a, err := NewAsync(4, busyEnvs(bc, blockingFakes(func(int) envtest.FakeConfig {
+		a, err := NewAsync(t.Context(), 4, busyEnvs(bc, blockingFakes(func(int) envtest.FakeConfig {
 			return envtest.FakeConfig{Latency: 10 * time.Second}
 		})), Config{})
 		require.NoError(t, err)
@@ -359,7 +359,7 @@ func TestCloseCancelsAndStopsWorkers(t *testing.T) {
 
 func TestCloseWhileRecvWaits(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		a, err := NewAsync(2, blockingFakes(func(int) envtest.FakeConfig { return envtest.FakeConfig{Latency: 10 * time.Second} }), Config{})
+		a, err := NewAsync(t.Context(), 2, blockingFakes(func(int) envtest.FakeConfig { return envtest.FakeConfig{Latency: 10 * time.Second} }), Config{})
 		require.NoError(t, err)
 		require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
 		errc := make(chan error, 1)
@@ -395,7 +395,7 @@ func TestStepContextCancelled(t *testing.T) {
 }
 
 func TestRecvBatchesCopyRows(t *testing.T) {
-	f := func(int) (env.Env, error) {
+	f := func(context.Context, int) (env.Env, error) {
 		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 1}))
 		if err != nil {
 			return nil, err
@@ -457,7 +457,7 @@ func TestCloseDuringStep(t *testing.T) {
 	for _, workers := range []int{1, 2, 0} {
 		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				a, err := NewAsync(4, blockingFakes(func(int) envtest.FakeConfig { return envtest.FakeConfig{} }), Config{Workers: workers})
+				a, err := NewAsync(t.Context(), 4, blockingFakes(func(int) envtest.FakeConfig { return envtest.FakeConfig{} }), Config{Workers: workers})
 				require.NoError(t, err)
 				_, err = a.Reset(t.Context(), env.ResetOptions{})
 				require.NoError(t, err)
@@ -574,8 +574,8 @@ func (c *busyCounts) goroutines() []string {
 
 // busyEnvs wraps the envs of f in busyEnvs sharing c.
 func busyEnvs(c *busyCounts, f Factory) Factory {
-	return func(i int) (env.Env, error) {
-		e, err := f(i)
+	return func(ctx context.Context, i int) (env.Env, error) {
+		e, err := f(ctx, i)
 		if err != nil {
 			return nil, err
 		}
@@ -643,7 +643,7 @@ func (e *busyEnv) Close() error {
 func TestAsyncSoloAndSharedAgree(t *testing.T) {
 	const n, steps = 9, 120
 	f := sameFakes(envtest.FakeConfig{})
-	ref, err := NewSync(n, f, Config{})
+	ref, err := NewSync(t.Context(), n, f, Config{})
 	require.NoError(t, err)
 	defer ref.Close()
 	asyncs := map[string]*Async{
@@ -684,7 +684,7 @@ func TestAsyncRunsEachEnvOnce(t *testing.T) {
 	for _, tc := range []struct{ n, workers int }{{1, 2}, {5, 2}, {37, 2}, {37, 3}, {64, 2}, {7, 0}} {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tc.n, tc.workers), func(t *testing.T) {
 			fks := make([]*envtest.Fake, tc.n)
-			f := func(i int) (env.Env, error) {
+			f := func(_ context.Context, i int) (env.Env, error) {
 				fks[i] = envtest.NewFake(envtest.FakeConfig{})
 				return env.New(fks[i])
 			}
@@ -728,7 +728,7 @@ func (blockingFake) Blocking() bool { return true }
 // as tests in a synctest bubble need: the bubble's clock stands still while
 // a goroutine spins.
 func blockingFakes(cfg func(i int) envtest.FakeConfig) Factory {
-	return func(i int) (env.Env, error) { return env.New(blockingFake{envtest.NewFake(cfg(i))}) }
+	return func(_ context.Context, i int) (env.Env, error) { return env.New(blockingFake{envtest.NewFake(cfg(i))}) }
 }
 
 func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
@@ -742,7 +742,7 @@ func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
 		{"blocking under a wrapper", true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := func(int) (env.Env, error) {
+			f := func(context.Context, int) (env.Env, error) {
 				var b env.Backend = envtest.NewFake(envtest.FakeConfig{})
 				if tc.blocking {
 					b = blockingFake{envtest.NewFake(envtest.FakeConfig{})}
@@ -753,7 +753,7 @@ func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
 				}
 				return wrappers.NewTimeLimit(g, wrappers.TimeLimitConfig{Max: 10})
 			}
-			a, err := NewAsync(1, f, Config{Workers: 1})
+			a, err := NewAsync(t.Context(), 1, f, Config{Workers: 1})
 			require.NoError(t, err)
 			defer a.Close()
 			assert.Equal(t, !tc.blocking, a.cpuBound)
@@ -774,7 +774,7 @@ func TestSendKeepsEachEnvOnOneWorker(t *testing.T) {
 	const n, workers = 3, 2
 	var mu sync.Mutex
 	ran := make([]map[string]bool, n)
-	f := func(i int) (env.Env, error) {
+	f := func(_ context.Context, i int) (env.Env, error) {
 		ran[i] = map[string]bool{}
 		return env.New(blockingFake{envtest.NewFake(envtest.FakeConfig{Fail: func(int, arc.Action) error {
 			mu.Lock()
@@ -813,14 +813,14 @@ func TestSendIdleWorkerTakesQueuedCommands(t *testing.T) {
 		const n = 4
 		var started atomic.Int32
 		gate := make(chan struct{})
-		f := func(int) (env.Env, error) {
+		f := func(context.Context, int) (env.Env, error) {
 			return env.New(blockingFake{envtest.NewFake(envtest.FakeConfig{Fail: func(int, arc.Action) error {
 				started.Add(1)
 				<-gate
 				return nil
 			}})})
 		}
-		a, err := NewAsync(n, f, Config{Workers: 2, BatchSize: 2})
+		a, err := NewAsync(t.Context(), n, f, Config{Workers: 2, BatchSize: 2})
 		require.NoError(t, err)
 		defer a.Close()
 		require.NoError(t, a.SendReset(t.Context(), []int{0, 2}, env.ResetOptions{}))
@@ -853,7 +853,7 @@ func (e *gateEnv) Step(ctx context.Context, a arc.Action) (env.Step, error) {
 func TestStepUnderWayRefusesOthers(t *testing.T) {
 	const n = 4
 	begun, gate := make(chan struct{}, n), make(chan struct{})
-	f := func(i int) (env.Env, error) {
+	f := func(_ context.Context, i int) (env.Env, error) {
 		g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
 		return &gateEnv{Env: g, begun: begun, gate: gate}, err
 	}

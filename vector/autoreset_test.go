@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"context"
 	"errors"
 	"sync/atomic"
 	"testing"
@@ -182,7 +183,7 @@ func TestAutoresetModeString(t *testing.T) {
 
 // Float observations are batched alongside the grids, final ones too.
 func TestFloatObservations(t *testing.T) {
-	f := func(int) (env.Env, error) {
+	f := func(context.Context, int) (env.Env, error) {
 		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 1}))
 		if err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -92,9 +93,9 @@ func TestConfigValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := NewSync(tt.n, tt.f, tt.cfg)
+			_, err := NewSync(t.Context(), tt.n, tt.f, tt.cfg)
 			assert.Error(t, err)
-			_, err = NewAsync(tt.n, tt.f, tt.cfg)
+			_, err = NewAsync(t.Context(), tt.n, tt.f, tt.cfg)
 			assert.Error(t, err)
 		})
 	}
@@ -104,7 +105,7 @@ func TestFactoryFailureClosesMadeEnvs(t *testing.T) {
 	checkNoLeak(t)
 	var made []*envtest.Fake
 	boom := errors.New("no server")
-	f := func(i int) (env.Env, error) {
+	f := func(_ context.Context, i int) (env.Env, error) {
 		if i == 2 {
 			return nil, boom
 		}
@@ -112,14 +113,14 @@ func TestFactoryFailureClosesMadeEnvs(t *testing.T) {
 		made = append(made, fk)
 		return env.New(fk)
 	}
-	_, err := NewSync(4, f, Config{})
+	_, err := NewSync(t.Context(), 4, f, Config{})
 	require.ErrorIs(t, err, boom)
 	assert.ErrorContains(t, err, "env 2")
 	require.Len(t, made, 3)
 	for _, fk := range made {
 		assert.Error(t, fk.Do(t.Context(), arc.Simple(arc.Reset), new(arc.FrameData)), "closed")
 	}
-	_, err = NewSync(2, func(int) (env.Env, error) { return nil, nil }, Config{})
+	_, err = NewSync(t.Context(), 2, func(context.Context, int) (env.Env, error) { return nil, nil }, Config{})
 	assert.Error(t, err)
 }
 
@@ -171,7 +172,7 @@ func TestNilContext(t *testing.T) {
 func TestBatchClone(t *testing.T) {
 	const n = 3
 	cfg := envtest.FakeConfig{Levels: 2, Budget: 3}
-	wrapped := func(int) (env.Env, error) {
+	wrapped := func(context.Context, int) (env.Env, error) {
 		g, err := env.New(envtest.NewFake(cfg))
 		if err != nil {
 			return nil, err

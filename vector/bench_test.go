@@ -45,7 +45,7 @@ func BenchmarkStepOverhead(b *testing.B) {
 		b.Run(g.name+"/raw", func(b *testing.B) {
 			envs := make([]env.Env, n)
 			for i := range envs {
-				e, err := g.f(i)
+				e, err := g.f(b.Context(), i)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -141,7 +141,7 @@ func BenchmarkWorkers(b *testing.B) {
 		f    Factory
 	}{
 		{"kw01", Make("kw01")},
-		{"burn", func(i int) (env.Env, error) {
+		{"burn", func(_ context.Context, i int) (env.Env, error) {
 			g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
 			return &burnEnv{Env: g, work: 8}, err
 		}},
@@ -173,7 +173,7 @@ func BenchmarkWorkers(b *testing.B) {
 	for _, g := range games {
 		for _, w := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/workers=%d", g.name, w), func(b *testing.B) {
-				v, err := NewAsync(n, g.f, Config{Workers: w})
+				v, err := NewAsync(b.Context(), n, g.f, Config{Workers: w})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -206,7 +206,7 @@ func BenchmarkLatency(b *testing.B) {
 	acts := benchActions(n)
 	f := sameFakes(envtest.FakeConfig{Latency: 20 * time.Millisecond})
 	b.Run("step", func(b *testing.B) {
-		v, err := NewAsync(n, f, Config{})
+		v, err := NewAsync(b.Context(), n, f, Config{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -214,7 +214,7 @@ func BenchmarkLatency(b *testing.B) {
 		benchStep(b, v, acts)
 	})
 	b.Run("recv32", func(b *testing.B) {
-		v, err := NewAsync(n, f, Config{BatchSize: 32})
+		v, err := NewAsync(b.Context(), n, f, Config{BatchSize: 32})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -230,7 +230,7 @@ func BenchmarkSendRecv(b *testing.B) {
 	acts := kwActions("kw01", benchActions(n))
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("kw01/workers=%d", w), func(b *testing.B) {
-			v, err := NewAsync(n, Make("kw01"), Config{Workers: w, BatchSize: batch})
+			v, err := NewAsync(b.Context(), n, Make("kw01"), Config{Workers: w, BatchSize: batch})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -284,8 +284,10 @@ func BenchmarkScale(b *testing.B) {
 				name string
 				make func() (Env, error)
 			}{
-				{"sync", func() (Env, error) { return NewSync(n, Make(game), Config{}) }},
-				{"async", func() (Env, error) { return NewAsync(n, Make(game), Config{Workers: runtime.GOMAXPROCS(0)}) }},
+				{"sync", func() (Env, error) { return NewSync(b.Context(), n, Make(game), Config{}) }},
+				{"async", func() (Env, error) {
+					return NewAsync(b.Context(), n, Make(game), Config{Workers: runtime.GOMAXPROCS(0)})
+				}},
 			} {
 				b.Run(fmt.Sprintf("%s/n=%d/%s", game, n, k.name), func(b *testing.B) {
 					v, err := k.make()
@@ -308,7 +310,7 @@ func benchHand(b *testing.B, f Factory, n int, acts [][]arc.Action) {
 	envs := make([]env.Env, n)
 	ended := make([]bool, n)
 	for i := range envs {
-		e, err := f(i)
+		e, err := f(b.Context(), i)
 		if err != nil {
 			b.Fatal(err)
 		}

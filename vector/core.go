@@ -78,14 +78,17 @@ type core struct {
 	actSpace spaces.Space
 }
 
-func newCore(n int, f Factory, cfg Config, parallel int) (*core, error) {
+func newCore(ctx context.Context, n int, f Factory, cfg Config, parallel int) (*core, error) {
 	if err := cfg.validate(n); err != nil {
 		return nil, err
 	}
 	if f == nil {
 		return nil, errors.New("vector: nil factory")
 	}
-	envs, err := makeEnvs(n, f, parallel)
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	envs, err := makeEnvs(ctx, n, f, parallel)
 	if err != nil {
 		return nil, err
 	}
@@ -137,8 +140,9 @@ func unbindRow(e env.Env) {
 }
 
 // makeEnvs calls the factory n times, parallel at a time, and closes what
-// it made when one call fails.
-func makeEnvs(n int, f Factory, parallel int) ([]env.Env, error) {
+// it made when one call fails. Once ctx is done, the calls not yet made
+// fail with its error.
+func makeEnvs(ctx context.Context, n int, f Factory, parallel int) ([]env.Env, error) {
 	envs := make([]env.Env, n)
 	errs := make([]error, n)
 	next := atomic.Int64{}
@@ -150,7 +154,11 @@ func makeEnvs(n int, f Factory, parallel int) ([]env.Env, error) {
 				if i >= n {
 					return
 				}
-				e, err := f(i)
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				e, err := f(ctx, i)
 				switch {
 				case err != nil:
 					// A constructor may return a typed nil with its error.
@@ -474,11 +482,14 @@ func (c *core) closeEnvs() error {
 }
 
 // remake replaces sub-environment i by a new one from the factory.
-func remake(c *core, i int) error {
+func remake(ctx context.Context, c *core, i int) error {
 	if i < 0 || i >= c.n {
 		return fmt.Errorf("vector: env index %d outside 0..%d", i, c.n-1)
 	}
-	e, err := c.factory(i)
+	if ctx == nil {
+		return errNilContext
+	}
+	e, err := c.factory(ctx, i)
 	if err != nil {
 		return fmt.Errorf("vector: remaking env %d: %w", i, err)
 	}

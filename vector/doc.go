@@ -20,7 +20,7 @@
 // games write their frames straight into the batch rows. Both are made
 // from a Factory, called once per sub-environment:
 //
-//	v, err := vector.NewAsync(64, vector.Remote(ctx, "ls20", urls), vector.Config{})
+//	v, err := vector.NewAsync(ctx, 64, vector.Remote("ls20", urls), vector.Config{})
 //	b, err := v.Reset(ctx, env.WithSeed(1)) // sub-environment i gets seed 1+i
 //	for {
 //		b, err = v.Step(ctx, policy(b.Obs))

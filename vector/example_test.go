@@ -17,7 +17,7 @@ import (
 // fakeGames makes sub-environments over the scripted test game: ACTION1
 // completes a level (of two), anything else paints.
 func fakeGames(latency func(i int) time.Duration) vector.Factory {
-	return func(i int) (env.Env, error) {
+	return func(_ context.Context, i int) (env.Env, error) {
 		return env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Latency: latency(i)}))
 	}
 }
@@ -28,7 +28,7 @@ func noLatency(int) time.Duration { return 0 }
 // reset within the step, its last observation kept aside.
 func ExampleNewSync() {
 	ctx := context.Background()
-	v, err := vector.NewSync(3, fakeGames(noLatency), vector.Config{Autoreset: vector.SameStep})
+	v, err := vector.NewSync(ctx, 3, fakeGames(noLatency), vector.Config{Autoreset: vector.SameStep})
 	if err != nil {
 		panic(err)
 	}
@@ -64,7 +64,7 @@ func ExampleAsync_Recv() {
 	slowFirst := func(i int) time.Duration {
 		return [...]time.Duration{500 * time.Millisecond, 0, 40 * time.Millisecond}[i]
 	}
-	a, err := vector.NewAsync(3, fakeGames(slowFirst), vector.Config{BatchSize: 2})
+	a, err := vector.NewAsync(ctx, 3, fakeGames(slowFirst), vector.Config{BatchSize: 2})
 	if err != nil {
 		panic(err)
 	}
@@ -94,12 +94,13 @@ func ExampleAsync_Recv() {
 // compact layout; the batch gives the masks in that layout and the layout
 // turns the chosen indices into actions.
 func ExampleBatch_Masks() {
-	v, err := vector.NewSync(2, fakeGames(noLatency), vector.Config{})
+	ctx := context.Background()
+	v, err := vector.NewSync(ctx, 2, fakeGames(noLatency), vector.Config{})
 	if err != nil {
 		panic(err)
 	}
 	defer v.Close()
-	b, _ := v.Reset(context.Background(), env.ResetOptions{})
+	b, _ := v.Reset(ctx, env.ResetOptions{})
 	layout := spaces.Compact(b.Infos[0].Available)
 	masks := b.Masks(nil, layout)
 	fmt.Println(layout, "masks", len(masks), "=", b.Len(), "x", layout.N())
@@ -116,7 +117,7 @@ func ExampleBatch_Masks() {
 // the batch is the same as Sync's, only faster on two cores.
 func ExampleNewAsync() {
 	ctx := context.Background()
-	a, err := vector.NewAsync(4, fakeGames(noLatency), vector.Config{Workers: 2})
+	a, err := vector.NewAsync(ctx, 4, fakeGames(noLatency), vector.Config{Workers: 2})
 	if err != nil {
 		panic(err)
 	}
@@ -181,7 +182,7 @@ func ExampleNew() {
 // the next call, a clone is not.
 func ExampleBatch_Clone() {
 	ctx := context.Background()
-	v, err := vector.NewSync(2, fakeGames(noLatency), vector.Config{})
+	v, err := vector.NewSync(ctx, 2, fakeGames(noLatency), vector.Config{})
 	if err != nil {
 		panic(err)
 	}

@@ -10,22 +10,23 @@ import (
 	"github.com/arcgym/arcgym/remote"
 )
 
-// Make returns a Factory of Games over new sessions of the built-in local
-// game id (see env.Make).
+// Make returns a Factory of Games over new sessions of the game id (see
+// env.MakeContext: a built-in local game, or a real game in a worker
+// process).
 func Make(id string, opts ...env.Option) Factory {
-	return func(int) (env.Env, error) { return env.Make(id, opts...) }
+	return func(ctx context.Context, _ int) (env.Env, error) { return env.MakeContext(ctx, id, opts...) }
 }
 
 // RoundRobin returns a Factory that spreads sub-environments over several
 // servers: sub-environment i is made by mk with base URL urls[i%len(urls)].
 // mk is typically a remote game constructor, possibly wrapped.
-func RoundRobin(urls []string, mk func(baseURL string, i int) (env.Env, error)) Factory {
+func RoundRobin(urls []string, mk func(ctx context.Context, baseURL string, i int) (env.Env, error)) Factory {
 	urls = append([]string(nil), urls...)
-	return func(i int) (env.Env, error) {
+	return func(ctx context.Context, i int) (env.Env, error) {
 		if len(urls) == 0 {
 			return nil, fmt.Errorf("vector: no server URL for env %d", i)
 		}
-		return mk(urls[i%len(urls)], i)
+		return mk(ctx, urls[i%len(urls)], i)
 	}
 }
 
@@ -37,14 +38,14 @@ func RoundRobin(urls []string, mk func(baseURL string, i int) (env.Env, error)) 
 // and env options (see remote.NewFleet). The fleet is made at the first
 // call, opens one scorecard per server, and closes with its last
 // sub-environment, closing the scorecards; a later call makes a new one.
-// ctx bounds the making of each sub-environment. Use RemoteFleet to choose
-// the fleet's configuration or to read its health records.
-func Remote(ctx context.Context, gameID string, urls []string, opts ...remote.Option) Factory {
+// Use RemoteFleet to choose the fleet's configuration or to read its health
+// records.
+func Remote(gameID string, urls []string, opts ...remote.Option) Factory {
 	urls = append([]string(nil), urls...)
 	opts = append([]remote.Option(nil), opts...)
 	var mu sync.Mutex
 	var fl *remote.Fleet
-	return func(i int) (env.Env, error) {
+	return func(ctx context.Context, i int) (env.Env, error) {
 		for {
 			mu.Lock()
 			if fl == nil || fl.Closed() {
@@ -68,10 +69,9 @@ func Remote(ctx context.Context, gameID string, urls []string, opts ...remote.Op
 }
 
 // RemoteFleet returns a Factory of games gameID played on the servers of
-// f (see remote.Fleet); the caller closes f after the vector env. ctx
-// bounds the making of each sub-environment.
-func RemoteFleet(ctx context.Context, f *remote.Fleet, gameID string) Factory {
-	return func(i int) (env.Env, error) {
+// f (see remote.Fleet); the caller closes f after the vector env.
+func RemoteFleet(f *remote.Fleet, gameID string) Factory {
+	return func(ctx context.Context, i int) (env.Env, error) {
 		if f == nil {
 			return nil, fmt.Errorf("vector: nil fleet for env %d", i)
 		}
@@ -105,7 +105,7 @@ func Mix(parts ...Part) (Factory, int) {
 	for _, p := range parts {
 		total += max(p.N, 0)
 	}
-	return func(i int) (env.Env, error) {
+	return func(ctx context.Context, i int) (env.Env, error) {
 		local := i
 		for _, p := range parts {
 			if p.N <= 0 {
@@ -115,7 +115,7 @@ func Mix(parts ...Part) (Factory, int) {
 				if p.New == nil {
 					return nil, fmt.Errorf("vector: nil factory for env %d", i)
 				}
-				return p.New(local)
+				return p.New(ctx, local)
 			}
 			local -= p.N
 		}

@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -19,37 +20,37 @@ import (
 
 func TestRoundRobin(t *testing.T) {
 	var got []string
-	f := RoundRobin([]string{"a", "b", "c"}, func(url string, i int) (env.Env, error) {
+	f := RoundRobin([]string{"a", "b", "c"}, func(_ context.Context, url string, i int) (env.Env, error) {
 		got = append(got, url)
 		return env.New(envtest.NewFake(envtest.FakeConfig{}))
 	})
-	v, err := NewSync(5, f, Config{})
+	v, err := NewSync(t.Context(), 5, f, Config{})
 	require.NoError(t, err)
 	require.NoError(t, v.Close())
 	assert.Equal(t, []string{"a", "b", "c", "a", "b"}, got)
 
-	_, err = RoundRobin(nil, nil)(0)
+	_, err = RoundRobin(nil, nil)(t.Context(), 0)
 	assert.Error(t, err)
 }
 
 func TestMix(t *testing.T) {
 	var calls []string
 	part := func(name string) Factory {
-		return func(i int) (env.Env, error) {
+		return func(_ context.Context, i int) (env.Env, error) {
 			calls = append(calls, name+string(rune('0'+i)))
 			return env.New(envtest.NewFake(envtest.FakeConfig{}))
 		}
 	}
 	f, n := Mix(Part{N: 2, New: part("local")}, Part{N: 0, New: part("none")}, Part{N: 3, New: part("remote")})
 	require.Equal(t, 5, n)
-	v, err := NewSync(n, f, Config{})
+	v, err := NewSync(t.Context(), n, f, Config{})
 	require.NoError(t, err)
 	require.NoError(t, v.Close())
 	assert.Equal(t, []string{"local0", "local1", "remote0", "remote1", "remote2"}, calls)
-	_, err = f(5)
+	_, err = f(t.Context(), 5)
 	assert.Error(t, err)
 	bad, _ := Mix(Part{N: 1})
-	_, err = bad(0)
+	_, err = bad(t.Context(), 0)
 	assert.Error(t, err)
 }
 
@@ -78,9 +79,9 @@ func TestRemoteMixedWithLocal(t *testing.T) {
 	s2, n2 := countingServer(t)
 	f, n := Mix(
 		Part{N: 2, New: Make(game)},
-		Part{N: 4, New: Remote(t.Context(), game, []string{s1.URL, s2.URL})},
+		Part{N: 4, New: Remote(game, []string{s1.URL, s2.URL})},
 	)
-	v, err := NewAsync(n, f, Config{})
+	v, err := NewAsync(t.Context(), n, f, Config{})
 	require.NoError(t, err)
 	defer func() { require.NoError(t, v.Close()) }()
 	b, err := v.Reset(t.Context(), env.ResetOptions{})
@@ -106,16 +107,16 @@ func TestRemoteMixedWithLocal(t *testing.T) {
 }
 
 func TestRemoteUnreachable(t *testing.T) {
-	_, err := NewSync(1, Remote(t.Context(), "kw01", []string{"http://127.0.0.1:1"}, remote.WithMaxAttempts(1)), Config{})
+	_, err := NewSync(t.Context(), 1, Remote("kw01", []string{"http://127.0.0.1:1"}, remote.WithMaxAttempts(1)), Config{})
 	require.Error(t, err)
 	var none *EnvError
 	assert.False(t, errors.As(err, &none), "a construction failure is not a row failure")
 }
 
 func TestFactoryTypedNil(t *testing.T) {
-	_, err := NewSync(1, func(int) (env.Env, error) { return (*env.Game)(nil), nil }, Config{})
+	_, err := NewSync(t.Context(), 1, func(context.Context, int) (env.Env, error) { return (*env.Game)(nil), nil }, Config{})
 	assert.ErrorContains(t, err, "nil env")
-	v, err := NewSync(1, sameFakes(envtest.FakeConfig{}), Config{})
+	v, err := NewSync(t.Context(), 1, sameFakes(envtest.FakeConfig{}), Config{})
 	require.NoError(t, err)
 	defer v.Close()
 	assert.Error(t, v.Replace(0, (*env.Game)(nil)))

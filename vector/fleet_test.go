@@ -43,9 +43,9 @@ func TestRemoteFleetSurvivesAServerDying(t *testing.T) {
 			defer func() { assert.NoError(t, fl.Close(context.Background())) }()
 			const n = 12
 			envs := make([]*remote.FleetEnv, n)
-			mk := RemoteFleet(t.Context(), fl, "kw01")
-			v := newVec(t, k, n, func(i int) (env.Env, error) {
-				e, err := mk(i)
+			mk := RemoteFleet(fl, "kw01")
+			v := newVec(t, k, n, func(ctx context.Context, i int) (env.Env, error) {
+				e, err := mk(ctx, i)
 				if err == nil {
 					envs[i] = e.(*remote.FleetEnv)
 				}
@@ -130,7 +130,7 @@ func TestRemoteFleetSurvivesAServerDying(t *testing.T) {
 // fleet closes with the vector env.
 func TestRemoteMovesRowsOffADeadServer(t *testing.T) {
 	ks := []*liveserver.Server{liveserver.Start(t), liveserver.Start(t), liveserver.Start(t)}
-	v, err := NewAsync(6, Remote(t.Context(), "kw01", []string{ks[0].URL, ks[1].URL, ks[2].URL}, fleetOpts...), Config{})
+	v, err := NewAsync(t.Context(), 6, Remote("kw01", []string{ks[0].URL, ks[1].URL, ks[2].URL}, fleetOpts...), Config{})
 	require.NoError(t, err)
 	act := repeat(arc.Simple(arc.Action3), 6)
 	b, err := v.Reset(t.Context(), env.ResetOptions{})

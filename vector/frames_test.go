@@ -107,7 +107,7 @@ func TestRowsAreTheGamesFrames(t *testing.T) {
 				assert.Same(t, &row(b.Obs, i)[0], &last[0], "env %d", i)
 			}
 			old := subs.Sub(1).(*env.Game)
-			fresh, err := sameFakes(cfg)(1)
+			fresh, err := sameFakes(cfg)(t.Context(), 1)
 			require.NoError(t, err)
 			require.NoError(t, v.(interface{ Replace(int, env.Env) error }).Replace(1, fresh))
 			b, err = v.Step(t.Context(), repeat(arc.Click(4, 5), 3))

@@ -16,7 +16,7 @@ import (
 
 // fakes returns a Factory of Games over fakes configured per index.
 func fakes(cfg func(i int) envtest.FakeConfig, opts ...env.Option) Factory {
-	return func(i int) (env.Env, error) { return env.New(envtest.NewFake(cfg(i)), opts...) }
+	return func(_ context.Context, i int) (env.Env, error) { return env.New(envtest.NewFake(cfg(i)), opts...) }
 }
 
 // sameFakes returns a Factory of identical fakes.
@@ -31,11 +31,11 @@ type kind struct {
 }
 
 var kinds = []kind{
-	{"sync", func(n int, f Factory, cfg Config) (Env, error) { return NewSync(n, f, cfg) }},
-	{"async", func(n int, f Factory, cfg Config) (Env, error) { return NewAsync(n, f, cfg) }},
+	{"sync", func(n int, f Factory, cfg Config) (Env, error) { return NewSync(context.Background(), n, f, cfg) }},
+	{"async", func(n int, f Factory, cfg Config) (Env, error) { return NewAsync(context.Background(), n, f, cfg) }},
 	{"async-1worker", func(n int, f Factory, cfg Config) (Env, error) {
 		cfg.Workers = 1
-		return NewAsync(n, f, cfg)
+		return NewAsync(context.Background(), n, f, cfg)
 	}},
 }
 

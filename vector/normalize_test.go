@@ -53,7 +53,7 @@ func (s *scripted) ActionSpace() spaces.Space { return spaces.NewAction(arc.Acti
 func (s *scripted) Close() error              { return nil }
 
 func scripts() Factory {
-	return func(i int) (env.Env, error) {
+	return func(_ context.Context, i int) (env.Env, error) {
 		return []*scripted{{
 			rewards: []float64{1, 0, 2, -1, 3, 0.5, 0, 1},
 			terms:   []bool{false, false, true, false, false, true, false, false},
@@ -91,7 +91,7 @@ func TestVectorNormalizeAsGymnasium(t *testing.T) {
 	ctx := t.Context()
 	acts := repeat(arc.Simple(arc.Action1), 2)
 
-	s, err := NewSync(2, scripts(), Config{})
+	s, err := NewSync(t.Context(), 2, scripts(), Config{})
 	require.NoError(t, err)
 	rv, err := Wrap(s, NormalizeRewardConfig{Gamma: 0.9})
 	require.NoError(t, err)
@@ -105,7 +105,7 @@ func TestVectorNormalizeAsGymnasium(t *testing.T) {
 		assert.InDeltaSlice(t, want[:], b.Rewards, 1e-6, "step %d", k)
 	}
 
-	s, err = NewSync(2, scripts(), Config{})
+	s, err = NewSync(t.Context(), 2, scripts(), Config{})
 	require.NoError(t, err)
 	ov, err := Wrap(s, NormalizeObservationConfig{})
 	require.NoError(t, err)

@@ -19,10 +19,11 @@ type Sync struct {
 
 var _ Env = (*Sync)(nil)
 
-// NewSync makes n sub-environments with f and returns the Sync vector env
-// over them. The sub-environments must share one observation shape.
-func NewSync(n int, f Factory, cfg Config) (*Sync, error) {
-	c, err := newCore(n, f, cfg, 1)
+// NewSync makes n sub-environments with f under ctx and returns the Sync
+// vector env over them. The sub-environments must share one observation
+// shape.
+func NewSync(ctx context.Context, n int, f Factory, cfg Config) (*Sync, error) {
+	c, err := newCore(ctx, n, f, cfg, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -106,12 +107,13 @@ func (v *Sync) Replace(i int, e env.Env) error {
 	return v.c.replace(i, e)
 }
 
-// Remake replaces sub-environment i by a new one from the factory.
-func (v *Sync) Remake(i int) error {
+// Remake replaces sub-environment i by a new one from the factory, made
+// under ctx.
+func (v *Sync) Remake(ctx context.Context, i int) error {
 	if v.closed {
 		return env.ErrClosed
 	}
-	return remake(v.c, i)
+	return remake(ctx, v.c, i)
 }
 
 // Close closes every sub-environment. It is safe to call more than once.

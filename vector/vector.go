@@ -37,8 +37,9 @@ type Env interface {
 	Close() error
 }
 
-// Factory makes sub-environment i (0-based).
-type Factory func(i int) (env.Env, error)
+// Factory makes sub-environment i (0-based) under ctx, which bounds the
+// making (a remote session's requests, a worker process's start).
+type Factory func(ctx context.Context, i int) (env.Env, error)
 
 // AutoresetMode says when a sub-environment whose episode ended is reset,
 // with the meaning of Gymnasium's vector autoreset modes.

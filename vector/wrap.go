@@ -61,9 +61,6 @@ type Spec struct {
 // the vector env and the vector wrappers. ctx bounds the making of the
 // sub-environments: New fails with ctx's error once it is done.
 func New(ctx context.Context, s Spec) (Env, error) {
-	if ctx == nil {
-		return nil, errNilContext
-	}
 	if s.Make == nil {
 		return nil, errors.New("vector: spec without a factory")
 	}
@@ -71,20 +68,13 @@ func New(ctx context.Context, s Spec) (Env, error) {
 	if len(s.Wrappers) > 0 {
 		f = Wrapped(f, s.Wrappers...)
 	}
-	mk := f
-	f = func(i int) (env.Env, error) {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("vector: env %d: %w", i, err)
-		}
-		return mk(i)
-	}
 	var v Env
 	var err error
 	switch s.Mode {
 	case ModeSync:
-		v, err = NewSync(s.NumEnvs, f, s.Config)
+		v, err = NewSync(ctx, s.NumEnvs, f, s.Config)
 	case ModeAsync:
-		v, err = NewAsync(s.NumEnvs, f, s.Config)
+		v, err = NewAsync(ctx, s.NumEnvs, f, s.Config)
 	default:
 		return nil, fmt.Errorf("vector: unknown mode %d", s.Mode)
 	}
@@ -119,11 +109,11 @@ func Wrap(v Env, ws ...Wrapper) (Env, error) {
 // env.Wrap); an env whose wrapping fails is closed.
 func Wrapped(f Factory, ws ...env.Wrapper) Factory {
 	ws = append([]env.Wrapper(nil), ws...)
-	return func(i int) (env.Env, error) {
+	return func(ctx context.Context, i int) (env.Env, error) {
 		if f == nil {
 			return nil, fmt.Errorf("vector: nil factory for env %d", i)
 		}
-		e, err := f(i)
+		e, err := f(ctx, i)
 		if err != nil {
 			return nil, err
 		}

@@ -27,7 +27,7 @@ type counted struct {
 func (c counted) Close() error { c.closes.Add(1); return c.Env.Close() }
 
 func countedFakes(cfg envtest.FakeConfig, made, closes *atomic.Int32) Factory {
-	return func(i int) (env.Env, error) {
+	return func(_ context.Context, i int) (env.Env, error) {
 		e, err := env.New(envtest.NewFake(cfg))
 		if err != nil {
 			return nil, err

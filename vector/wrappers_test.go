@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,7 +21,7 @@ import (
 func TestWrappedSubEnvs(t *testing.T) {
 	const n, k = 3, 4
 	cfg := envtest.FakeConfig{Levels: 2, Budget: 6}
-	wrapped := func(int) (env.Env, error) {
+	wrapped := func(context.Context, int) (env.Env, error) {
 		g, err := env.New(envtest.NewFake(cfg))
 		if err != nil {
 			return nil, err

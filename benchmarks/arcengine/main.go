@@ -396,7 +396,7 @@ func mean(ds []time.Duration) float64 {
 // of a batch), and through Step (lockstep: each batch waits for its
 // slowest env).
 func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game string) ([]target, error) {
-	mk := func(int) (env.Env, error) {
+	mk := func(context.Context, int) (env.Env, error) {
 		s, err := pool.New(ctx, game)
 		if err != nil {
 			return nil, err
@@ -426,7 +426,7 @@ func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game stri
 		if async {
 			cfg.BatchSize = 1
 		}
-		v, err := vector.NewAsync(n, mk, cfg)
+		v, err := vector.NewAsync(context.Background(), n, mk, cfg)
 		if err != nil {
 			return 0, err
 		}

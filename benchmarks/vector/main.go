@@ -235,11 +235,13 @@ func run(ctx context.Context, o options, r *report) error {
 	}
 	vec := func(mk func() (vector.Env, error)) (subject, error) { return vecs(mk, 1) }
 	syncOf := func(n int) func() (vector.Env, error) {
-		return func() (vector.Env, error) { return vector.NewSync(n, vector.Make(o.game), vector.Config{}) }
+		return func() (vector.Env, error) {
+			return vector.NewSync(context.Background(), n, vector.Make(o.game), vector.Config{})
+		}
 	}
 	asyncOf := func(n, w int) func() (vector.Env, error) {
 		return func() (vector.Env, error) {
-			return vector.NewAsync(n, vector.Make(o.game), vector.Config{Workers: w})
+			return vector.NewAsync(context.Background(), n, vector.Make(o.game), vector.Config{Workers: w})
 		}
 	}
 
@@ -378,10 +380,12 @@ func remoteTargets(ctx context.Context, o options, r *report) error {
 			clicks[s][i] = arc.Click((s+i)%64, (s*5+i)%64)
 		}
 	}
-	lat := func(int) (env.Env, error) { return env.New(envtest.NewFake(envtest.FakeConfig{Latency: o.latency})) }
+	lat := func(context.Context, int) (env.Env, error) {
+		return env.New(envtest.NewFake(envtest.FakeConfig{Latency: o.latency}))
+	}
 	ideal := float64(o.remote) / o.latency.Seconds()
 	fmt.Printf("\n%d remote envs, %v per command (ideal %.0f steps/s)\n", o.remote, o.latency, ideal)
-	a, err := vector.NewAsync(o.remote, lat, vector.Config{})
+	a, err := vector.NewAsync(context.Background(), o.remote, lat, vector.Config{})
 	if err != nil {
 		return err
 	}
@@ -607,7 +611,7 @@ func lockRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 // recvRate steps n games through Send and Recv in batches of n/2 for d and
 // returns the steps per second.
 func recvRate(ctx context.Context, n int, f vector.Factory, d time.Duration, script [][]arc.Action) (float64, error) {
-	a, err := vector.NewAsync(n, f, vector.Config{BatchSize: n / 2})
+	a, err := vector.NewAsync(context.Background(), n, f, vector.Config{BatchSize: n / 2})
 	if err != nil {
 		return 0, err
 	}

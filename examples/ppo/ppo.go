@@ -215,7 +215,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	// held-out evaluation seeds.
 	base := 1 + int64(cfg.Seed)*10_000_000
 	reseeds := make([]*wrappers.Reseed, cfg.Envs)
-	game := func(i int) (env.Env, error) {
+	game := func(_ context.Context, i int) (env.Env, error) {
 		g, err := env.Make(cfg.Game)
 		if err != nil {
 			return nil, err
