@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/arcgym/arcgym/internal/framestack"
 	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/tensor"
 )
@@ -79,16 +80,20 @@ func (w *FrameStack) transform(b *Batch, _ bool) (*Batch, error) {
 // its rows, shape (rows, k, obs shape...), oldest first. A row that starts
 // an episode fills its whole stack with its first observation, as
 // Gymnasium's frame stacking pads at reset. It works with every autoreset
-// mode and with Async.Recv batches, whose rows come in any order. Its
-// buffers are allocated once.
+// mode and with Async.Recv batches, whose rows come in any order. Each
+// sub-environment's stack is an internal/framestack.Stack of stackSlots(k)
+// slots, as the single-env wrapper's; its buffers are allocated once.
 type stacker struct {
 	k, n, size int
-	ring       []uint8 // n stacks of k observations
-	head       []int   // per sub-environment, the slot of the oldest
-	started    []bool
+	stacks     []framestack.Stack
 	shape      []int
 	out, final []uint8
 }
+
+// stackSlots is the number of frame slots of each sub-environment's stack
+// of k frames: fewer than the single-env wrapper's 8k, as there are many
+// stacks; a push moves k-1 frames every k+1 pushes.
+func stackSlots(k int) int { return 2 * k }
 
 // newStacker returns a stacker of depth k for numEnvs sub-environments with
 // observations of shape obsShape.
@@ -97,15 +102,19 @@ func newStacker(numEnvs, k int, obsShape []int) (*stacker, error) {
 	if numEnvs <= 0 || k <= 0 || len(obsShape) == 0 || size <= 0 {
 		return nil, fmt.Errorf("vector: frame stack of depth %d over %d envs of shape %v", k, numEnvs, obsShape)
 	}
-	return &stacker{
+	slots := max(stackSlots(k), k+1)
+	buf := make([]uint8, numEnvs*slots*size)
+	f := &stacker{
 		k: k, n: numEnvs, size: size,
-		ring:    make([]uint8, numEnvs*k*size),
-		head:    make([]int, numEnvs),
-		started: make([]bool, numEnvs),
-		shape:   append([]int{numEnvs, k}, obsShape...),
-		out:     make([]uint8, numEnvs*k*size),
-		final:   make([]uint8, numEnvs*k*size),
-	}, nil
+		stacks: make([]framestack.Stack, numEnvs),
+		shape:  append([]int{numEnvs, k}, obsShape...),
+		out:    make([]uint8, numEnvs*k*size),
+		final:  make([]uint8, numEnvs*k*size),
+	}
+	for i := range f.stacks {
+		f.stacks[i] = framestack.New(buf[i*slots*size:(i+1)*slots*size], k, size)
+	}
+	return f, nil
 }
 
 // update pushes the observations of b into the stacks and returns the
@@ -113,59 +122,37 @@ func newStacker(numEnvs, k int, obsShape []int) (*stacker, error) {
 // ending at the final observation (unspecified for the other rows). Failed
 // and idle rows push nothing and return their stack unchanged (a failed row
 // with HasFinal pushes its final observation). Both tensors are valid until
-// the next Update.
+// the next update.
 func (f *stacker) update(b *Batch) (obs, final tensor.U8, err error) {
 	rows := b.Len()
 	if len(b.Obs.Data) != rows*f.size {
 		return obs, final, fmt.Errorf("%w: frame stack of %d-cell observations got batch shape %v", ErrShape, f.size, b.Obs.Shape)
 	}
+	row := f.k * f.size
 	for r, i := range b.EnvIDs {
 		if i < 0 || i >= f.n {
 			return obs, final, fmt.Errorf("vector: frame stack of %d envs got env id %d", f.n, i)
 		}
+		st := &f.stacks[i]
 		if b.HasFinal != nil && b.HasFinal[r] {
-			f.push(i, b.FinalObs.Data[r*f.size:(r+1)*f.size])
-			f.write(f.final, r, i)
+			st.Push(b.FinalObs.Data[r*f.size : (r+1)*f.size])
+			copy(f.final[r*row:(r+1)*row], st.View())
 		}
-		if b.Errs[r] != nil || (b.Idle != nil && b.Idle[r]) {
-			f.write(f.out, r, i)
-			continue
+		if b.Errs[r] == nil && (b.Idle == nil || !b.Idle[r]) {
+			o := b.Obs.Data[r*f.size : (r+1)*f.size]
+			if b.First[r] || !st.Started() {
+				st.Fill(o, false)
+			} else {
+				st.Push(o)
+			}
 		}
-		o := b.Obs.Data[r*f.size : (r+1)*f.size]
-		if b.First[r] || !f.started[i] {
-			f.fill(i, o)
+		if st.Started() {
+			copy(f.out[r*row:(r+1)*row], st.View())
 		} else {
-			f.push(i, o)
+			clear(f.out[r*row : (r+1)*row])
 		}
-		f.write(f.out, r, i)
 	}
 	f.shape[0] = rows
-	n := rows * f.k * f.size
+	n := rows * row
 	return tensor.U8{Shape: f.shape, Data: f.out[:n]}, tensor.U8{Shape: f.shape, Data: f.final[:n]}, nil
-}
-
-func (f *stacker) stack(i int) []uint8 { return f.ring[i*f.k*f.size : (i+1)*f.k*f.size] }
-
-func (f *stacker) push(i int, o []uint8) {
-	h := f.head[i]
-	copy(f.stack(i)[h*f.size:(h+1)*f.size], o)
-	f.head[i] = (h + 1) % f.k
-}
-
-func (f *stacker) fill(i int, o []uint8) {
-	st := f.stack(i)
-	for j := range f.k {
-		copy(st[j*f.size:(j+1)*f.size], o)
-	}
-	f.head[i] = 0
-	f.started[i] = true
-}
-
-// write copies the stack of sub-environment i, oldest first, into row r.
-func (f *stacker) write(dst []uint8, r, i int) {
-	st := f.stack(i)
-	row := dst[r*f.k*f.size : (r+1)*f.k*f.size]
-	h := f.head[i] * f.size
-	n := copy(row, st[h:])
-	copy(row[n:], st[:h])
 }

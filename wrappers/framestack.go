@@ -7,6 +7,7 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/internal/framestack"
 	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/tensor"
 )
@@ -54,12 +55,10 @@ type FrameStackConfig struct {
 // (n, inner shape...), (n,64,64) over a Game.
 //
 // The frames live in a buffer of stackSlots(n) slots (8n: 128 KiB for four
-// 64x64 frames), written one after the other, so that the n most recent
-// frames are always one contiguous view. When the buffer is full, its last
-// n-1 frames move to the front: a step copies its frame once, plus n-1
-// frames every 7n steps or so, where a ring that keeps the view contiguous
-// by writing every frame twice would copy two frames a step. Fewer slots
-// measured slower on gl02 (the moves come back sooner and evict more).
+// 64x64 frames) that keeps the n most recent ones contiguous (see package
+// internal/framestack): a step copies its frame once, plus n-1 frames every
+// 7n steps or so. Fewer slots measured slower on gl02 (the moves come back
+// sooner and evict more).
 type FrameStack struct {
 	// into steps inner in place (env.Into).
 	into env.StepperInto
@@ -70,8 +69,7 @@ type FrameStack struct {
 	cfg       FrameStackConfig
 	n         int
 	frameSize int
-	buf       []uint8
-	end       int // slot after the newest frame, n..len(buf)/frameSize
+	stack     framestack.Stack
 	shape     []int
 	space     *spaces.Box
 }
@@ -107,7 +105,7 @@ func NewFrameStack(e env.Env, cfg FrameStackConfig) (*FrameStack, error) {
 	}
 	return &FrameStack{
 		inner: e, into: env.Into(e), cfg: cfg, n: n, frameSize: fs,
-		buf:   make([]uint8, stackSlots(n)*fs),
+		stack: framestack.New(make([]uint8, stackSlots(n)*fs), n, fs),
 		shape: shape,
 		space: spaces.NewBox(lo, hi, "uint8", shape...),
 	}, nil
@@ -136,15 +134,7 @@ func (w *FrameStack) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs,
 	if w.cfg.Policy == StackAll && info.Frames.Len() >= w.frameSize {
 		first = info.Frames.Data[:w.frameSize]
 	}
-	w.end = w.n
-	pad := w.buf[:w.n*w.frameSize]
-	if w.cfg.Padding == PadZeros {
-		clear(pad)
-	} else {
-		for i := range w.n {
-			copy(pad[i*w.frameSize:], first)
-		}
-	}
+	w.stack.Fill(first, w.cfg.Padding == PadZeros)
 	w.push(obs.Grid.Data, &info)
 	obs.Grid = w.view()
 	return obs, info, nil
@@ -178,27 +168,13 @@ func (w *FrameStack) checkFrame(g tensor.U8) error {
 
 func (w *FrameStack) push(obs []uint8, info *env.Info) {
 	if w.cfg.Policy == StackLast || info.Frames.Len() < w.frameSize {
-		w.pushFrame(obs)
+		w.stack.Push(obs)
 		return
 	}
 	k := info.Frames.Len() / w.frameSize
 	for i := max(0, k-w.n); i < k; i++ {
-		w.pushFrame(info.Frames.Data[i*w.frameSize : (i+1)*w.frameSize])
+		w.stack.Push(info.Frames.Data[i*w.frameSize : (i+1)*w.frameSize])
 	}
 }
 
-func (w *FrameStack) pushFrame(f []uint8) {
-	fs := w.frameSize
-	if w.end*fs == len(w.buf) {
-		// Full: the n-1 most recent frames go to the front.
-		keep := w.n - 1
-		copy(w.buf, w.buf[(w.end-keep)*fs:w.end*fs])
-		w.end = keep
-	}
-	copy(w.buf[w.end*fs:(w.end+1)*fs], f)
-	w.end++
-}
-
-func (w *FrameStack) view() tensor.U8 {
-	return tensor.U8{Shape: w.shape, Data: w.buf[(w.end-w.n)*w.frameSize : w.end*w.frameSize]}
-}
+func (w *FrameStack) view() tensor.U8 { return tensor.U8{Shape: w.shape, Data: w.stack.View()} }
