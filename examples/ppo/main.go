@@ -19,46 +19,43 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
+
+	"github.com/arcgym/arcgym/examples/internal/train"
 )
 
 func main() {
 	cfg := DefaultConfig()
-	flag.StringVar(&cfg.Game, "game", cfg.Game, "built-in keyboard game with procedural levels")
-	flag.IntVar(&cfg.Envs, "envs", cfg.Envs, "parallel environments")
-	flag.IntVar(&cfg.Rollout, "rollout", cfg.Rollout, "steps per environment per update")
-	flag.IntVar(&cfg.Updates, "updates", cfg.Updates, "PPO updates")
-	flag.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over each rollout")
-	flag.IntVar(&cfg.Minibatches, "minibatches", cfg.Minibatches, "minibatches per pass")
-	flag.Float64Var(&cfg.LR, "lr", cfg.LR, "initial Adam learning rate (falls linearly to zero)")
-	flag.IntVar(&cfg.Threads, "threads", cfg.Threads, "libtorch threads")
-	flag.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the weights, training levels and sampling")
-	flag.IntVar(&cfg.EvalEvery, "eval-every", cfg.EvalEvery, "updates between evaluations")
-	flag.IntVar(&cfg.EvalEpisodes, "eval-episodes", cfg.EvalEpisodes, "held-out games per evaluation")
-	flag.StringVar(&cfg.Checkpoint, "checkpoint", "", "checkpoint file, written periodically and at the end")
-	flag.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "updates between checkpoints")
-	flag.BoolVar(&cfg.Resume, "resume", false, "continue from -checkpoint")
-	flag.StringVar(&cfg.Plot, "plot", "ppo.png", "learning-curve PNG to write (empty: none)")
-	quiet := flag.Bool("quiet", false, "no progress bar")
-	flag.Parse()
-	if !*quiet {
-		cfg.Progress = os.Stderr
+	shared := train.Flags{
+		Seed: &cfg.Seed, EvalEvery: &cfg.EvalEvery, EvalEpisodes: &cfg.EvalEpisodes, CheckpointEvery: &cfg.CheckpointEvery,
+		Checkpoint: &cfg.Checkpoint, Plot: &cfg.Plot, Resume: &cfg.Resume, Progress: &cfg.Progress,
+		Unit: "updates", What: "the weights, training levels and sampling",
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := Train(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ppo:", err)
-		os.Exit(1)
-	}
-	fmt.Printf("trained %d updates, %d steps in %.0fs\n", res.Updates, res.Steps, res.Elapsed.Seconds())
-	fmt.Printf("held-out seeds %d..%d:\n", cfg.EvalFirstSeed, cfg.EvalFirstSeed+int64(cfg.EvalEpisodes)-1)
-	if len(res.Initial.Episodes) > 0 {
-		fmt.Printf("  untrained  %v\n", res.Initial)
-	}
-	fmt.Printf("  PPO        %v\n", res.Learner)
-	fmt.Printf("  random     %v\n", res.Random)
-	if cfg.Plot != "" {
-		fmt.Printf("learning curve: %s\n", cfg.Plot)
-	}
+	fs := flag.CommandLine
+	fs.StringVar(&cfg.Game, "game", cfg.Game, "built-in keyboard game with procedural levels")
+	fs.IntVar(&cfg.Envs, "envs", cfg.Envs, "parallel environments")
+	fs.IntVar(&cfg.Rollout, "rollout", cfg.Rollout, "steps per environment per update")
+	fs.IntVar(&cfg.Updates, "updates", cfg.Updates, "PPO updates")
+	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over each rollout")
+	fs.IntVar(&cfg.Minibatches, "minibatches", cfg.Minibatches, "minibatches per pass")
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "initial Adam learning rate (falls linearly to zero)")
+	fs.IntVar(&cfg.Threads, "threads", cfg.Threads, "libtorch threads")
+	shared.Register(fs, "ppo.png")
+	_ = shared.Parse(fs, os.Args[1:]) // exits on a bad flag
+	train.Main("ppo", func(ctx context.Context) error {
+		res, err := Train(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("trained %d updates, %d steps in %.0fs\n", res.Updates, res.Steps, res.Elapsed.Seconds())
+		fmt.Printf("held-out seeds %d..%d:\n", cfg.EvalFirstSeed, cfg.EvalFirstSeed+int64(cfg.EvalEpisodes)-1)
+		if len(res.Initial.Episodes) > 0 {
+			fmt.Printf("  untrained  %v\n", res.Initial)
+		}
+		fmt.Printf("  PPO        %v\n", res.Learner)
+		fmt.Printf("  random     %v\n", res.Random)
+		if cfg.Plot != "" {
+			fmt.Printf("learning curve: %s\n", cfg.Plot)
+		}
+		return nil
+	})
 }

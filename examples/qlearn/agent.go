@@ -5,6 +5,7 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
+	"github.com/arcgym/arcgym/spaces"
 )
 
 // NumActions is the number of moves the learner chooses from: ACTION1 (up),
@@ -78,8 +79,15 @@ func (f *Features) State(frame []uint8, levels int) int {
 	return s*9 + (sx+1)*3 + (sy + 1)
 }
 
+// moves is the compact layout of the learner's moves, ACTION1..ACTION4 at
+// indices 0..3: the table's columns.
+var moves = spaces.Compact(arc.ActionSetOf(arc.Action1, arc.Action2, arc.Action3, arc.Action4))
+
 // actionOf maps a move index to its ARC action.
-func actionOf(i int) arc.Action { return arc.Simple(arc.Action1 + arc.ActionID(i)) }
+func actionOf(i int) arc.Action {
+	a, _ := moves.Action(i)
+	return a
+}
 
 // Table is the action-value table Q[state*NumActions+action].
 type Table []float64

@@ -18,45 +18,46 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
+
+	"github.com/arcgym/arcgym/examples/internal/train"
 )
 
 func main() {
 	cfg := DefaultConfig()
-	flag.StringVar(&cfg.Game, "game", cfg.Game, "built-in maze game to learn")
-	flag.IntVar(&cfg.Steps, "steps", cfg.Steps, "environment steps to train for")
-	flag.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the training levels, exploration and tie breaks")
-	flag.Float64Var(&cfg.Alpha, "alpha", cfg.Alpha, "learning rate")
-	flag.Float64Var(&cfg.Gamma, "gamma", cfg.Gamma, "discount")
-	flag.IntVar(&cfg.EvalEvery, "eval-every", cfg.EvalEvery, "training steps between evaluations")
-	flag.IntVar(&cfg.EvalEpisodes, "eval-episodes", cfg.EvalEpisodes, "held-out games per evaluation")
-	flag.IntVar(&cfg.BaselineEpisodes, "baseline-episodes", cfg.BaselineEpisodes, "held-out games the random baselines play")
-	flag.StringVar(&cfg.Checkpoint, "checkpoint", "", "checkpoint file, written periodically and at the end")
-	flag.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "training steps between checkpoints")
-	flag.BoolVar(&cfg.Resume, "resume", false, "continue from -checkpoint")
-	flag.StringVar(&cfg.Plot, "plot", "qlearn.png", "learning-curve PNG to write (empty: none)")
-	quiet := flag.Bool("quiet", false, "no progress bar")
-	flag.Parse()
-	if !*quiet {
-		cfg.Progress = os.Stderr
+	shared := train.Flags{
+		Seed: &cfg.Seed, EvalEvery: &cfg.EvalEvery, EvalEpisodes: &cfg.EvalEpisodes, CheckpointEvery: &cfg.CheckpointEvery,
+		Checkpoint: &cfg.Checkpoint, Plot: &cfg.Plot, Resume: &cfg.Resume, Progress: &cfg.Progress,
+		Unit: "training steps", What: "the training levels, exploration and tie breaks",
 	}
+	fs := flag.CommandLine
+	fs.StringVar(&cfg.Game, "game", cfg.Game, "built-in maze game to learn")
+	fs.IntVar(&cfg.Steps, "steps", cfg.Steps, "environment steps to train for")
+	fs.Float64Var(&cfg.Alpha, "alpha", cfg.Alpha, "learning rate")
+	fs.Float64Var(&cfg.Gamma, "gamma", cfg.Gamma, "discount")
+	fs.IntVar(&cfg.BaselineEpisodes, "baseline-episodes", cfg.BaselineEpisodes, "held-out games the random baselines play")
+	shared.Register(fs, "qlearn.png")
+	_ = shared.Parse(fs, os.Args[1:]) // exits on a bad flag
+	train.Main("qlearn", func(ctx context.Context) error {
+		res, err := Train(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("trained %d steps (%d games) in %.1fs\n", res.Steps, res.Episodes, res.Elapsed.Seconds())
+		fmt.Printf("held-out seeds from %d:\n", cfg.EvalFirstSeed)
+		fmt.Printf("  Q-learning  %v\n", res.Learner)
+		fmt.Printf("  random      %v\n", res.Random)
+		fmt.Printf("  open moves  %v\n", res.Wanderer)
+		printOutputs(cfg.Plot, cfg.Checkpoint)
+		return nil
+	})
+}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := Train(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "qlearn:", err)
-		os.Exit(1)
+// printOutputs names the files the run wrote.
+func printOutputs(plot, checkpoint string) {
+	if plot != "" {
+		fmt.Printf("learning curve: %s\n", plot)
 	}
-	fmt.Printf("trained %d steps (%d games) in %.1fs\n", res.Steps, res.Episodes, res.Elapsed.Seconds())
-	fmt.Printf("held-out seeds from %d:\n", cfg.EvalFirstSeed)
-	fmt.Printf("  Q-learning  %v\n", res.Learner)
-	fmt.Printf("  random      %v\n", res.Random)
-	fmt.Printf("  open moves  %v\n", res.Wanderer)
-	if cfg.Plot != "" {
-		fmt.Printf("learning curve: %s\n", cfg.Plot)
-	}
-	if cfg.Checkpoint != "" {
-		fmt.Printf("checkpoint: %s\n", cfg.Checkpoint)
+	if checkpoint != "" {
+		fmt.Printf("checkpoint: %s\n", checkpoint)
 	}
 }

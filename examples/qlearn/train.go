@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/examples/internal/train"
 	"github.com/arcgym/arcgym/wrappers"
@@ -190,13 +189,12 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if avail := g.GameInfo().Available; !gameOffers(avail) {
+	if avail := g.GameInfo().Available; avail&moves.Set() != moves.Set() {
 		_ = g.Close()
-		return nil, fmt.Errorf("qlearn: game %s offers %v; the learner moves with ACTION1..ACTION4", cfg.Game, avail)
+		return nil, fmt.Errorf("qlearn: game %s offers %v; the learner moves with %v", cfg.Game, avail, moves)
 	}
-	e, err := wrappers.NewTimeLimit(g, wrappers.TimeLimitConfig{Max: cfg.MaxEpisodeSteps})
+	e, err := env.Wrap(g, wrappers.TimeLimitConfig{Max: cfg.MaxEpisodeSteps})
 	if err != nil {
-		_ = g.Close()
 		return nil, err
 	}
 	defer e.Close()
@@ -371,14 +369,4 @@ func runEpisode(ctx context.Context, e env.Env, cfg *Config, st *State, feat *Fe
 			return ret, nil
 		}
 	}
-}
-
-// gameOffers reports whether avail holds every action of the learner.
-func gameOffers(avail arc.ActionSet) bool {
-	for i := range NumActions {
-		if !avail.Has(actionOf(i).ID) {
-			return false
-		}
-	}
-	return true
 }

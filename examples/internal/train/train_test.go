@@ -3,8 +3,10 @@ package train
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,4 +221,42 @@ func ExampleSummarize() {
 	})
 	fmt.Println(s)
 	// Output: return 3.500 ± 1.500, levels 3.50, wins 50%, steps 65.0 over 2 episodes
+}
+
+// The shared flags set the fields they point at, and -quiet leaves the
+// progress writer alone.
+func TestFlags(t *testing.T) {
+	var (
+		seed                uint64 = 1
+		every, eps, ckEvery        = 10, 20, 30
+		ckpt, plot          string
+		resume              bool
+		progress            io.Writer
+	)
+	mk := func() (*Flags, *flag.FlagSet) {
+		f := &Flags{Seed: &seed, EvalEvery: &every, EvalEpisodes: &eps, CheckpointEvery: &ckEvery,
+			Checkpoint: &ckpt, Plot: &plot, Resume: &resume, Progress: &progress, Unit: "updates", What: "everything"}
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		f.Register(fs, "curve.png")
+		return f, fs
+	}
+	f, fs := mk()
+	require.NoError(t, f.Parse(fs, []string{"-seed", "7", "-eval-every", "3", "-checkpoint", "c.ckpt", "-resume"}))
+	assert.Equal(t, uint64(7), seed)
+	assert.Equal(t, 3, every)
+	assert.Equal(t, 20, eps)
+	assert.Equal(t, "c.ckpt", ckpt)
+	assert.True(t, resume)
+	assert.Equal(t, "curve.png", plot)
+	assert.Equal(t, os.Stderr, progress)
+	assert.Contains(t, fs.Lookup("eval-every").Usage, "updates")
+
+	progress = nil
+	f, fs = mk()
+	require.NoError(t, f.Parse(fs, []string{"-quiet", "-plot", ""}))
+	assert.Nil(t, progress)
+	assert.Empty(t, plot)
+	f, fs = mk()
+	fs.SetOutput(io.Discard)
+	assert.Error(t, f.Parse(fs, []string{"-nope"}))
 }
