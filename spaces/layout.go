@@ -171,3 +171,22 @@ func (l *Layout) FromFlat(dst, flat []bool) error {
 	}
 	return nil
 }
+
+// ToFlat writes mask, in the layout (length N()), into flat (length
+// FlatSize), Flatten's layout: the actions outside the layout are not
+// allowed.
+func (l *Layout) ToFlat(flat, mask []bool) error {
+	if len(mask) != l.N() || len(flat) != FlatSize {
+		return fmt.Errorf("%w: lengths %d and %d for %v into a flat mask of %d", ErrInvalidMask, len(mask), len(flat), l, FlatSize)
+	}
+	clear(flat[:FlatAction6])
+	for i := range l.simple {
+		flat[Flatten(arc.Action{ID: l.ids[i]})] = mask[i]
+	}
+	if l.click {
+		copy(flat[FlatAction6:], mask[l.simple:])
+	} else {
+		clear(flat[FlatAction6:])
+	}
+	return nil
+}

@@ -65,9 +65,11 @@ type floatStore struct {
 // core is the state Sync and Async share: the sub-environments and one row
 // per sub-environment.
 type core struct {
-	n        int
-	cfg      Config
-	factory  Factory
+	n       int
+	cfg     Config
+	factory Factory
+	// seeds, during a ResetSeeds call, holds each sub-environment's seed.
+	seeds    []int64
 	slots    []slot
 	obsShape []int
 	all      *rows
@@ -208,7 +210,10 @@ func (c *core) prepStep(ctx context.Context, i int, a arc.Action) {
 // prepReset queues a reset of sub-environment i; a seed is offset by i.
 func (c *core) prepReset(ctx context.Context, i int, opts env.ResetOptions) {
 	s := &c.slots[i]
-	if opts.HasSeed {
+	switch {
+	case c.seeds != nil:
+		opts.Seed, opts.HasSeed = c.seeds[i], true
+	case opts.HasSeed:
 		opts.Seed += int64(i)
 	}
 	s.op, s.reset, s.ctx = opReset, opts, ctx
