@@ -90,6 +90,12 @@ func TestLayoutMasks(t *testing.T) {
 			fromFlat := make([]bool, l.N())
 			require.NoError(t, l.FromFlat(fromFlat, flat))
 			assert.Equal(t, got, fromFlat, "%v over %v", l, avail)
+			back := make([]bool, spaces.FlatSize)
+			require.NoError(t, l.ToFlat(back, got))
+			for i, m := range back {
+				a, _ := spaces.Unflatten(i)
+				require.Equal(t, l.Index(a) >= 0 && avail.Has(a.ID), m, "%v flat %d", l, i)
+			}
 			for i, m := range got {
 				a, _ := l.Action(i)
 				require.Equal(t, avail.Has(a.ID), m, "%v index %d", l, i)
@@ -97,6 +103,7 @@ func TestLayoutMasks(t *testing.T) {
 		}
 		assert.ErrorIs(t, l.Mask(make([]bool, l.N()+1), set), spaces.ErrInvalidMask)
 		assert.ErrorIs(t, l.FromFlat(make([]bool, l.N()), make([]bool, 5)), spaces.ErrInvalidMask)
+		assert.ErrorIs(t, l.ToFlat(make([]bool, spaces.FlatSize), make([]bool, l.N()+1)), spaces.ErrInvalidMask)
 	}
 	// A wrapper's flat mask that rules out single cells carries over.
 	l := spaces.Compact(arc.ActionSetOf(arc.Action6))
