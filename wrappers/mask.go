@@ -152,17 +152,13 @@ func (w *ActionMask) Mask() Mask { return w.mask }
 
 // Reset resets the wrapped Env and computes the first mask.
 func (w *ActionMask) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
-	if err := w.life.resetErr(); err != nil {
-		return env.Obs{}, env.Info{}, err
-	}
-	obs, info, err := w.inner.Reset(ctx, opts)
+	obs, info, err := w.life.resetInner(ctx, w.inner, opts)
 	if err != nil {
 		return obs, info, err
 	}
 	if opts.HasSeed {
 		w.sampler.Seed(uint64(opts.Seed))
 	}
-	w.life.reset()
 	w.update(&info)
 	return obs, info, nil
 }

@@ -59,10 +59,7 @@ func (w *StickyActions) Unwrap() env.Env { return w.inner }
 
 // Reset resets the wrapped Env and forgets the previous action.
 func (w *StickyActions) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
-	if err := w.life.resetErr(); err != nil {
-		return env.Obs{}, env.Info{}, err
-	}
-	obs, info, err := w.inner.Reset(ctx, opts)
+	obs, info, err := w.life.resetInner(ctx, w.inner, opts)
 	if err != nil {
 		return obs, info, err
 	}
@@ -70,7 +67,6 @@ func (w *StickyActions) Reset(ctx context.Context, opts env.ResetOptions) (env.O
 		s := uint64(opts.Seed)
 		w.pcg.Seed(s, s^0x5851f42d4c957f2d)
 	}
-	w.life.reset()
 	w.hasPrev = false
 	w.avail = info.Available
 	return obs, info, nil

@@ -71,14 +71,10 @@ func (w *TimeLimit) Elapsed() int { return w.steps }
 
 // Reset resets the wrapped Env and the count.
 func (w *TimeLimit) Reset(ctx context.Context, opts env.ResetOptions) (env.Obs, env.Info, error) {
-	if err := w.life.resetErr(); err != nil {
-		return env.Obs{}, env.Info{}, err
-	}
-	obs, info, err := w.inner.Reset(ctx, opts)
+	obs, info, err := w.life.resetInner(ctx, w.inner, opts)
 	if err != nil {
 		return obs, info, err
 	}
-	w.life.reset()
 	w.steps = 0
 	if w.cfg.ScoreActions {
 		w.steps = info.ScoreActions

@@ -78,14 +78,20 @@ func (l *lifecycle) stepErr() error {
 	return nil
 }
 
-func (l *lifecycle) resetErr() error {
+// resetInner is the start of every lifecycle wrapper's Reset: it refuses a
+// closed wrapper, resets e and, when that succeeds, marks the episode
+// started. The wrapper then does its own part.
+func (l *lifecycle) resetInner(ctx context.Context, e env.Env, opts env.ResetOptions) (env.Obs, env.Info, error) {
 	if l.closed {
-		return env.ErrClosed
+		return env.Obs{}, env.Info{}, env.ErrClosed
 	}
-	return nil
+	obs, info, err := e.Reset(ctx, opts)
+	if err == nil {
+		l.started, l.done = true, false
+	}
+	return obs, info, err
 }
 
-func (l *lifecycle) reset()            { l.started, l.done = true, false }
 func (l *lifecycle) step(st *env.Step) { l.done = st.Done() }
 func (l *lifecycle) close()            { l.closed = true }
 
