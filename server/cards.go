@@ -49,19 +49,15 @@ func (s *Server) openCard(w http.ResponseWriter, r *http.Request, key string) *a
 	if aerr := s.readObject(r, &req); aerr != nil {
 		return aerr
 	}
-	var opaque []byte
-	if len(req.Opaque) > 0 && !bytes.Equal(req.Opaque, []byte("null")) {
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, req.Opaque); err != nil {
-			return validationf("opaque is not valid JSON: %v", err)
-		}
-		if compact.Len() > wire.MaxOpaqueBytes {
-			return validationf("opaque is %d bytes, limit %d", compact.Len(), wire.MaxOpaqueBytes)
-		}
+	opaque, err := wire.CompactOpaque(req.Opaque)
+	if err != nil {
+		return validationf("%v", err)
+	}
+	if opaque != nil {
 		// Strings may hold bytes that are not UTF-8, which a strict
 		// reader of the summaries would reject; they are read as
 		// encoding/json reads them, as U+FFFD.
-		opaque = wire.AppendValidUTF8(nil, compact.Bytes())
+		opaque = wire.AppendValidUTF8(nil, opaque)
 	}
 	competition := s.cfg.Competition
 	switch strings.TrimSpace(string(req.CompetitionMode)) {
