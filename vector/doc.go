@@ -85,14 +85,35 @@
 //		a.Send(ctx, b.EnvIDs, policy(b.Obs))
 //	}
 //
+// # Wrappers and New
+//
+// New builds a vector env in one expression, Gymnasium's make_vec: a
+// Spec names the factory, the env.Wrappers around each sub-environment,
+// Sync or Async with its Config, and the vector Wrappers around the batch;
+// on error New closes everything it made. The vector wrappers are vector
+// envs whose Metadata and spaces describe their batches: FrameStack stacks
+// observations (FinalObs too), Encode fills Float, Masks fills Batch.Mask
+// in a spaces.Layout (by default the game's compact one, one index per
+// action), EpisodeStats fills Batch.Episodes, NormalizeReward and
+// NormalizeObservation keep Gymnasium's running statistics. None allocates
+// per call.
+//
+//	v, err := vector.New(ctx, vector.Spec{
+//		NumEnvs: 16, Make: vector.Make("gl02"),
+//		Wrappers: []env.Wrapper{wrappers.TimeLimitConfig{Max: 500}},
+//		Config:   vector.Config{Autoreset: vector.SameStep},
+//		Vector:   []vector.Wrapper{vector.FrameStackConfig{Depth: 4}, vector.MasksConfig{}},
+//	})
+//
 // # Helpers
 //
-// Batch.Masks writes the flat action masks of all rows (rows x
-// spaces.FlatSize), from an action-masking wrapper's Info.Mask or from the
-// available actions. FrameStack stacks observations batch-wise, for Step and
-// Recv batches alike. Unflatten turns flat action indices into actions.
-// Make, Remote, RoundRobin and Mix build factories of local games, remote
-// games spread over several servers, and mixes of both.
+// Batch.Masks writes the action masks of all rows in any layout, from an
+// action-masking wrapper's Info.Mask or from the available actions;
+// spaces.Layout turns a policy's indices into actions and back. Each calls
+// a function on every sub-environment, ResetSeeds gives each its own seed,
+// ActionSpaceOf and ObservationSpaceOf are the batched spaces. Make,
+// Remote, RoundRobin and Mix build factories of local games, remote games
+// spread over several servers, and mixes of both.
 //
 // # Fleets
 //
