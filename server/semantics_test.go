@@ -2,12 +2,14 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -290,35 +292,57 @@ func TestBodyLimit(t *testing.T) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 }
 
+// TestIdleTimeout keeps one scorecard busy while another idles, on the
+// fake clock of a synctest bubble: the idle card closes at its timeout with
+// its actions counted, its sessions go with it, and the busy card stays
+// open.
 func TestIdleTimeout(t *testing.T) {
-	closed := make(chan wire.Scorecard, 4)
-	_, ts := newTestServer(t, Config{IdleTimeout: 150 * time.Millisecond, OnCardClose: func(s wire.Scorecard) { closed <- s }})
-	c := newClient(t, ts, "")
-	idle := c.open(nil)
-	busy := c.open(nil)
-	p := c.start(ttInfo.ID, idle)
-	p.do("ACTION1", 2)
-	q := c.start(ttInfo.ID, busy)
-
-	deadline := time.After(5 * time.Second)
-	var got wire.Scorecard
-	for got.CardID == "" {
-		select {
-		case s := <-closed:
-			got = s
-		case <-time.After(20 * time.Millisecond):
-			q.do("ACTION3", 1) // keeps busy alive
-		case <-deadline:
-			t.Fatal("idle scorecard never closed")
+	synctest.Test(t, func(t *testing.T) {
+		closed := make(chan wire.Scorecard, 4)
+		srv, err := New(Config{Games: newTestCatalog(), IdleTimeout: time.Minute, OnCardClose: func(s wire.Scorecard) { closed <- s }})
+		require.NoError(t, err)
+		defer srv.Close()
+		open := func() string {
+			r := do(t, srv, "/api/scorecard/open", `{}`)
+			require.Equal(t, http.StatusOK, r.status)
+			card, err := wire.DecodeOpenScorecard(r.body)
+			require.NoError(t, err)
+			return card
 		}
-	}
-	assert.Equal(t, idle, got.CardID)
-	assert.Equal(t, 2, got.TotalActions)
-	status, _ := errorOf(t, c.get("/api/scorecard/"+idle))
-	assert.Equal(t, http.StatusNotFound, status)
-	status, _ = c.fail("ACTION1", map[string]any{"game_id": ttInfo.ID, "guid": p.guid})
-	assert.Equal(t, http.StatusBadRequest, status)
-	assert.Equal(t, busy, c.summary(busy).CardID, "an active card stays open")
+		start := func(card string) string {
+			r := do(t, srv, "/api/cmd/RESET", `{"game_id":"`+ttInfo.ID+`","card_id":"`+card+`"}`)
+			require.Equal(t, http.StatusOK, r.status, string(r.body))
+			var fd struct{ GUID string }
+			require.NoError(t, json.Unmarshal(r.body, &fd))
+			return fd.GUID
+		}
+		act := func(cmd, guid string) reply {
+			return do(t, srv, "/api/cmd/"+cmd, `{"game_id":"`+ttInfo.ID+`","guid":"`+guid+`"}`)
+		}
+		idle, busy := open(), open()
+		p := start(idle)
+		for range 2 {
+			require.Equal(t, http.StatusOK, act("ACTION1", p).status)
+		}
+		q := start(busy)
+		var got wire.Scorecard
+		for k := 0; got.CardID == ""; k++ {
+			require.Less(t, k, 10, "the idle scorecard never closed")
+			time.Sleep(20 * time.Second)
+			require.Equal(t, http.StatusOK, act("ACTION3", q).status, "the busy card is kept alive")
+			synctest.Wait()
+			select {
+			case got = <-closed:
+			default:
+			}
+		}
+		assert.Equal(t, idle, got.CardID)
+		assert.Equal(t, 2, got.TotalActions)
+		r := act("ACTION1", p)
+		assert.Equal(t, http.StatusBadRequest, r.status, "the idle card's session went with it: %s", r.body)
+		r = do(t, srv, "/api/scorecard/close", `{"card_id":"`+busy+`"}`)
+		assert.Equal(t, http.StatusOK, r.status, "an active card stays open: %s", r.body)
+	})
 }
 
 func TestRecordings(t *testing.T) {
