@@ -25,11 +25,6 @@ import (
 
 func main() {
 	cfg := DefaultConfig()
-	shared := train.Flags{
-		Seed: &cfg.Seed, EvalEvery: &cfg.EvalEvery, EvalEpisodes: &cfg.EvalEpisodes, CheckpointEvery: &cfg.CheckpointEvery,
-		Checkpoint: &cfg.Checkpoint, Plot: &cfg.Plot, Resume: &cfg.Resume, Progress: &cfg.Progress,
-		Unit: "updates", What: "the weights, training levels and sampling",
-	}
 	fs := flag.CommandLine
 	fs.StringVar(&cfg.Game, "game", cfg.Game, "built-in keyboard game with procedural levels")
 	fs.IntVar(&cfg.Envs, "envs", cfg.Envs, "parallel environments")
@@ -39,8 +34,8 @@ func main() {
 	fs.IntVar(&cfg.Minibatches, "minibatches", cfg.Minibatches, "minibatches per pass")
 	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "initial Adam learning rate (falls linearly to zero)")
 	fs.IntVar(&cfg.Threads, "threads", cfg.Threads, "libtorch threads")
-	shared.Register(fs, "ppo.png")
-	_ = shared.Parse(fs, os.Args[1:]) // exits on a bad flag
+	cfg.Register(fs, "updates", "the weights, training levels and sampling", "ppo.png")
+	_ = cfg.Parse(fs, os.Args[1:]) // exits on a bad flag
 	train.Main("ppo", func(ctx context.Context) error {
 		res, err := Train(ctx, cfg)
 		if err != nil {

@@ -4,9 +4,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -42,8 +40,6 @@ type Config struct {
 	LR, Gamma, Lambda   float64
 	Clip, EntCoef       float64
 	VFCoef, MaxGradNorm float64
-	// Seed determines the weights, the training levels and the sampling.
-	Seed uint64
 	// Threads is the size of libtorch's intra-op thread pool, which also
 	// bounds OpenBLAS's OpenMP build. One is the safe choice for this small
 	// network on a shared 2-core machine: two ran the default run no
@@ -51,20 +47,12 @@ type Config struct {
 	// another process held a core, their OpenMP workers spinning as they
 	// wait for each other.
 	Threads int
-	// EvalEvery is the number of updates between evaluations of the
-	// sampled policy on seeds EvalFirstSeed..EvalFirstSeed+EvalEpisodes-1.
-	EvalEvery, EvalEpisodes int
-	EvalFirstSeed           int64
 	// MaxEpisodeSteps truncates an episode.
 	MaxEpisodeSteps int
-	// Checkpoint is written every CheckpointEvery updates and at the end;
-	// Resume continues from it.
-	Checkpoint      string
-	CheckpointEvery int
-	Resume          bool
-	// Plot is the learning-curve PNG; Progress receives the bar.
-	Plot     string
-	Progress io.Writer
+	// Common holds the seed (of the weights, the training levels and the
+	// sampling), the evaluations (every EvalEvery updates), the checkpoint
+	// (every CheckpointEvery updates), the plot and the progress bar.
+	train.Common
 }
 
 // DefaultConfig returns the example's settings: Glacier's generated levels,
@@ -76,8 +64,8 @@ func DefaultConfig() Config {
 		Game: "gl02", Envs: 16, Rollout: 64, Updates: 200, Stack: 2,
 		Epochs: 3, Minibatches: 4,
 		LR: 1e-3, Gamma: 0.99, Lambda: 0.95, Clip: 0.2, EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5,
-		Seed: 1, Threads: 1, EvalEvery: 25, EvalEpisodes: 200, EvalFirstSeed: 1_000_000,
-		MaxEpisodeSteps: 500, CheckpointEvery: 25,
+		Threads: 1, MaxEpisodeSteps: 500,
+		Common: train.Common{Seed: 1, EvalEvery: 25, EvalEpisodes: 200, EvalFirstSeed: 1_000_000, CheckpointEvery: 25},
 	}
 }
 
@@ -103,10 +91,7 @@ func (c *Config) fill() error {
 	setInt(&c.Stack, d.Stack)
 	setInt(&c.Epochs, d.Epochs)
 	setInt(&c.Minibatches, d.Minibatches)
-	setInt(&c.EvalEvery, d.EvalEvery)
-	setInt(&c.EvalEpisodes, d.EvalEpisodes)
 	setInt(&c.MaxEpisodeSteps, d.MaxEpisodeSteps)
-	setInt(&c.CheckpointEvery, d.CheckpointEvery)
 	setF(&c.LR, d.LR)
 	setF(&c.Gamma, d.Gamma)
 	setF(&c.Lambda, d.Lambda)
@@ -114,14 +99,11 @@ func (c *Config) fill() error {
 	setF(&c.EntCoef, d.EntCoef)
 	setF(&c.VFCoef, d.VFCoef)
 	setF(&c.MaxGradNorm, d.MaxGradNorm)
-	if c.EvalFirstSeed == 0 {
-		c.EvalFirstSeed = d.EvalFirstSeed
-	}
 	if (c.Envs*c.Rollout)%c.Minibatches != 0 {
 		return fmt.Errorf("ppo: %d samples per update do not split into %d minibatches", c.Envs*c.Rollout, c.Minibatches)
 	}
-	if c.Resume && c.Checkpoint == "" {
-		return errors.New("ppo: resume needs a checkpoint path")
+	if err := c.Common.Fill(d.Common); err != nil {
+		return fmt.Errorf("ppo: %w", err)
 	}
 	return nil
 }

@@ -24,19 +24,14 @@ import (
 
 func main() {
 	cfg := DefaultConfig()
-	shared := train.Flags{
-		Seed: &cfg.Seed, EvalEvery: &cfg.EvalEvery, EvalEpisodes: &cfg.EvalEpisodes, CheckpointEvery: &cfg.CheckpointEvery,
-		Checkpoint: &cfg.Checkpoint, Plot: &cfg.Plot, Resume: &cfg.Resume, Progress: &cfg.Progress,
-		Unit: "training steps", What: "the training levels, exploration and tie breaks",
-	}
 	fs := flag.CommandLine
 	fs.StringVar(&cfg.Game, "game", cfg.Game, "built-in maze game to learn")
 	fs.IntVar(&cfg.Steps, "steps", cfg.Steps, "environment steps to train for")
 	fs.Float64Var(&cfg.Alpha, "alpha", cfg.Alpha, "learning rate")
 	fs.Float64Var(&cfg.Gamma, "gamma", cfg.Gamma, "discount")
 	fs.IntVar(&cfg.BaselineEpisodes, "baseline-episodes", cfg.BaselineEpisodes, "held-out games the random baselines play")
-	shared.Register(fs, "qlearn.png")
-	_ = shared.Parse(fs, os.Args[1:]) // exits on a bad flag
+	cfg.Register(fs, "training steps", "the training levels, exploration and tie breaks", "qlearn.png")
+	_ = cfg.Parse(fs, os.Args[1:]) // exits on a bad flag
 	train.Main("qlearn", func(ctx context.Context) error {
 		res, err := Train(ctx, cfg)
 		if err != nil {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"time"
 
@@ -22,9 +20,6 @@ type Config struct {
 	// Steps is the number of environment steps to train for; the run stops
 	// at the first episode end at or after it.
 	Steps int
-	// Seed determines everything random: the training levels, exploration
-	// and tie breaks.
-	Seed uint64
 	// Alpha is the learning rate, Gamma the discount, StepCost a cost
 	// charged on every step on top of the game's reward (one per level).
 	Alpha, Gamma, StepCost float64
@@ -34,26 +29,17 @@ type Config struct {
 	// MaxEpisodeSteps truncates an episode (the games' step budgets usually
 	// end it first).
 	MaxEpisodeSteps int
-	// EvalEvery is the number of training steps between evaluations on the
-	// held-out seeds EvalFirstSeed .. EvalFirstSeed+EvalEpisodes-1.
-	EvalEvery     int
-	EvalEpisodes  int
-	EvalFirstSeed int64
 	// BaselineEpisodes is the number of held-out games, from EvalFirstSeed
 	// on, that the two baselines play once at the start. They complete a
 	// level in about one game in fifty at best, too rarely for the
 	// learner's EvalEpisodes games to tell them apart, and a game of theirs
 	// is short, so they get many more.
 	BaselineEpisodes int
-	// Checkpoint, when set, is written every CheckpointEvery steps and at
-	// the end; Resume continues from it.
-	Checkpoint      string
-	CheckpointEvery int
-	Resume          bool
-	// Plot, when set, is where the learning curve PNG is written.
-	Plot string
-	// Progress receives the progress bar; nil is silent.
-	Progress io.Writer
+	// Common holds the seed (of the training levels, exploration and tie
+	// breaks), the evaluations (every EvalEvery training steps), the
+	// checkpoint (every CheckpointEvery steps), the plot and the progress
+	// bar.
+	train.Common
 }
 
 // DefaultConfig returns the settings of the example: Keyway's generated
@@ -63,18 +49,14 @@ func DefaultConfig() Config {
 		Game:             "kw01",
 		Palette:          &KeywayPalette,
 		Steps:            500_000,
-		Seed:             1,
 		Alpha:            0.1,
 		Gamma:            0.97,
 		StepCost:         0.01,
 		EpsStart:         1,
 		EpsEnd:           0.05,
 		MaxEpisodeSteps:  2000,
-		EvalEvery:        25_000,
-		EvalEpisodes:     100,
-		EvalFirstSeed:    1_000_000,
 		BaselineEpisodes: 1000,
-		CheckpointEvery:  50_000,
+		Common:           train.Common{Seed: 1, EvalEvery: 25_000, EvalEpisodes: 100, EvalFirstSeed: 1_000_000, CheckpointEvery: 50_000},
 	}
 }
 
@@ -104,20 +86,11 @@ func (c *Config) fill() error {
 	if c.MaxEpisodeSteps <= 0 {
 		c.MaxEpisodeSteps = d.MaxEpisodeSteps
 	}
-	if c.EvalEvery <= 0 {
-		c.EvalEvery = d.EvalEvery
-	}
-	if c.EvalEpisodes <= 0 {
-		c.EvalEpisodes = d.EvalEpisodes
-	}
-	if c.EvalFirstSeed == 0 {
-		c.EvalFirstSeed = d.EvalFirstSeed
-	}
 	if c.BaselineEpisodes <= 0 {
 		c.BaselineEpisodes = d.BaselineEpisodes
 	}
-	if c.CheckpointEvery <= 0 {
-		c.CheckpointEvery = d.CheckpointEvery
+	if err := c.Common.Fill(d.Common); err != nil {
+		return fmt.Errorf("qlearn: %w", err)
 	}
 	switch {
 	case c.Alpha <= 0 || c.Alpha > 1:
@@ -126,8 +99,6 @@ func (c *Config) fill() error {
 		return fmt.Errorf("qlearn: discount %g outside (0, 1]", c.Gamma)
 	case c.EpsStart < 0 || c.EpsStart > 1 || c.EpsEnd < 0 || c.EpsEnd > 1:
 		return fmt.Errorf("qlearn: epsilon %g..%g outside [0, 1]", c.EpsStart, c.EpsEnd)
-	case c.Resume && c.Checkpoint == "":
-		return errors.New("qlearn: resume needs a checkpoint path")
 	}
 	return nil
 }

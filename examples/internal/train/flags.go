@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,44 +10,73 @@ import (
 	"os/signal"
 )
 
-// Flags points at the settings every training example takes from its
-// command line; Register binds them to flags of the same names in each
-// example.
-type Flags struct {
-	Seed                                     *uint64
-	EvalEvery, EvalEpisodes, CheckpointEvery *int
-	Checkpoint, Plot                         *string
-	Resume                                   *bool
-	// Progress is set to the standard error unless -quiet is given.
-	Progress *io.Writer
-	// Unit names what -eval-every and -checkpoint-every count ("updates",
-	// "training steps").
-	Unit string
-	// What is what -seed determines.
-	What  string
+// Common holds the settings every training example has: its configs embed
+// it, and Register binds them to flags of the same names in each command.
+type Common struct {
+	// Seed determines everything random in a run.
+	Seed uint64
+	// EvalEvery is the number of updates or steps (the example's unit)
+	// between evaluations on seeds EvalFirstSeed..EvalFirstSeed+EvalEpisodes-1,
+	// held out from training.
+	EvalEvery, EvalEpisodes int
+	EvalFirstSeed           int64
+	// Checkpoint, when set, is written every CheckpointEvery units and at
+	// the end; Resume continues from it.
+	Checkpoint      string
+	CheckpointEvery int
+	Resume          bool
+	// Plot, when set, is where the learning-curve PNG is written.
+	Plot string
+	// Progress receives the progress bar; nil is silent.
+	Progress io.Writer
+
 	quiet bool
 }
 
-// Register defines the shared flags on fs, their defaults the current
-// values, with plot the default learning-curve file.
-func (f *Flags) Register(fs *flag.FlagSet, plot string) {
-	fs.Uint64Var(f.Seed, "seed", *f.Seed, "seed of "+f.What)
-	fs.IntVar(f.EvalEvery, "eval-every", *f.EvalEvery, f.Unit+" between evaluations")
-	fs.IntVar(f.EvalEpisodes, "eval-episodes", *f.EvalEpisodes, "held-out games per evaluation")
-	fs.StringVar(f.Checkpoint, "checkpoint", "", "checkpoint file, written periodically and at the end")
-	fs.IntVar(f.CheckpointEvery, "checkpoint-every", *f.CheckpointEvery, f.Unit+" between checkpoints")
-	fs.BoolVar(f.Resume, "resume", false, "continue from -checkpoint")
-	fs.StringVar(f.Plot, "plot", plot, "learning-curve PNG to write (empty: none)")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+// Fill gives the unset counts of c (zero or less) and a zero
+// EvalFirstSeed the values of d, and checks the combination. The seed is
+// left alone: 0 is a seed like any other.
+func (c *Common) Fill(d Common) error {
+	for _, f := range []struct {
+		v *int
+		d int
+	}{{&c.EvalEvery, d.EvalEvery}, {&c.EvalEpisodes, d.EvalEpisodes}, {&c.CheckpointEvery, d.CheckpointEvery}} {
+		if *f.v <= 0 {
+			*f.v = f.d
+		}
+	}
+	if c.EvalFirstSeed == 0 {
+		c.EvalFirstSeed = d.EvalFirstSeed
+	}
+	if c.Resume && c.Checkpoint == "" {
+		return errors.New("resume needs a checkpoint path")
+	}
+	return nil
 }
 
-// Parse parses args into fs and sets the progress writer.
-func (f *Flags) Parse(fs *flag.FlagSet, args []string) error {
+// Register defines the shared flags on fs, their defaults c's current
+// values: unit names what -eval-every and -checkpoint-every count
+// ("updates", "training steps"), what is what -seed determines, plot the
+// default learning-curve file.
+func (c *Common) Register(fs *flag.FlagSet, unit, what, plot string) {
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of "+what)
+	fs.IntVar(&c.EvalEvery, "eval-every", c.EvalEvery, unit+" between evaluations")
+	fs.IntVar(&c.EvalEpisodes, "eval-episodes", c.EvalEpisodes, "held-out games per evaluation")
+	fs.StringVar(&c.Checkpoint, "checkpoint", "", "checkpoint file, written periodically and at the end")
+	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, unit+" between checkpoints")
+	fs.BoolVar(&c.Resume, "resume", false, "continue from -checkpoint")
+	fs.StringVar(&c.Plot, "plot", plot, "learning-curve PNG to write (empty: none)")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress bar")
+}
+
+// Parse parses args into fs and sends the progress bar to the standard
+// error unless -quiet is given.
+func (c *Common) Parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !f.quiet {
-		*f.Progress = os.Stderr
+	if !c.quiet {
+		c.Progress = os.Stderr
 	}
 	return nil
 }

@@ -223,40 +223,36 @@ func ExampleSummarize() {
 	// Output: return 3.500 ± 1.500, levels 3.50, wins 50%, steps 65.0 over 2 episodes
 }
 
-// The shared flags set the fields they point at, and -quiet leaves the
-// progress writer alone.
-func TestFlags(t *testing.T) {
-	var (
-		seed                uint64 = 1
-		every, eps, ckEvery        = 10, 20, 30
-		ckpt, plot          string
-		resume              bool
-		progress            io.Writer
-	)
-	mk := func() (*Flags, *flag.FlagSet) {
-		f := &Flags{Seed: &seed, EvalEvery: &every, EvalEpisodes: &eps, CheckpointEvery: &ckEvery,
-			Checkpoint: &ckpt, Plot: &plot, Resume: &resume, Progress: &progress, Unit: "updates", What: "everything"}
+// The shared flags set the fields of Common, -quiet leaves the progress
+// writer alone, and Fill gives defaults to what is unset.
+func TestCommonFlags(t *testing.T) {
+	mk := func() (*Common, *flag.FlagSet) {
+		c := &Common{Seed: 1, EvalEvery: 10, EvalEpisodes: 20, CheckpointEvery: 30}
 		fs := flag.NewFlagSet("x", flag.ContinueOnError)
-		f.Register(fs, "curve.png")
-		return f, fs
+		c.Register(fs, "updates", "everything", "curve.png")
+		return c, fs
 	}
-	f, fs := mk()
-	require.NoError(t, f.Parse(fs, []string{"-seed", "7", "-eval-every", "3", "-checkpoint", "c.ckpt", "-resume"}))
-	assert.Equal(t, uint64(7), seed)
-	assert.Equal(t, 3, every)
-	assert.Equal(t, 20, eps)
-	assert.Equal(t, "c.ckpt", ckpt)
-	assert.True(t, resume)
-	assert.Equal(t, "curve.png", plot)
-	assert.Equal(t, os.Stderr, progress)
+	c, fs := mk()
+	require.NoError(t, c.Parse(fs, []string{"-seed", "7", "-eval-every", "3", "-checkpoint", "c.ckpt", "-resume"}))
+	assert.Equal(t, uint64(7), c.Seed)
+	assert.Equal(t, 3, c.EvalEvery)
+	assert.Equal(t, 20, c.EvalEpisodes)
+	assert.Equal(t, "c.ckpt", c.Checkpoint)
+	assert.True(t, c.Resume)
+	assert.Equal(t, "curve.png", c.Plot)
+	assert.Equal(t, os.Stderr, c.Progress)
 	assert.Contains(t, fs.Lookup("eval-every").Usage, "updates")
 
-	progress = nil
-	f, fs = mk()
-	require.NoError(t, f.Parse(fs, []string{"-quiet", "-plot", ""}))
-	assert.Nil(t, progress)
-	assert.Empty(t, plot)
-	f, fs = mk()
+	c, fs = mk()
+	require.NoError(t, c.Parse(fs, []string{"-quiet", "-plot", ""}))
+	assert.Nil(t, c.Progress)
+	assert.Empty(t, c.Plot)
+	c, fs = mk()
 	fs.SetOutput(io.Discard)
-	assert.Error(t, f.Parse(fs, []string{"-nope"}))
+	assert.Error(t, c.Parse(fs, []string{"-nope"}))
+
+	var zero Common
+	require.NoError(t, zero.Fill(Common{Seed: 4, EvalEvery: 5, EvalEpisodes: 6, EvalFirstSeed: 7, CheckpointEvery: 8}))
+	assert.Equal(t, Common{EvalEvery: 5, EvalEpisodes: 6, EvalFirstSeed: 7, CheckpointEvery: 8}, zero, "seed 0 is kept")
+	assert.Error(t, (&Common{Resume: true}).Fill(Common{}))
 }
