@@ -4,7 +4,7 @@
 //
 // # Writing a game
 //
-// A game implements Game. The engine owns everything but the rules:
+// A game implements Rules. The engine owns everything but the rules:
 //
 //   - Spec describes the game once: its arc.GameInfo (id, title, tags,
 //     available actions), background, letterbox and transition colours, the
@@ -40,8 +40,8 @@
 //
 // # Sessions
 //
-// NewSession wraps a Game into a Session with the semantics of the ARC REST
-// API, which package games registers by game id:
+// NewSession wraps a game's Rules into a Session with the semantics of the
+// ARC REST API, which package games registers by game id:
 //
 //   - The first RESET starts the game at level one (FullReset). A RESET
 //     after at least one action in the current level restarts that level and

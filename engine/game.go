@@ -17,13 +17,15 @@ const (
 	Failed
 )
 
-// Game is the logic of one game. The engine owns the command protocol,
+// Rules is what a game brings to the engine: its description, its level
+// sets and the logic of one level. The engine owns the command protocol,
 // levels, budget, undo, camera, HUD and frames; the game only builds a
-// level's scene and applies actions to it.
+// level's scene and applies actions to it. (An env.Game is the Env that
+// plays a game through a Session.)
 //
 // Load, Step, Save and Restore run on the hot path and must not allocate:
 // keep sprites and scratch buffers in the game value and reuse them.
-type Game interface {
+type Rules interface {
 	// Spec describes the game; it is read once when a session is made.
 	Spec() Spec
 	// Levels returns the level set for seed: seed 0 must return the

@@ -23,7 +23,7 @@ var ErrClosed = errors.New("engine: session closed")
 // yields no frames. An action outside the game's available set is accepted
 // and counted, but changes nothing.
 type Session struct {
-	game   Game
+	game   Rules
 	spec   Spec
 	info   arc.GameInfo
 	guid   string
@@ -44,10 +44,11 @@ type Session struct {
 	screen       arc.Frame
 }
 
-// NewSession returns a session of g playing the hand-made levels (seed 0).
+// NewSession returns a session of the game whose rules are g, playing the
+// hand-made levels (seed 0).
 // It panics if the game's spec or levels are inconsistent: games are
 // compiled in and such an error is a programming error.
-func NewSession(g Game) *Session {
+func NewSession(g Rules) *Session {
 	spec := g.Spec()
 	levels := g.Levels(0)
 	info := spec.Info
@@ -96,13 +97,13 @@ func (s *Session) Info() arc.GameInfo {
 // GUID returns the session id reported in every result.
 func (s *Session) GUID() string { return s.guid }
 
+// FailsClean reports that Do leaves out as it was whenever it returns an
+// error (env.CleanFailer): an env.Game then receives responses in place.
+func (s *Session) FailsClean() bool { return true }
+
 // Seed selects the level set played from the next full reset on: 0 is the
 // hand-made set, any other value a procedurally generated one. The same seed
 // and the same actions give the same frames. The set is built at that
-// FailsClean reports that Do leaves out as it was whenever it returns an
-// error (env.CleanFailer): a Game then receives responses in place.
-func (s *Session) FailsClean() bool { return true }
-
 // reset, and reused when it is the set already in play, so reseeding every
 // episode with the same seed costs nothing.
 func (s *Session) Seed(seed int64) {

@@ -71,7 +71,8 @@ type Config struct {
 	GameOver GameOverMode
 	// Unavailable selects the handling of actions not offered.
 	Unavailable UnavailablePolicy
-	// Seed, when HasSeed is set, seeds the backend before the first reset.
+	// Seed, when HasSeed is set, seeds the backend and the spaces when the
+	// Game is made (see WithInitialSeed).
 	Seed    int64
 	HasSeed bool
 }
@@ -88,8 +89,11 @@ func WithGameOver(m GameOverMode) Option { return func(c *Config) { c.GameOver =
 // WithUnavailable sets the handling of unavailable actions.
 func WithUnavailable(p UnavailablePolicy) Option { return func(c *Config) { c.Unavailable = p } }
 
-// WithSeedOption seeds the backend before the first reset.
-func WithSeedOption(seed int64) Option {
+// WithInitialSeed is the Option that seeds a Game when it is made, before
+// its first reset: the backend's procedural levels (local games) and the
+// spaces' samplers, as a seeded reset does. A later Reset under
+// WithSeed(s) reseeds them with s; an unseeded one keeps the seed.
+func WithInitialSeed(seed int64) Option {
 	return func(c *Config) { c.Seed, c.HasSeed = seed, true }
 }
 

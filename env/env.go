@@ -21,10 +21,28 @@ type Env interface {
 	Step(ctx context.Context, a arc.Action) (Step, error)
 	// ObservationSpace describes Obs.Grid.
 	ObservationSpace() spaces.Space
-	// ActionSpace describes the actions Step accepts.
+	// ActionSpace describes the actions Step accepts. It is a *spaces.Action
+	// for a Game and the wrappers that keep its actions; it is a
+	// spaces.Space so that a wrapper may offer actions of another kind
+	// (wrappers.TransformAction takes any Space). ActionSpaceOf returns it
+	// as a *spaces.Action.
 	ActionSpace() spaces.Space
 	// Close releases the environment; further calls fail with ErrClosed.
 	Close() error
+}
+
+// ActionSpaceOf returns e's action space as the ARC action space, with the
+// comma-ok of a type assertion: ok is false when e's space is of another
+// kind (a wrapper that changed it) or e is nil. A Game's space is always a
+// *spaces.Action, and so is the space of every wrapper that keeps the
+// actions of the Env it wraps. The space is e's own, not a copy: seeding or
+// sampling it draws from e's sampler.
+func ActionSpaceOf(e Env) (space *spaces.Action, ok bool) {
+	if e == nil {
+		return nil, false
+	}
+	space, ok = e.ActionSpace().(*spaces.Action)
+	return space, ok && space != nil
 }
 
 // StepperInto is an Env that can leave a step's result in memory the
@@ -176,5 +194,7 @@ type ResetOptions struct {
 	HasSeed bool
 }
 
-// WithSeed returns a full reset under seed.
+// WithSeed returns the ResetOptions of a full reset under seed (see
+// ResetOptions.Seed). To seed a Game when it is made, give New or Make the
+// Option WithInitialSeed.
 func WithSeed(seed int64) ResetOptions { return ResetOptions{Seed: seed, HasSeed: true} }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
-	"github.com/arcgym/arcgym/spaces"
 )
 
 // Play one episode of a built-in game with uniformly random available
@@ -25,7 +24,7 @@ func ExampleMake() {
 	}
 	fmt.Println(info.GameID, obs.Grid.Shape, info.State, info.Available)
 
-	space := g.ActionSpace().(*spaces.Action)
+	space, _ := env.ActionSpaceOf(g) // a Game's action space is always a *spaces.Action
 	steps := 0
 	for {
 		a, _ := space.Sample(nil)

@@ -97,7 +97,7 @@ func NewWithConfig(b Backend, cfg Config) (*Game, error) {
 		cfg:      cfg,
 		info:     info,
 		obsShape: [2]int{arc.GridSize, arc.GridSize},
-		obsSpace: spaces.NewBox(0, arc.NumColors-1, "uint8", arc.GridSize, arc.GridSize),
+		obsSpace: spaces.NewBox(0, arc.NumColors-1, spaces.Uint8, arc.GridSize, arc.GridSize),
 		actSpace: spaces.NewAction(info.Available),
 	}
 	cf, ok := b.(CleanFailer)

@@ -337,7 +337,9 @@ func TestSeedsAreReproducible(t *testing.T) {
 		obs, _, err := g.Reset(t.Context(), env.WithSeed(seed))
 		require.NoError(t, err)
 		out := append([]uint8(nil), obs.Grid.Data...)
-		a, ok := g.ActionSpace().(*spaces.Action).Sample(nil)
+		space, ok := env.ActionSpaceOf(g)
+		require.True(t, ok)
+		a, ok := space.Sample(nil)
 		require.True(t, ok)
 		st, err := g.Step(t.Context(), a)
 		require.NoError(t, err)
@@ -345,6 +347,26 @@ func TestSeedsAreReproducible(t *testing.T) {
 	}
 	assert.Equal(t, run(7), run(7))
 	assert.NotEqual(t, run(7), run(8))
+}
+
+// A Game made under WithInitialSeed(s) plays as one reset under WithSeed(s).
+func TestInitialSeedIsASeededReset(t *testing.T) {
+	run := func(opts env.ResetOptions, made ...env.Option) []uint8 {
+		g, _ := newGame(t, envtest.FakeConfig{}, made...)
+		obs, _, err := g.Reset(t.Context(), opts)
+		require.NoError(t, err)
+		out := append([]uint8(nil), obs.Grid.Data...)
+		space, ok := env.ActionSpaceOf(g)
+		require.True(t, ok)
+		a, ok := space.Sample(nil)
+		require.True(t, ok)
+		st, err := g.Step(t.Context(), a)
+		require.NoError(t, err)
+		return append(out, st.Obs.Grid.Data...)
+	}
+	assert.Equal(t, run(env.WithSeed(7)), run(env.ResetOptions{}, env.WithInitialSeed(7)))
+	assert.NotEqual(t, run(env.WithSeed(8)), run(env.ResetOptions{}, env.WithInitialSeed(7)))
+	assert.Equal(t, run(env.WithSeed(8)), run(env.WithSeed(8), env.WithInitialSeed(7)), "a seeded reset overrides it")
 }
 
 func TestSpaces(t *testing.T) {
@@ -357,6 +379,42 @@ func TestSpaces(t *testing.T) {
 	assert.True(t, as.Contains(up))
 	assert.False(t, as.Contains(paint))
 	assert.False(t, as.Contains(arc.Action{ID: arc.Reset}))
+}
+
+// otherActions is an Env whose action space is space, in place of the
+// wrapped Game's.
+type otherActions struct {
+	*env.Game
+	space spaces.Space
+}
+
+func (o otherActions) ActionSpace() spaces.Space { return o.space }
+
+func TestActionSpaceOf(t *testing.T) {
+	avail := arc.ActionSetOf(arc.Action1, arc.Action6)
+	g, _ := newGame(t, envtest.FakeConfig{Available: avail})
+
+	space, ok := env.ActionSpaceOf(g)
+	require.True(t, ok)
+	assert.Same(t, g.ActionSpace(), space, "the Game's own space, not a copy")
+	assert.Equal(t, avail, space.Available)
+
+	tests := []struct {
+		name string
+		e    env.Env
+	}{
+		{"nil env", nil},
+		{"another kind of space", otherActions{g, spaces.NewDiscrete(3, 0)}},
+		{"nil action space", otherActions{g, (*spaces.Action)(nil)}},
+		{"no space", otherActions{g, nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			space, ok := env.ActionSpaceOf(tt.e)
+			assert.False(t, ok)
+			assert.Nil(t, space)
+		})
+	}
 }
 
 func TestStepAllocatesNothing(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 
 // registerGame registers a game built on the engine; its metadata comes from
 // the game's spec and hand-made levels.
-func registerGame(newGame func() engine.Game) {
+func registerGame(newGame func() engine.Rules) {
 	info := engine.NewSession(newGame()).Info()
 	Register(info, func() Session { return engine.NewSession(newGame()) })
 }

@@ -107,12 +107,12 @@ func TestDeterminism(t *testing.T) {
 }
 
 func TestProceduralLevelsAreValid(t *testing.T) {
-	for _, newGame := range []func() engine.Game{
-		func() engine.Game { return newKeyway() },
-		func() engine.Game { return newGlacier() },
-		func() engine.Game { return newTrilights() },
-		func() engine.Game { return newSpill() },
-		func() engine.Game { return newLever() },
+	for _, newGame := range []func() engine.Rules{
+		func() engine.Rules { return newKeyway() },
+		func() engine.Rules { return newGlacier() },
+		func() engine.Rules { return newTrilights() },
+		func() engine.Rules { return newSpill() },
+		func() engine.Rules { return newLever() },
 	} {
 		g := newGame()
 		id := g.Spec().Info.ID

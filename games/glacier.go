@@ -23,7 +23,7 @@ import (
 
 const glacierID = "gl02-a47c0e19"
 
-func init() { registerGame(func() engine.Game { return newGlacier() }) }
+func init() { registerGame(func() engine.Rules { return newGlacier() }) }
 
 // maxCrates is the most crates a level may hold.
 const maxCrates = 4
@@ -51,7 +51,7 @@ func newGlacier() *glacier {
 	return g
 }
 
-// Spec implements engine.Game.
+// Spec implements engine.Rules.
 func (g *glacier) Spec() engine.Spec {
 	return engine.Spec{
 		Info: arc.GameInfo{
@@ -107,7 +107,7 @@ func glacierParse(lv *engine.Level, ground []byte) glacierState {
 	return st
 }
 
-// Load implements engine.Game.
+// Load implements engine.Rules.
 func (g *glacier) Load(w *engine.World) {
 	lv := w.Level
 	g.cols, g.rows = lv.Cols, lv.Rows
@@ -192,7 +192,7 @@ func glacierSlide(ground []byte, cols, rows int, st *glacierState, dx, dy int) g
 	return m
 }
 
-// Step implements engine.Game.
+// Step implements engine.Rules.
 func (g *glacier) Step(w *engine.World, a arc.Action) engine.Result {
 	dx, dy, ok := step(a.ID)
 	if !ok {
@@ -227,7 +227,7 @@ func (g *glacier) Step(w *engine.World, a arc.Action) engine.Result {
 	return engine.Changed
 }
 
-// Save implements engine.Game.
+// Save implements engine.Rules.
 func (g *glacier) Save(dst []byte) []byte {
 	dst = append(dst, byte(g.st.px), byte(g.st.py), byte(g.st.n))
 	for i := range g.st.n {
@@ -236,7 +236,7 @@ func (g *glacier) Save(dst []byte) []byte {
 	return dst
 }
 
-// Restore implements engine.Game.
+// Restore implements engine.Rules.
 func (g *glacier) Restore(w *engine.World, b []byte) {
 	g.st.px, g.st.py, g.st.n = int(b[0]), int(b[1]), int(b[2])
 	for i := range g.st.n {
@@ -389,7 +389,7 @@ func glacierReplay(lv *engine.Level, ground []byte, moves []arc.Action) bool {
 	return false
 }
 
-// Levels implements engine.Game.
+// Levels implements engine.Rules.
 func (g *glacier) Levels(seed int64) []engine.Level {
 	hand := glacierHand()
 	if seed == 0 {

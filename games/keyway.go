@@ -16,7 +16,7 @@ import (
 
 const keywayID = "kw01-5e3a91c4"
 
-func init() { registerGame(func() engine.Game { return newKeyway() }) }
+func init() { registerGame(func() engine.Rules { return newKeyway() }) }
 
 var (
 	keyColour  = [3]int8{int8(engine.Red), int8(engine.Blue), int8(engine.Purple)}
@@ -35,7 +35,7 @@ func newKeyway() *keyway {
 	return &keyway{tiles: engine.NewSprite(64, 64, 0), player: engine.NewSprite(1, 1, int8(engine.Orange))}
 }
 
-// Spec implements engine.Game.
+// Spec implements engine.Rules.
 func (g *keyway) Spec() engine.Spec {
 	return engine.Spec{
 		Info: arc.GameInfo{
@@ -68,7 +68,7 @@ func keywayTile(c byte) int8 {
 	return int8(engine.VeryLightGrey)
 }
 
-// Load implements engine.Game.
+// Load implements engine.Rules.
 func (g *keyway) Load(w *engine.World) {
 	lv := w.Level
 	g.cols, g.rows = lv.Cols, lv.Rows
@@ -90,7 +90,7 @@ func (g *keyway) redraw() {
 	}
 }
 
-// Step implements engine.Game.
+// Step implements engine.Rules.
 func (g *keyway) Step(w *engine.World, a arc.Action) engine.Result {
 	dx, dy, ok := step(a.ID)
 	if !ok {
@@ -126,13 +126,13 @@ func (g *keyway) open(i, x, y int) {
 	g.tiles.Set(x, y, keywayTile('.'))
 }
 
-// Save implements engine.Game.
+// Save implements engine.Rules.
 func (g *keyway) Save(dst []byte) []byte {
 	dst = append(dst, byte(g.px), byte(g.py), g.keys)
 	return append(dst, g.cells[:g.cols*g.rows]...)
 }
 
-// Restore implements engine.Game.
+// Restore implements engine.Rules.
 func (g *keyway) Restore(w *engine.World, st []byte) {
 	g.px, g.py, g.keys = int(st[0]), int(st[1]), st[2]
 	copy(g.cells[:], st[3:])
@@ -194,7 +194,7 @@ func keywaySolve(lv *engine.Level) []arc.Action {
 	return nil
 }
 
-// Levels implements engine.Game.
+// Levels implements engine.Rules.
 func (g *keyway) Levels(seed int64) []engine.Level {
 	return levelSet(seed, 0x6b77, keywayHand, keywayGenerate)
 }

@@ -19,7 +19,7 @@ import (
 
 const leverID = "lv05-73c8b2fe"
 
-func init() { registerGame(func() engine.Game { return newLever() }) }
+func init() { registerGame(func() engine.Rules { return newLever() }) }
 
 const walkFrames = 8
 
@@ -42,7 +42,7 @@ func newLever() *lever {
 	return &lever{ground: engine.NewSprite(64, 64, 0), player: engine.NewSprite(1, 1, int8(engine.Magenta))}
 }
 
-// Spec implements engine.Game.
+// Spec implements engine.Rules.
 func (g *lever) Spec() engine.Spec {
 	return engine.Spec{
 		Info: arc.GameInfo{
@@ -99,7 +99,7 @@ func (g *lever) tile(c byte) int8 {
 	return int8(engine.White)
 }
 
-// Load implements engine.Game.
+// Load implements engine.Rules.
 func (g *lever) Load(w *engine.World) {
 	lv := w.Level
 	g.cols, g.rows = lv.Cols, lv.Rows
@@ -126,7 +126,7 @@ func (g *lever) redraw(onlyGates bool) {
 	}
 }
 
-// Step implements engine.Game.
+// Step implements engine.Rules.
 func (g *lever) Step(w *engine.World, a arc.Action) engine.Result {
 	switch a.ID {
 	case arc.Action5:
@@ -230,7 +230,7 @@ func (g *lever) walk(w *engine.World, tx, ty int) engine.Result {
 	return engine.Changed
 }
 
-// Save implements engine.Game.
+// Save implements engine.Rules.
 func (g *lever) Save(dst []byte) []byte {
 	s := byte(0)
 	if g.swapped {
@@ -239,7 +239,7 @@ func (g *lever) Save(dst []byte) []byte {
 	return append(dst, byte(g.px), byte(g.py), s)
 }
 
-// Restore implements engine.Game.
+// Restore implements engine.Rules.
 func (g *lever) Restore(w *engine.World, st []byte) {
 	g.px, g.py, g.swapped = int(st[0]), int(st[1]), st[2] == 1
 	g.player.MoveTo(g.px, g.py)
@@ -389,7 +389,7 @@ func leverSolveClicks(lv *engine.Level) []arc.Action {
 	return nil
 }
 
-// Levels implements engine.Game.
+// Levels implements engine.Rules.
 func (g *lever) Levels(seed int64) []engine.Level {
 	return levelSet(seed, 0x6c76, leverHand, leverGenerate)
 }

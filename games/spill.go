@@ -19,7 +19,7 @@ import (
 
 const spillID = "sp04-d19f6a30"
 
-func init() { registerGame(func() engine.Game { return newSpill() }) }
+func init() { registerGame(func() engine.Rules { return newSpill() }) }
 
 var spillPalette = [6]int8{
 	int8(engine.Red), int8(engine.Blue), int8(engine.Yellow),
@@ -39,7 +39,7 @@ func newSpill() *spill {
 	return &spill{board: engine.NewSprite(64, 64, 0), swatches: engine.NewSprite(64, 1, 0)}
 }
 
-// Spec implements engine.Game.
+// Spec implements engine.Rules.
 func (g *spill) Spec() engine.Spec {
 	return engine.Spec{
 		Info: arc.GameInfo{
@@ -67,7 +67,7 @@ func spillColours(m []byte) int {
 	return k
 }
 
-// Load implements engine.Game.
+// Load implements engine.Rules.
 func (g *spill) Load(w *engine.World) {
 	lv := w.Level
 	g.n = lv.Cols
@@ -149,7 +149,7 @@ func (g *spill) region(c byte) []int16 {
 	return q
 }
 
-// Step implements engine.Game.
+// Step implements engine.Rules.
 func (g *spill) Step(w *engine.World, a arc.Action) engine.Result {
 	gx, gy, ok := w.Cell(a)
 	if !ok {
@@ -165,10 +165,10 @@ func (g *spill) Step(w *engine.World, a arc.Action) engine.Result {
 	return engine.Changed
 }
 
-// Save implements engine.Game.
+// Save implements engine.Rules.
 func (g *spill) Save(dst []byte) []byte { return append(dst, g.cells[:g.n*g.n]...) }
 
-// Restore implements engine.Game.
+// Restore implements engine.Rules.
 func (g *spill) Restore(w *engine.World, st []byte) {
 	copy(g.cells[:], st)
 	g.repaint()
@@ -292,7 +292,7 @@ func spillLevel(name string, slack int, rows ...string) engine.Level {
 	return lv
 }
 
-// Levels implements engine.Game.
+// Levels implements engine.Rules.
 func (g *spill) Levels(seed int64) []engine.Level {
 	if seed == 0 {
 		return spillHand()

@@ -17,7 +17,7 @@ import (
 
 const trilightsID = "tl03-0b6d2e87"
 
-func init() { registerGame(func() engine.Game { return newTrilights() }) }
+func init() { registerGame(func() engine.Rules { return newTrilights() }) }
 
 const (
 	lampSize  = 3
@@ -35,7 +35,7 @@ type trilights struct {
 
 func newTrilights() *trilights { return &trilights{board: engine.NewSprite(64, 64, 0)} }
 
-// Spec implements engine.Game.
+// Spec implements engine.Rules.
 func (g *trilights) Spec() engine.Spec {
 	return engine.Spec{
 		Info: arc.GameInfo{
@@ -54,7 +54,7 @@ func (g *trilights) Spec() engine.Spec {
 	}
 }
 
-// Load implements engine.Game.
+// Load implements engine.Rules.
 func (g *trilights) Load(w *engine.World) {
 	lv := w.Level
 	g.cols, g.rows = lv.Cols, lv.Rows
@@ -104,7 +104,7 @@ func press(cells []byte, cols, rows, cx, cy int) {
 	}
 }
 
-// Step implements engine.Game.
+// Step implements engine.Rules.
 func (g *trilights) Step(w *engine.World, a arc.Action) engine.Result {
 	gx, gy, ok := w.Cell(a)
 	if !ok {
@@ -141,10 +141,10 @@ func (g *trilights) Step(w *engine.World, a arc.Action) engine.Result {
 	return engine.Changed
 }
 
-// Save implements engine.Game.
+// Save implements engine.Rules.
 func (g *trilights) Save(dst []byte) []byte { return append(dst, g.cells[:g.cols*g.rows]...) }
 
-// Restore implements engine.Game.
+// Restore implements engine.Rules.
 func (g *trilights) Restore(w *engine.World, st []byte) {
 	copy(g.cells[:], st)
 	for i := range g.cols * g.rows {
@@ -181,7 +181,7 @@ func trilightsLevel(name string, cols, rows int, holes string, scramble ...[2]in
 	return lv
 }
 
-// Levels implements engine.Game.
+// Levels implements engine.Rules.
 func (g *trilights) Levels(seed int64) []engine.Level {
 	if seed == 0 {
 		return trilightsHand()

@@ -4,15 +4,61 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/arcgym/arcgym/tensor"
 )
 
+// Dtype is the element type of a Box: Uint8 or Float32. Its zero value is
+// neither, so a Dtype that was never set is caught rather than taken for
+// one of them. It prints and encodes (as text, and so as a JSON string)
+// under numpy's names, "uint8" and "float32".
+type Dtype uint8
+
 // Element types a Box can hold, the values of Box.Dtype.
 const (
-	Uint8   = "uint8"
-	Float32 = "float32"
+	// Uint8 boxes hold tensor.U8 values.
+	Uint8 Dtype = iota + 1
+	// Float32 boxes hold tensor.F32 values.
+	Float32
 )
+
+// String returns numpy's name of the type, "uint8" or "float32", and
+// "Dtype(n)" for a value that is neither.
+func (d Dtype) String() string {
+	switch d {
+	case Uint8:
+		return "uint8"
+	case Float32:
+		return "float32"
+	}
+	return "Dtype(" + strconv.Itoa(int(d)) + ")"
+}
+
+// MarshalText encodes the type as its numpy name; a value other than Uint8
+// and Float32 is an error.
+func (d Dtype) MarshalText() ([]byte, error) {
+	if !d.valid() {
+		return nil, fmt.Errorf("spaces: cannot encode %v, want %v or %v", d, Uint8, Float32)
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText decodes a numpy name, "uint8" or "float32"; any other text
+// is an error and leaves d unchanged.
+func (d *Dtype) UnmarshalText(text []byte) error {
+	switch string(text) {
+	case "uint8":
+		*d = Uint8
+	case "float32":
+		*d = Float32
+	default:
+		return fmt.Errorf("spaces: Box dtype %q, want %q or %q", text, Uint8.String(), Float32.String())
+	}
+	return nil
+}
+
+func (d Dtype) valid() bool { return d == Uint8 || d == Float32 }
 
 // Box is a tensor space with per-space bounds Low..High (inclusive) on every
 // element. It holds tensor.U8 or tensor.F32 values, whichever its Dtype says.
@@ -20,18 +66,19 @@ const (
 type Box struct {
 	shape     []int
 	Low, High float64
-	// Dtype is "uint8" or "float32".
-	Dtype string
+	// Dtype is Uint8 or Float32.
+	Dtype Dtype
 	rng   *source
 }
 
-// NewBox returns a Box of the given bounds, element type ("uint8" or
-// "float32") and shape. It panics on an unknown dtype, NaN bounds,
-// low > high, a negative dimension, or uint8 bounds that hold no integer of
-// 0..255: such a box is a programming error.
-func NewBox(low, high float64, dtype string, shape ...int) *Box {
-	if dtype != Uint8 && dtype != Float32 {
-		panic(fmt.Sprintf("spaces: Box dtype %q, want %q or %q", dtype, Uint8, Float32))
+// NewBox returns a Box of the given bounds, element type (Uint8 or Float32)
+// and shape. It panics on NaN bounds, low > high, a negative dimension, or
+// uint8 bounds that hold no integer of 0..255: such a box is a programming
+// error. It panics too on a dtype other than the two constants, which only
+// a conversion of a number to Dtype can produce.
+func NewBox(low, high float64, dtype Dtype, shape ...int) *Box {
+	if !dtype.valid() {
+		panic(fmt.Sprintf("spaces: Box dtype %v, want %v or %v", dtype, Uint8, Float32))
 	}
 	if math.IsNaN(low) || math.IsNaN(high) || low > high {
 		panic(fmt.Sprintf("spaces: Box bounds [%g, %g] are empty", low, high))

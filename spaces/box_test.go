@@ -1,6 +1,7 @@
 package spaces
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -50,10 +51,12 @@ func TestNewBoxPanicsOnBadConfig(t *testing.T) {
 	tests := []struct {
 		name      string
 		low, high float64
-		dtype     string
+		dtype     Dtype
 		shape     []int
 	}{
-		{"unknown dtype", 0, 1, "float64", nil},
+		{"unset dtype", 0, 1, 0, nil},
+		{"dtype outside the constants", 0, 1, Dtype(3), nil},
+		{"shape given as the dtype", 0, 15, 64, []int{64}},
 		{"low above high", 2, 1, Float32, nil},
 		{"NaN", math.NaN(), 1, Float32, nil},
 		{"negative dimension", 0, 1, Uint8, []int{2, -1}},
@@ -65,6 +68,60 @@ func TestNewBoxPanicsOnBadConfig(t *testing.T) {
 			assert.Panics(t, func() { NewBox(tt.low, tt.high, tt.dtype, tt.shape...) })
 		})
 	}
+}
+
+func TestDtypeString(t *testing.T) {
+	assert.Equal(t, "uint8", Uint8.String())
+	assert.Equal(t, "float32", Float32.String())
+	assert.Equal(t, "Dtype(0)", Dtype(0).String())
+	assert.Equal(t, "Dtype(9)", Dtype(9).String())
+	assert.Equal(t, "Box(-1, 1, [3], float32)", NewBox(-1, 1, Float32, 3).String())
+}
+
+func TestDtypeTextRoundTrip(t *testing.T) {
+	for _, d := range []Dtype{Uint8, Float32} {
+		text, err := d.MarshalText()
+		require.NoError(t, err)
+		assert.Equal(t, d.String(), string(text))
+		var got Dtype
+		require.NoError(t, got.UnmarshalText(text))
+		assert.Equal(t, d, got)
+	}
+}
+
+func TestDtypeJSONIsNumpyName(t *testing.T) {
+	type desc struct {
+		Dtype Dtype `json:"dtype"`
+	}
+	data, err := json.Marshal(desc{Float32})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"dtype":"float32"}`, string(data))
+	assert.Equal(t, `{"dtype":"float32"}`, string(data), "the string form, byte for byte")
+
+	var got desc
+	require.NoError(t, json.Unmarshal([]byte(`{"dtype":"uint8"}`), &got))
+	assert.Equal(t, Uint8, got.Dtype)
+}
+
+func TestDtypeEncodingErrors(t *testing.T) {
+	for _, d := range []Dtype{0, 3} {
+		_, err := d.MarshalText()
+		assert.ErrorContains(t, err, d.String())
+		_, err = json.Marshal(d)
+		assert.Error(t, err, "json.Marshal(%v)", d)
+	}
+	for _, text := range []string{"", "float64", "UINT8", "int8", " uint8"} {
+		d := Float32
+		err := d.UnmarshalText([]byte(text))
+		assert.ErrorContains(t, err, "want \"uint8\" or \"float32\"", "text %q", text)
+		assert.Equal(t, Float32, d, "a failed decode of %q leaves the value", text)
+	}
+	var d Dtype
+	assert.Error(t, json.Unmarshal([]byte(`1`), &d), "a number is not a dtype")
+}
+
+func TestNewBoxNamesTheBadDtype(t *testing.T) {
+	assert.PanicsWithValue(t, "spaces: Box dtype Dtype(3), want uint8 or float32", func() { NewBox(0, 1, 3, 2) })
 }
 
 func TestBoxBasics(t *testing.T) {
@@ -80,7 +137,7 @@ func TestBoxSampleInBoundsAndDeterministic(t *testing.T) {
 	tests := []struct {
 		name      string
 		low, high float64
-		dtype     string
+		dtype     Dtype
 	}{
 		{"uint8 palette", 0, 15, Uint8},
 		{"uint8 full range", 0, 255, Uint8},

@@ -287,7 +287,7 @@ func TestReplaceChecksShape(t *testing.T) {
 // shapeEnv claims an observation shape other than the Game's.
 type shapeEnv struct{ env.Env }
 
-func (shapeEnv) ObservationSpace() spaces.Space { return spaces.NewBox(0, 15, "uint8", 32, 32) }
+func (shapeEnv) ObservationSpace() spaces.Space { return spaces.NewBox(0, 15, spaces.Uint8, 32, 32) }
 
 func TestDeterministicWithSeeds(t *testing.T) {
 	run := func(k kind, seed int64) [][]uint8 {

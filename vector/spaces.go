@@ -63,7 +63,7 @@ type ActionSpace struct {
 func ActionSpaceOf(v Env) (*ActionSpace, error) {
 	s := &ActionSpace{flat: make([]bool, spaces.FlatSize)}
 	err := Each(v, func(i int, e env.Env) error {
-		a, ok := e.ActionSpace().(*spaces.Action)
+		a, ok := env.ActionSpaceOf(e)
 		if !ok {
 			return fmt.Errorf("vector: sub-environment %d has action space %v, not an ARC one", i, e.ActionSpace())
 		}

@@ -107,7 +107,7 @@ func NewFrameStack(e env.Env, cfg FrameStackConfig) (*FrameStack, error) {
 		inner: e, into: env.Into(e), cfg: cfg, n: n, frameSize: fs,
 		stack: framestack.New(make([]uint8, stackSlots(n)*fs), n, fs),
 		shape: shape,
-		space: spaces.NewBox(lo, hi, "uint8", shape...),
+		space: spaces.NewBox(lo, hi, spaces.Uint8, shape...),
 	}, nil
 }
 

@@ -45,7 +45,7 @@ func (s *scripted) Step(context.Context, arc.Action) (env.Step, error) {
 }
 
 func (s *scripted) ObservationSpace() spaces.Space {
-	return spaces.NewBox(0, 15, "uint8", arc.GridSize, arc.GridSize)
+	return spaces.NewBox(0, 15, spaces.Uint8, arc.GridSize, arc.GridSize)
 }
 func (s *scripted) ActionSpace() spaces.Space { return spaces.NewAction(arc.ActionSetOf(arc.Action1)) }
 func (s *scripted) Close() error              { return nil }

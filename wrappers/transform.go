@@ -77,7 +77,8 @@ type TransformActionConfig struct {
 	// (with an error) is not applied.
 	Func func(arc.Action) (arc.Action, error)
 	// Space, when not nil, is the ActionSpace callers draw from; nil keeps
-	// the wrapped Env's.
+	// the wrapped Env's. A Space other than a *spaces.Action is an action
+	// space of another kind, for which env.ActionSpaceOf reports false.
 	Space spaces.Space
 }
 

@@ -19,7 +19,7 @@ import (
 // observations of reset and step alike, and reports the space it is given.
 func TestTransformObservation(t *testing.T) {
 	ctx := t.Context()
-	space := spaces.NewBox(0, 1, "uint8", arc.GridSize, arc.GridSize)
+	space := spaces.NewBox(0, 1, spaces.Uint8, arc.GridSize, arc.GridSize)
 	calls := 0
 	buf := make([]uint8, arc.FrameCells)
 	// Cells of colour 0 become 1, others 0, in a buffer of the function.
@@ -80,4 +80,27 @@ func TestTransformAction(t *testing.T) {
 	_, err = w.Step(ctx, arc.Click(63, 0))
 	assert.ErrorContains(t, err, "off the grid")
 	assert.NotNil(t, w.ActionSpace())
+}
+
+// A TransformAction keeps the ARC action space of the Env it wraps unless
+// it is given another space, which env.ActionSpaceOf then reports as not
+// an ARC one.
+func TestTransformActionSpaceOf(t *testing.T) {
+	id := func(a arc.Action) (arc.Action, error) { return a, nil }
+	g := newGame(t, envtest.FakeConfig{})
+	keep := must(wrappers.NewTransformAction(g, wrappers.TransformActionConfig{Func: id}))
+	space, ok := env.ActionSpaceOf(keep)
+	require.True(t, ok)
+	assert.Same(t, g.ActionSpace(), space)
+
+	clicks := spaces.NewAction(arc.ActionSetOf(arc.Action6))
+	narrowed := must(wrappers.NewTransformAction(g, wrappers.TransformActionConfig{Func: id, Space: clicks}))
+	space, ok = env.ActionSpaceOf(narrowed)
+	require.True(t, ok)
+	assert.Same(t, clicks, space)
+
+	other := must(wrappers.NewTransformAction(g, wrappers.TransformActionConfig{Func: id, Space: spaces.NewDiscrete(5, 0)}))
+	space, ok = env.ActionSpaceOf(other)
+	assert.False(t, ok)
+	assert.Nil(t, space)
 }
