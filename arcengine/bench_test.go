@@ -33,7 +33,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 }
 
 // BenchmarkStep steps a light test game (sd01, about 50 µs a step
-// in-process) through a Session.
+// in-process) through an Instance.
 func BenchmarkStep(b *testing.B) {
 	p := openPool(b, gamesDir(b))
 	ctx := context.Background()

@@ -52,7 +52,7 @@ func SetDefault(p *Pool) {
 }
 
 // NewDefault starts a session of game id in the Default pool.
-func NewDefault(ctx context.Context, id string) (*Session, error) {
+func NewDefault(ctx context.Context, id string) (*Instance, error) {
 	p, err := Default()
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func NewDefault(ctx context.Context, id string) (*Session, error) {
 	return p.New(ctx, id)
 }
 
-// Catalog serves a Pool's games where a games.Session is wanted (the REST
+// Catalog serves a Pool's games where a games.Instance is wanted (the REST
 // server's catalog). New starts sessions under context.Background: the
 // pool's StartTimeout bounds them.
 type Catalog struct{ Pool *Pool }
@@ -77,7 +77,7 @@ func (c Catalog) List() []arc.GameInfo {
 }
 
 // New starts a session of game id.
-func (c Catalog) New(id string) (games.Session, error) {
+func (c Catalog) New(id string) (games.Instance, error) {
 	s, err := c.Pool.New(context.Background(), id)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,6 @@
 // Package arcengine runs the real ARC-AGI-3 games, written for the official
 // Python engine arcengine, in worker processes, and makes them arcgym
-// backends: a Session is an env.Backend, so every wrapper, vector env,
+// backends: an Instance is an env.Backend, so every wrapper, vector env,
 // encoder, recorder, the REST server and the CLI play them unchanged.
 //
 // A Pool holds one games directory in the official toolkit's layout
@@ -12,7 +12,7 @@
 // file named after it in lower case, constructed with the seed when its
 // constructor takes one. Go and a worker speak a small binary protocol over
 // two pipes: the command goes down, the raw 64x64 frame bytes, state,
-// levels, win levels and available actions come up, and Session.Do decodes
+// levels, win levels and available actions come up, and Instance.Do decodes
 // them straight into the caller's arc.FrameData without allocating.
 //
 // By default every session has a worker process of its own, so sessions

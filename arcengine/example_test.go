@@ -36,7 +36,7 @@ func ExampleClassName() {
 	// FillTheGap
 }
 
-// A Pool runs the games of a folder in worker processes; a Session is an
+// A Pool runs the games of a folder in worker processes; an Instance is an
 // env.Backend. (Not run as a test: it needs Python with arcengine, which
 // scripts/setup-python.sh installs.)
 func ExamplePool() {

@@ -19,7 +19,7 @@ import (
 )
 
 // playing returns a session of game id in p after its first RESET.
-func playing(t *testing.T, p *Pool, id string) *Session {
+func playing(t *testing.T, p *Pool, id string) *Instance {
 	t.Helper()
 	s, err := p.New(ctxT(t), id)
 	require.NoError(t, err)
@@ -37,7 +37,7 @@ func alive(pid int) bool {
 
 // requireRecovers checks that a session refuses anything but RESET after a
 // failure, and that RESET brings it back on a working worker.
-func requireRecovers(t *testing.T, s *Session, cause error) {
+func requireRecovers(t *testing.T, s *Instance, cause error) {
 	t.Helper()
 	ctx := ctxT(t)
 	var fd arc.FrameData

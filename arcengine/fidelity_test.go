@@ -26,7 +26,7 @@ import (
 	"github.com/arcgym/arcgym/internal/cells"
 )
 
-// The fidelity tests play the same commands through a Session and through
+// The fidelity tests play the same commands through an Instance and through
 // the official toolkit's own in-process local mode (python/arcgym_oracle.py)
 // and compare every result: every frame cell, state, levels completed, win
 // levels, available actions and the full-reset flag.
@@ -81,9 +81,9 @@ func runOracle(t *testing.T, dir, gameID string, seed int64, commands []string) 
 // timeoutFor bounds an oracle run of n commands, only against hangs.
 func timeoutFor(n int) time.Duration { return time.Duration(60+n/10) * time.Second }
 
-// compareStep checks one Session result (fd, err) against the toolkit's.
+// compareStep checks one Instance result (fd, err) against the toolkit's.
 // It returns false when the script cannot be compared further: after game
-// code raised, the toolkit keeps the half-stepped game while a Session
+// code raised, the toolkit keeps the half-stepped game while an Instance
 // starts a new one.
 func compareStep(t *testing.T, i int, cmd string, rec oracleRecord, fd *arc.FrameData, err error) bool {
 	t.Helper()
@@ -122,7 +122,7 @@ func compareStep(t *testing.T, i int, cmd string, rec oracleRecord, fd *arc.Fram
 	return true
 }
 
-// playAndCompare plays commands on a new Session and on the toolkit.
+// playAndCompare plays commands on a new Instance and on the toolkit.
 func playAndCompare(t *testing.T, p *Pool, gameID string, seed int64, commands []string) {
 	t.Helper()
 	recs := runOracle(t, p.GamesDir(), gameID, seed, commands)
@@ -200,7 +200,7 @@ func TestFidelityUserGames(t *testing.T) {
 	}
 }
 
-// randomScript plays a random agent on a Session and returns its commands:
+// randomScript plays a random agent on an Instance and returns its commands:
 // mostly available actions, with clicks on the cells that stand out, a few
 // unavailable actions, RESETs at random (level resets and, in pairs, full
 // resets), and commands sent after WIN or GAME_OVER before the RESET.

@@ -195,7 +195,7 @@ func TestServerServesRealAndBuiltInGames(t *testing.T) {
 	defer srv.Close()
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	c, err := remote.New(remote.WithBaseURL(hs.URL))
+	c, err := remote.NewClient(hs.URL, remote.ClientConfig{})
 	require.NoError(t, err)
 	defer c.Close()
 	list, err := c.Games(ctx)

@@ -10,17 +10,17 @@ import (
 	"github.com/arcgym/arcgym/arc"
 )
 
-// Session is one game running in a worker process. It is an env.Backend
-// (and a games.Session, so the REST server can serve it): Do sends RESET or
+// Instance is one game running in a worker process. It is an env.Backend
+// (and a games.Instance, so the REST server can serve it): Do sends RESET or
 // ACTION1..ACTION7 and decodes the worker's answer straight into the
 // caller's FrameData, without allocating.
 //
-// A Session is not safe for concurrent use. Failures are *WorkerErrors: a
+// An Instance is not safe for concurrent use. Failures are *WorkerErrors: a
 // game that raised, a worker that crashed or hung, or a protocol violation
-// cost the session its game, and every command but RESET then fails with
+// cost the instance its game, and every command but RESET then fails with
 // ErrNeedsReset; RESET starts the game anew (in a new worker if the old one
 // is gone), as a full reset.
-type Session struct {
+type Instance struct {
 	pool *Pool
 	game Game
 	info arc.GameInfo
@@ -49,12 +49,12 @@ type Session struct {
 // for its latest downloaded version): it takes a worker slot and
 // constructs the game, as the toolkit's local mode does, but sends no
 // command. The first command is RESET.
-func (p *Pool) New(ctx context.Context, id string) (*Session, error) {
+func (p *Pool) New(ctx context.Context, id string) (*Instance, error) {
 	g, err := p.Lookup(id)
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{pool: p, game: g, info: g.Info, guid: arc.NewGUID()}
+	s := &Instance{pool: p, game: g, info: g.Info, guid: arc.NewGUID()}
 	if err := s.attach(ctx); err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (p *Pool) New(ctx context.Context, id string) (*Session, error) {
 }
 
 // attach takes a worker slot and opens the game in it.
-func (s *Session) attach(ctx context.Context) error {
+func (s *Instance) attach(ctx context.Context) error {
 	w, slot, err := s.pool.acquire(ctx)
 	if err != nil {
 		if we, ok := err.(*WorkerError); ok && we.Game == "" {
@@ -79,7 +79,7 @@ func (s *Session) attach(ctx context.Context) error {
 }
 
 // detach gives the worker slot back.
-func (s *Session) detach() {
+func (s *Instance) detach() {
 	if s.w == nil {
 		return
 	}
@@ -101,7 +101,7 @@ func (s *Session) detach() {
 
 // open constructs the game in the session's slot with the session's seed,
 // replacing any game there.
-func (s *Session) open(ctx context.Context) error {
+func (s *Instance) open(ctx context.Context) error {
 	w := s.w
 	w.mu.Lock()
 	var err error
@@ -135,16 +135,16 @@ func (s *Session) open(ctx context.Context) error {
 
 // Info returns the game's metadata; Available and Levels come from the
 // game itself.
-func (s *Session) Info() arc.GameInfo { return s.info.Clone() }
+func (s *Instance) Info() arc.GameInfo { return s.info.Clone() }
 
 // GUID returns the session's id, reported in every result.
-func (s *Session) GUID() string { return s.guid }
+func (s *Instance) GUID() string { return s.guid }
 
 // Game returns the game the session plays.
-func (s *Session) Game() Game { return s.game }
+func (s *Instance) Game() Game { return s.game }
 
 // PID returns the process id of the session's worker (0 when it has none).
-func (s *Session) PID() int {
+func (s *Instance) PID() int {
 	if s.w == nil {
 		return 0
 	}
@@ -154,13 +154,13 @@ func (s *Session) PID() int {
 // Blocking reports that a command waits on a worker process, which does
 // the work: vector envs run such sub-environments without spinning for
 // them.
-func (s *Session) Blocking() bool { return true }
+func (s *Instance) Blocking() bool { return true }
 
 // Seed sets the seed passed to the game's constructor, as the toolkit does
 // when the constructor has a seed parameter; it takes effect at the next
 // RESET, which then starts a new game. Games without a seed parameter
 // ignore it.
-func (s *Session) Seed(seed int64) {
+func (s *Instance) Seed(seed int64) {
 	if seed != s.seed {
 		s.seed = seed
 		s.reseed = true
@@ -171,7 +171,7 @@ func (s *Session) Seed(seed int64) {
 // GAME_OVER every command but RESET fails with arc.ErrNotStarted (the
 // engine answers those with no frames and nothing changes). ctx bounds the
 // wait: a worker that does not answer in time is killed (ErrHung).
-func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
+func (s *Instance) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	if s.closed || s.pool.closed.Load() {
 		return ErrClosed
 	}
@@ -203,7 +203,7 @@ func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) erro
 // recover gets the session a working game after a failure: by replaying
 // its commands on a new worker when another session's failure took the
 // worker down, or, for RESET, by starting the game anew.
-func (s *Session) recover(ctx context.Context, a arc.Action) error {
+func (s *Instance) recover(ctx context.Context, a arc.Action) error {
 	if s.lost == nil && s.w != nil && len(s.log) > 0 {
 		// The worker died under another session: this game did nothing
 		// wrong, so it is rebuilt where it was.
@@ -250,7 +250,7 @@ func (w *worker) deathCause() error {
 
 // replay rebuilds the game on a new worker from the command log and checks
 // that it arrives at the same frame.
-func (s *Session) replay(ctx context.Context) error {
+func (s *Instance) replay(ctx context.Context) error {
 	log := slices.Clone(s.log)
 	want := s.sum
 	s.detach()
@@ -270,7 +270,7 @@ func (s *Session) replay(ctx context.Context) error {
 }
 
 // remember logs a command for replay.
-func (s *Session) remember(a arc.Action, out *arc.FrameData) {
+func (s *Instance) remember(a arc.Action, out *arc.FrameData) {
 	a.Reasoning = nil
 	if a.ID == arc.Reset && out.FullReset {
 		s.log = s.log[:0]
@@ -290,7 +290,7 @@ func frameSum(fd *arc.FrameData) uint64 {
 }
 
 // command sends a and decodes the answer into out.
-func (s *Session) command(ctx context.Context, a arc.Action, out *arc.FrameData) error {
+func (s *Instance) command(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	w := s.w
 	op := a.ID.String()
 	w.mu.Lock()
@@ -342,7 +342,7 @@ func (s *Session) command(ctx context.Context, a arc.Action, out *arc.FrameData)
 
 // lose records err as the failure that cost the session its game, and
 // returns it.
-func (s *Session) lose(err error) error {
+func (s *Instance) lose(err error) error {
 	s.lost = err
 	return err
 }
@@ -354,7 +354,7 @@ func (s *Session) lose(err error) error {
 // Do, but no result comes back. Benchmarks use it to measure the cost of
 // the worker protocol against the engine on the same CPU, interleaved with
 // Do on another session of the same worker (Config.EnvsPerWorker >= 2).
-func (s *Session) TimeInProcess(ctx context.Context, acts []arc.Action) ([]time.Duration, error) {
+func (s *Instance) TimeInProcess(ctx context.Context, acts []arc.Action) ([]time.Duration, error) {
 	if s.closed || s.pool.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -387,7 +387,7 @@ func (s *Session) TimeInProcess(ctx context.Context, acts []arc.Action) ([]time.
 }
 
 // remoteError turns an ERROR response into a *WorkerError of kind.
-func (s *Session) remoteError(kind error, op string) error {
+func (s *Instance) remoteError(kind error, op string) error {
 	we := &WorkerError{Kind: kind, Game: s.info.ID, PID: s.w.pid, Op: op, Detail: s.r.message}
 	switch s.r.phase {
 	case phaseLoad, phaseInit:
@@ -399,7 +399,7 @@ func (s *Session) remoteError(kind error, op string) error {
 }
 
 // protocolError kills the worker over an answer that makes no sense.
-func (s *Session) protocolError(op, detail string) error {
+func (s *Instance) protocolError(op, detail string) error {
 	we := &WorkerError{Kind: ErrProtocol, Game: s.info.ID, PID: s.w.pid, Op: op, Detail: detail}
 	s.w.mu.Lock()
 	s.w.kill(we)
@@ -409,7 +409,7 @@ func (s *Session) protocolError(op, detail string) error {
 
 // Close gives the session's slot back to the pool; a worker left idle may
 // be kept for the next session. It is safe to call more than once.
-func (s *Session) Close() error {
+func (s *Instance) Close() error {
 	if s.closed {
 		return nil
 	}

@@ -38,10 +38,11 @@
 // to a cell and reports false in the letterbox. Overlays (BudgetBar,
 // LevelPips, or any Overlay) draw on each final frame after scaling.
 //
-// # Sessions
+// # Instances
 //
-// NewSession wraps a game's Rules into a Session with the semantics of the
-// ARC REST API, which package games registers by game id:
+// NewInstance wraps a game's Rules into an Instance, a running game with
+// the semantics of the ARC REST API, which package games registers by game
+// id:
 //
 //   - The first RESET starts the game at level one (FullReset). A RESET
 //     after at least one action in the current level restarts that level and
@@ -62,6 +63,6 @@
 //   - Seed picks the level set from the next full reset on; the same seed
 //     and actions always give the same frames.
 //
-// Session.Do writes into a caller-owned arc.FrameData and reuses its frame
-// buffer, so a warmed-up session allocates nothing per command.
+// Instance.Do writes into a caller-owned arc.FrameData and reuses its frame
+// buffer, so a warmed-up instance allocates nothing per command.
 package engine

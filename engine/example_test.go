@@ -8,10 +8,10 @@ import (
 	"github.com/arcgym/arcgym/engine"
 )
 
-// ExampleNewSession runs the three-level walker game of this package's
+// ExampleNewInstance runs the three-level walker game of this package's
 // tests through the ARC command protocol.
-func ExampleNewSession() {
-	s := engine.NewSession(newWalker())
+func ExampleNewInstance() {
+	s := engine.NewInstance(newWalker())
 	ctx := context.Background()
 	var out arc.FrameData
 	for _, a := range []arc.Action{reset, dash, right} {

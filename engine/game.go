@@ -21,7 +21,7 @@ const (
 // sets and the logic of one level. The engine owns the command protocol,
 // levels, budget, undo, camera, HUD and frames; the game only builds a
 // level's scene and applies actions to it. (An env.Game is the Env that
-// plays a game through a Session.)
+// plays a game through an Instance.)
 //
 // Load, Step, Save and Restore run on the hot path and must not allocate:
 // keep sprites and scratch buffers in the game value and reuse them.
@@ -83,7 +83,7 @@ type World struct {
 	// State is the game state as of the last command.
 	State arc.GameState
 
-	sess *Session
+	sess *Instance
 }
 
 // Emit adds a frame of the scene as it is now to the command's response: an

@@ -9,11 +9,11 @@ import (
 	"github.com/arcgym/arcgym/arc"
 )
 
-// ErrClosed is returned by Do on a closed session.
+// ErrClosed is returned by Do on a closed Instance.
 var ErrClosed = errors.New("engine: session closed")
 
-// Session runs one game with the command semantics of the ARC REST API.
-// It satisfies games.Session. It is not safe for concurrent use.
+// Instance runs one game with the command semantics of the ARC REST API.
+// It satisfies games.Instance. It is not safe for concurrent use.
 //
 // RESET rules: the first RESET starts the game at level one (FullReset). A
 // later RESET is a level reset (the current level rebuilt, progress kept)
@@ -22,7 +22,7 @@ var ErrClosed = errors.New("engine: session closed")
 // the first RESET or after WIN or GAME_OVER fails with arc.ErrNotStarted and
 // yields no frames. An action outside the game's available set is accepted
 // and counted, but changes nothing.
-type Session struct {
+type Instance struct {
 	game   Rules
 	spec   Spec
 	info   arc.GameInfo
@@ -44,11 +44,11 @@ type Session struct {
 	screen       arc.Frame
 }
 
-// NewSession returns a session of the game whose rules are g, playing the
+// NewInstance returns an instance of the game whose rules are g, playing the
 // hand-made levels (seed 0).
 // It panics if the game's spec or levels are inconsistent: games are
 // compiled in and such an error is a programming error.
-func NewSession(g Rules) *Session {
+func NewInstance(g Rules) *Instance {
 	spec := g.Spec()
 	levels := g.Levels(0)
 	info := spec.Info
@@ -61,7 +61,7 @@ func NewSession(g Rules) *Session {
 	if err := checkLevels(levels, info.Levels); err != nil {
 		panic(fmt.Sprintf("engine: game %s: %v", info.ID, err))
 	}
-	s := &Session{game: g, spec: spec, info: info, guid: arc.NewGUID(), levels: levels}
+	s := &Instance{game: g, spec: spec, info: info, guid: arc.NewGUID(), levels: levels}
 	if info.Available.Has(arc.Action7) && spec.StateSize > 0 {
 		depth := spec.UndoDepth
 		if depth <= 0 {
@@ -87,7 +87,7 @@ func checkLevels(levels []Level, want int) error {
 }
 
 // Info returns the game's metadata.
-func (s *Session) Info() arc.GameInfo {
+func (s *Instance) Info() arc.GameInfo {
 	in := s.info
 	in.Tags = slices.Clone(in.Tags)
 	in.BaselineActions = slices.Clone(in.BaselineActions)
@@ -95,24 +95,24 @@ func (s *Session) Info() arc.GameInfo {
 }
 
 // GUID returns the session id reported in every result.
-func (s *Session) GUID() string { return s.guid }
+func (s *Instance) GUID() string { return s.guid }
 
 // FailsClean reports that Do leaves out as it was whenever it returns an
 // error (env.CleanFailer): an env.Game then receives responses in place.
-func (s *Session) FailsClean() bool { return true }
+func (s *Instance) FailsClean() bool { return true }
 
 // Seed selects the level set played from the next full reset on: 0 is the
 // hand-made set, any other value a procedurally generated one. The same seed
 // and the same actions give the same frames. The set is built at that
 // reset, and reused when it is the set already in play, so reseeding every
 // episode with the same seed costs nothing.
-func (s *Session) Seed(seed int64) {
+func (s *Instance) Seed(seed int64) {
 	s.next = seed
 	s.reseed = seed != s.seed
 }
 
 // install builds the level set chosen by Seed.
-func (s *Session) install() {
+func (s *Instance) install() {
 	levels := s.game.Levels(s.next)
 	if err := checkLevels(levels, s.info.Levels); err != nil {
 		// A generator that breaks its contract falls back to the hand-made
@@ -125,23 +125,23 @@ func (s *Session) install() {
 }
 
 // Levels returns the level set in play (a view; do not modify).
-func (s *Session) Levels() []Level { return s.levels }
+func (s *Instance) Levels() []Level { return s.levels }
 
 // Baselines returns the baseline action counts of the level set in play.
-func (s *Session) Baselines() []int { return Baselines(s.levels) }
+func (s *Instance) Baselines() []int { return Baselines(s.levels) }
 
 // World returns the running world (a view for inspection and tests).
-func (s *Session) World() *World { return &s.w }
+func (s *Instance) World() *World { return &s.w }
 
 // Close releases the session; later commands fail with ErrClosed.
-func (s *Session) Close() error {
+func (s *Instance) Close() error {
 	s.closed = true
 	return nil
 }
 
 // Do runs one command and writes its frames and state into out, reusing
 // out's frame buffer. It allocates nothing once the buffer has grown.
-func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
+func (s *Instance) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
 	// Every check comes before out is touched: see FailsClean.
 	if err := ctx.Err(); err != nil {
 		return err
@@ -174,7 +174,7 @@ func (s *Session) Do(ctx context.Context, a arc.Action, out *arc.FrameData) erro
 	return nil
 }
 
-func (s *Session) reset(out *arc.FrameData) {
+func (s *Instance) reset(out *arc.FrameData) {
 	if !s.started || s.w.State == arc.Win || s.levelActions == 0 {
 		if s.reseed {
 			s.install()
@@ -190,7 +190,7 @@ func (s *Session) reset(out *arc.FrameData) {
 }
 
 // load rebuilds level i from its pristine definition.
-func (s *Session) load(i int) {
+func (s *Instance) load(i int) {
 	lv := &s.levels[i]
 	s.w.Level = lv
 	s.w.LevelIndex = i
@@ -204,7 +204,7 @@ func (s *Session) load(i int) {
 	s.game.Load(&s.w)
 }
 
-func (s *Session) act(a arc.Action) {
+func (s *Instance) act(a arc.Action) {
 	s.levelActions++
 	if !s.info.Available.Has(a.ID) {
 		s.emit()
@@ -256,7 +256,7 @@ func (s *Session) act(a arc.Action) {
 
 // emit renders the scene's changed cells into the persistent screen and
 // appends it, with the HUD on top, to the response.
-func (s *Session) emit() {
+func (s *Instance) emit() {
 	r := s.w.Scene.Compose()
 	s.w.Camera.Blit(s.screen[:], s.w.Scene.Pixels(), r)
 	f := s.out.AppendFrame(s.screen[:])
@@ -267,7 +267,7 @@ func (s *Session) emit() {
 
 // emitTransition appends a frame of the transition colour with the HUD: the
 // pause between a completed level and the next.
-func (s *Session) emitTransition() {
+func (s *Instance) emitTransition() {
 	f := s.out.AppendFrame(s.screen[:])
 	for i := range f {
 		f[i] = s.spec.Transition
@@ -280,7 +280,7 @@ func (s *Session) emitTransition() {
 // Redraw renders the current state from scratch into dst (one 64x64
 // frame): the whole play area, letterbox and HUD. Do renders incrementally;
 // Redraw gives the reference picture its settled frames must equal.
-func (s *Session) Redraw(dst []uint8) {
+func (s *Instance) Redraw(dst []uint8) {
 	sc := &s.w.Scene
 	// Cells changed since the last frame are still owed to the persistent
 	// screen: keep them marked for the next command's frame.

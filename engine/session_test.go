@@ -163,7 +163,7 @@ var (
 
 // run sends acts in order, requiring each to succeed, and returns the
 // result of the last one.
-func run(t *testing.T, s *engine.Session, acts ...arc.Action) *arc.FrameData {
+func run(t *testing.T, s *engine.Instance, acts ...arc.Action) *arc.FrameData {
 	t.Helper()
 	out := new(arc.FrameData)
 	for _, a := range acts {
@@ -177,7 +177,7 @@ func run(t *testing.T, s *engine.Session, acts ...arc.Action) *arc.FrameData {
 }
 
 func TestFirstResetStartsTheGame(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	var out arc.FrameData
 	err := s.Do(t.Context(), right, &out)
 	require.ErrorIs(t, err, arc.ErrNotStarted)
@@ -199,8 +199,8 @@ func TestFirstResetStartsTheGame(t *testing.T) {
 }
 
 func TestResetSemantics(t *testing.T) {
-	start := run(t, engine.NewSession(newWalker()), reset).Clone()
-	level2 := run(t, engine.NewSession(newWalker()), reset, dash, right).Clone()
+	start := run(t, engine.NewInstance(newWalker()), reset).Clone()
+	level2 := run(t, engine.NewInstance(newWalker()), reset, dash, right).Clone()
 	require.Equal(t, 1, level2.LevelsCompleted)
 
 	tests := []struct {
@@ -221,7 +221,7 @@ func TestResetSemantics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fd := run(t, engine.NewSession(newWalker()), tt.acts...)
+			fd := run(t, engine.NewInstance(newWalker()), tt.acts...)
 			assert.Equal(t, tt.full, fd.FullReset)
 			assert.Equal(t, tt.completed, fd.LevelsCompleted)
 			assert.Equal(t, arc.NotFinished, fd.State)
@@ -231,7 +231,7 @@ func TestResetSemantics(t *testing.T) {
 }
 
 func TestWinAndGameOver(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	var out arc.FrameData
 	fd := run(t, s, reset, dash, right)
 	assert.Equal(t, 1, fd.LevelsCompleted)
@@ -267,7 +267,7 @@ func TestWinAndGameOver(t *testing.T) {
 }
 
 func TestUnavailableActionIsCountedButChangesNothing(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	before := run(t, s, reset, dash, right, right).Clone()
 	fd := run(t, s, arc.Click(30, 30))
 	assert.True(t, bytes.Equal(before.Last(), fd.Last()), "no visible change, budget bar included")
@@ -276,7 +276,7 @@ func TestUnavailableActionIsCountedButChangesNothing(t *testing.T) {
 }
 
 func TestAnimationFrames(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	fd := run(t, s, reset, dash)
 	assert.Equal(t, 3, fd.NumFrames())
 	for i := 1; i < fd.NumFrames(); i++ {
@@ -285,14 +285,14 @@ func TestAnimationFrames(t *testing.T) {
 }
 
 func TestUndo(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	one := run(t, s, reset, right).Clone()
 	fd := run(t, s, right, right, undo, undo)
 	assert.True(t, bytes.Equal(one.Last(), fd.Last()), "two undos go back two moves")
 	assert.Equal(t, 1, s.World().Scene.Sprites()[2].X())
 
 	// A bump into the edge changes nothing, so there is nothing to undo.
-	s = engine.NewSession(newWalker())
+	s = engine.NewInstance(newWalker())
 	run(t, s, reset, up, undo, undo)
 	assert.Equal(t, 0, s.World().Scene.Sprites()[2].X())
 	assert.Equal(t, 3, s.World().Steps)
@@ -300,7 +300,7 @@ func TestUndo(t *testing.T) {
 
 func TestSeedSelectsLevelsFromNextFullReset(t *testing.T) {
 	frames := func(seed int64) []uint8 {
-		s := engine.NewSession(newWalker())
+		s := engine.NewInstance(newWalker())
 		s.Seed(seed)
 		return run(t, s, reset, right, down, dash).Clone().Frames
 	}
@@ -313,7 +313,7 @@ func TestSeedSelectsLevelsFromNextFullReset(t *testing.T) {
 	}
 	assert.True(t, differ, "seeds change the levels")
 
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	plain := run(t, s, reset).Clone()
 	s.Seed(3)
 	assert.True(t, bytes.Equal(plain.Last(), run(t, s, right, reset).Last()), "a level reset keeps the level set")
@@ -322,7 +322,7 @@ func TestSeedSelectsLevelsFromNextFullReset(t *testing.T) {
 }
 
 func TestCommandErrors(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	var out arc.FrameData
 	err := s.Do(t.Context(), arc.Action{ID: arc.Action6, X: 64}, &out)
 	assert.ErrorIs(t, err, arc.ErrInvalidAction)
@@ -334,7 +334,7 @@ func TestCommandErrors(t *testing.T) {
 }
 
 func TestDoAllocatesNothing(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	var out arc.FrameData
 	ctx := context.Background()
 	acts := []arc.Action{reset, dash, right, right, undo, down, arc.Click(3, 3), left, reset, reset}
@@ -352,7 +352,7 @@ func TestDoAllocatesNothing(t *testing.T) {
 func TestUndoHistoryKeptOnIdleAction(t *testing.T) {
 	g := newWalker()
 	g.depth = 2
-	s := engine.NewSession(g)
+	s := engine.NewInstance(g)
 	start := run(t, s, reset).Clone()
 	// Two moves fill the two-deep history; a bump into the top edge changes
 	// nothing and must not push the first state out.
@@ -370,7 +370,7 @@ func TestUndoHistoryKeptOnIdleAction(t *testing.T) {
 func TestSaveBeyondStateSizePanics(t *testing.T) {
 	g := newWalker()
 	g.oversave = true
-	s := engine.NewSession(g)
+	s := engine.NewInstance(g)
 	var out arc.FrameData
 	require.NoError(t, s.Do(t.Context(), reset, &out))
 	assert.PanicsWithValue(t, "engine: game wk00-00000001 saved 5 bytes of state, Spec.StateSize is 2", func() {
@@ -379,7 +379,7 @@ func TestSaveBeyondStateSizePanics(t *testing.T) {
 }
 
 func TestRedrawKeepsPendingChanges(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	run(t, s, reset)
 	// A change made between commands (here through the inspection view) is
 	// drawn by the next command even when Redraw ran in between.
@@ -392,7 +392,7 @@ func TestRedrawKeepsPendingChanges(t *testing.T) {
 
 func TestSeedBuildsLevelsOnceAtFullReset(t *testing.T) {
 	g := newWalker()
-	s := engine.NewSession(g)
+	s := engine.NewInstance(g)
 	require.Equal(t, 1, g.generated, "the hand-made set")
 	run(t, s, reset)
 	s.Seed(0)
@@ -411,7 +411,7 @@ func TestSeedBuildsLevelsOnceAtFullReset(t *testing.T) {
 		run(t, s, right, reset, reset)
 	}
 	assert.Equal(t, 2, g.generated, "reseeding with the seed in play reuses its levels")
-	want := run(t, engine.NewSession(newWalker()), reset).Clone()
+	want := run(t, engine.NewInstance(newWalker()), reset).Clone()
 	s.Seed(0)
 	fd := run(t, s, reset)
 	assert.Equal(t, 3, g.generated)
@@ -421,7 +421,7 @@ func TestSeedBuildsLevelsOnceAtFullReset(t *testing.T) {
 // Do checks everything before it writes: a failing command leaves out as it
 // was, which lets env.Game receive responses in place (FailsClean).
 func TestDoFailsClean(t *testing.T) {
-	s := engine.NewSession(newWalker())
+	s := engine.NewInstance(newWalker())
 	require.True(t, s.FailsClean())
 	var out arc.FrameData
 	ctx := context.Background()
@@ -437,7 +437,7 @@ func TestDoFailsClean(t *testing.T) {
 		require.Error(t, do(), name)
 		assert.Equal(t, want, out, name)
 	}
-	fresh := engine.NewSession(newWalker())
+	fresh := engine.NewInstance(newWalker())
 	require.ErrorIs(t, fresh.Do(ctx, arc.Simple(arc.Action1), &out), arc.ErrNotStarted)
 	assert.Equal(t, want, out, "an action before the first RESET")
 	require.NoError(t, s.Close())

@@ -85,7 +85,7 @@ func BenchmarkStep(b *testing.B) {
 		b.Run(info.ID+"/backend", func(b *testing.B) {
 			ctx := b.Context()
 			var out arc.FrameData
-			var s games.Session
+			var s games.Instance
 			start := func() {
 				if s != nil {
 					_ = s.Close()

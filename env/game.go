@@ -15,7 +15,8 @@ import (
 // Backend is one ARC game session speaking the raw command protocol. Do
 // sends RESET or ACTION1..ACTION7 and writes the result into out, reusing
 // out.Frames; on error the contents of out are unspecified and the Game
-// discards them. games.Session and remote sessions are Backends.
+// discards them. games.Instance values (local games) and remote sessions
+// are Backends.
 type Backend interface {
 	Info() arc.GameInfo
 	Do(ctx context.Context, a arc.Action, out *arc.FrameData) error

@@ -28,7 +28,7 @@ func actionStream(info arc.GameInfo, n int, seed uint64) []arc.Action {
 // player drives a session with a random action stream, resetting whenever a
 // command ends the run.
 type player struct {
-	s      Session
+	s      Instance
 	stream []arc.Action
 	i      int
 	out    arc.FrameData

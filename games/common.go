@@ -10,11 +10,11 @@ import (
 // registerGame registers a game built on the engine; its metadata comes from
 // the game's spec and hand-made levels.
 func registerGame(newGame func() engine.Rules) {
-	info := engine.NewSession(newGame()).Info()
-	Register(info, func() Session { return engine.NewSession(newGame()) })
+	info := engine.NewInstance(newGame()).Info()
+	Register(info, func() Instance { return engine.NewInstance(newGame()) })
 }
 
-var _ Session = (*engine.Session)(nil)
+var _ Instance = (*engine.Instance)(nil)
 
 // step returns the unit move of a direction action: ACTION1 up, ACTION2
 // down, ACTION3 left, ACTION4 right.

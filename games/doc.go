@@ -19,7 +19,7 @@
 //     gates. Walks and lever pulls animate.
 //
 // Every level has a step budget shown as a bar on the bottom row (running
-// out is GAME_OVER) and level pips on the top row. Sessions returned by New
-// are *engine.Session values: Seed(0) selects the hand-made levels, any
+// out is GAME_OVER) and level pips on the top row. The instances New returns
+// are *engine.Instance values: Seed(0) selects the hand-made levels, any
 // other seed a generated set.
 package games

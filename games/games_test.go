@@ -60,7 +60,7 @@ func TestRandomPlay(t *testing.T) {
 	for _, info := range List() {
 		for _, seed := range []int64{0, 3} {
 			p := newPlayer(t, info.ID)
-			es := p.s.(*engine.Session)
+			es := p.s.(*engine.Instance)
 			es.Seed(seed)
 			require.NoError(t, p.s.Do(t.Context(), arc.Simple(arc.Reset), &p.out))
 			maxFrames, levels := 0, 0
@@ -150,7 +150,7 @@ func TestBudgetEndsInGameOver(t *testing.T) {
 		t.Run(info.ID, func(t *testing.T) {
 			s, err := New(info.ID)
 			require.NoError(t, err)
-			es := s.(*engine.Session)
+			es := s.(*engine.Instance)
 			var out arc.FrameData
 			ctx := t.Context()
 			require.NoError(t, s.Do(ctx, arc.Simple(arc.Reset), &out))
@@ -272,7 +272,7 @@ func TestGlacierUndo(t *testing.T) {
 func TestClickOnBoardCellPicksItsColour(t *testing.T) {
 	s, err := New(spillID)
 	require.NoError(t, err)
-	es := s.(*engine.Session)
+	es := s.(*engine.Instance)
 	var out arc.FrameData
 	require.NoError(t, s.Do(t.Context(), arc.Simple(arc.Reset), &out))
 	lv := &es.Levels()[0]
@@ -301,7 +301,7 @@ func TestDoAllocatesNothing(t *testing.T) {
 			p.s.Seed(seed)
 			require.NoError(t, p.s.Do(ctx, arc.Simple(arc.Reset), &p.out))
 			require.NoError(t, p.s.Do(ctx, arc.Simple(arc.Reset), &p.out))
-			levels := p.s.(*engine.Session).Levels()
+			levels := p.s.(*engine.Instance).Levels()
 			var sols [][]arc.Action
 			for _, lv := range levels {
 				sols = append(sols, lv.Solution)

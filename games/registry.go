@@ -10,12 +10,12 @@ import (
 	"github.com/arcgym/arcgym/arc"
 )
 
-// Session is one running local game. It speaks the ARC command protocol
+// Instance is one running local game. It speaks the ARC command protocol
 // in-process: Do takes RESET or ACTION1..ACTION7 and writes the resulting
 // frames and state into out, reusing out's frame buffer, with the RESET
 // semantics of the REST API (level reset when actions were taken in the
 // current level, full reset otherwise or after WIN).
-type Session interface {
+type Instance interface {
 	// Info returns the game's metadata.
 	Info() arc.GameInfo
 	// Do runs one command. It allocates nothing once out's buffer is grown.
@@ -27,7 +27,7 @@ type Session interface {
 }
 
 // Factory makes a new session of one game.
-type Factory func() Session
+type Factory func() Instance
 
 type entry struct {
 	info arc.GameInfo
@@ -64,7 +64,7 @@ func Lookup(id string) (arc.GameInfo, error) {
 }
 
 // New starts a session of the game named by id (versioned or base id).
-func New(id string) (Session, error) {
+func New(id string) (Instance, error) {
 	e, err := find(id)
 	if err != nil {
 		return nil, err

@@ -15,11 +15,11 @@ import (
 // playLevels plays one action script per level from a fresh game and checks
 // that every level completes on its script's last action, with the expected
 // levels_completed sequence, and that the last one wins.
-func playLevels(t *testing.T, id string, seed int64, scripts func(s *engine.Session, level int) []arc.Action) {
+func playLevels(t *testing.T, id string, seed int64, scripts func(s *engine.Instance, level int) []arc.Action) {
 	t.Helper()
 	sess, err := New(id)
 	require.NoError(t, err)
-	es := sess.(*engine.Session)
+	es := sess.(*engine.Instance)
 	if seed != 0 {
 		es.Seed(seed)
 	}
@@ -53,12 +53,12 @@ func playLevels(t *testing.T, id string, seed int64, scripts func(s *engine.Sess
 }
 
 // scripted returns the hand-written solutions of a game's hand-made levels.
-func scripted(sols []string) func(*engine.Session, int) []arc.Action {
-	return func(_ *engine.Session, lv int) []arc.Action { return keys(sols[lv]) }
+func scripted(sols []string) func(*engine.Instance, int) []arc.Action {
+	return func(_ *engine.Instance, lv int) []arc.Action { return keys(sols[lv]) }
 }
 
 // recorded returns the solutions recorded in the level set in play.
-func recorded(s *engine.Session, lv int) []arc.Action { return s.Levels()[lv].Solution }
+func recorded(s *engine.Instance, lv int) []arc.Action { return s.Levels()[lv].Solution }
 
 func TestKeywayScripted(t *testing.T) {
 	playLevels(t, keywayID, 0, scripted([]string{
@@ -93,7 +93,7 @@ func TestGlacierProcedural(t *testing.T) {
 }
 
 // lamps returns clicks on the named lamps of the level in play.
-func lamps(s *engine.Session, lv int, cells ...[2]int) []arc.Action {
+func lamps(s *engine.Instance, lv int, cells ...[2]int) []arc.Action {
 	l := &s.Levels()[lv]
 	cam := engine.NewCamera(l.W, l.H, 0)
 	out := make([]arc.Action, len(cells))
@@ -111,7 +111,7 @@ func TestTrilightsScripted(t *testing.T) {
 		{{1, 0}, {1, 0}, {3, 2}, {1, 4}, {1, 4}, {2, 3}, {2, 3}},
 		{{0, 1}, {0, 1}, {2, 2}, {4, 1}, {4, 1}, {5, 5}, {5, 5}, {3, 4}, {3, 4}},
 	}
-	playLevels(t, trilightsID, 0, func(s *engine.Session, lv int) []arc.Action { return lamps(s, lv, sols[lv]...) })
+	playLevels(t, trilightsID, 0, func(s *engine.Instance, lv int) []arc.Action { return lamps(s, lv, sols[lv]...) })
 }
 
 func TestTrilightsProcedural(t *testing.T) {
@@ -122,7 +122,7 @@ func TestTrilightsProcedural(t *testing.T) {
 
 // swatches returns clicks on the named palette swatches of the level in
 // play.
-func swatches(s *engine.Session, lv int, picks string) []arc.Action {
+func swatches(s *engine.Instance, lv int, picks string) []arc.Action {
 	l := &s.Levels()[lv]
 	cam := engine.NewCamera(l.W, l.H, 0)
 	out := make([]arc.Action, len(picks))
@@ -134,7 +134,7 @@ func swatches(s *engine.Session, lv int, picks string) []arc.Action {
 
 func TestSpillScripted(t *testing.T) {
 	sols := []string{"12102", "12301230123012", "1320301", "01210342013", "12340125401324501324"}
-	playLevels(t, spillID, 0, func(s *engine.Session, lv int) []arc.Action { return swatches(s, lv, sols[lv]) })
+	playLevels(t, spillID, 0, func(s *engine.Instance, lv int) []arc.Action { return swatches(s, lv, sols[lv]) })
 }
 
 func TestSpillProcedural(t *testing.T) {
@@ -145,7 +145,7 @@ func TestSpillProcedural(t *testing.T) {
 
 // walks parses a script of "x,y" clicks on play-area cells and "E" lever
 // pulls for the level in play; anything else is read by keys.
-func walks(s *engine.Session, lv int, script string) []arc.Action {
+func walks(s *engine.Instance, lv int, script string) []arc.Action {
 	l := &s.Levels()[lv]
 	cam := engine.NewCamera(l.W, l.H, 0)
 	var out []arc.Action
@@ -168,7 +168,7 @@ func TestLeverScripted(t *testing.T) {
 		"5,1 E 16,7 E 11,11 E 5,21 E 3,17",
 		"1,7 E 1,26 E 25,24 E 26,7 E 15,11",
 	}
-	playLevels(t, leverID, 0, func(s *engine.Session, lv int) []arc.Action { return walks(s, lv, sols[lv]) })
+	playLevels(t, leverID, 0, func(s *engine.Instance, lv int) []arc.Action { return walks(s, lv, sols[lv]) })
 }
 
 func TestLeverProcedural(t *testing.T) {

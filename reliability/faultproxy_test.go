@@ -89,8 +89,8 @@ func TestFaultProxyNeverAppliesTwice(t *testing.T) {
 		return faults[rng.IntN(len(faults))]
 	})
 
-	c, err := remote.New(remote.WithBaseURL(front.URL), remote.WithAPIKey("fault-key"),
-		remote.WithBackoff(time.Millisecond, 5*time.Millisecond), remote.WithMaxRetryAfter(50*time.Millisecond))
+	c, err := remote.NewClient(front.URL, remote.ClientConfig{APIKey: "fault-key",
+		BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	ctx := t.Context()
@@ -103,7 +103,7 @@ func TestFaultProxyNeverAppliesTwice(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, game.GameID, "the built-in game gl02")
-	s, err := remote.NewSession(ctx, c, game.GameID)
+	s, err := remote.NewSession(ctx, c, game.GameID, remote.SessionConfig{})
 	require.NoError(t, err)
 	available := s.Info().Available.IDs(nil)
 	require.NotEmpty(t, available)
@@ -149,7 +149,7 @@ func TestFaultProxyNeverAppliesTwice(t *testing.T) {
 	armed.Store(false)
 
 	// Read the truth straight from the server, past the proxy.
-	direct, err := remote.New(remote.WithBaseURL(srv.URL), remote.WithAPIKey("fault-key"))
+	direct, err := remote.NewClient(srv.URL, remote.ClientConfig{APIKey: "fault-key"})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = direct.Close() })
 	sc, err := direct.GetScorecard(ctx, s.CardID())

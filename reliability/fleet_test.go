@@ -36,7 +36,7 @@ func TestFleetSurvivesKill9(t *testing.T) {
 		defer cancel()
 		assert.NoError(t, fl.Close(ctx), "the live servers' scorecards close")
 	}()
-	mk := vector.RemoteFleet(fl, "kw01")
+	mk := fl.Factory("kw01")
 	envs := make([]*remote.FleetEnv, rows)
 	v, err := vector.NewAsync(t.Context(), rows, func(ctx context.Context, i int) (env.Env, error) {
 		e, err := mk(ctx, i)

@@ -35,20 +35,21 @@ type Client struct {
 	userAgent   string
 }
 
-// New returns a Client. The base URL and API key come from the options,
-// else from ARC_BASE_URL and ARC_API_KEY, else the base URL is
-// DefaultBaseURL and no key is sent.
-func New(opts ...Option) (*Client, error) {
-	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
+// NewClient returns a Client of the service at baseURL, e.g.
+// "http://127.0.0.1:8001"; "" means the value of ARC_BASE_URL, else
+// DefaultBaseURL. cfg sets the API key, retries and bounds (see
+// ClientConfig).
+func NewClient(baseURL string, cfg ClientConfig) (*Client, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
-	return newClient(&cfg)
+	return newClient(baseURL, &cfg)
 }
 
-func newClient(cfg *config) (*Client, error) {
-	base := cfg.baseURL
-	if !cfg.hasBaseURL {
+// newClient returns a Client of baseURL for a validated cfg.
+func newClient(baseURL string, cfg *ClientConfig) (*Client, error) {
+	base := baseURL
+	if base == "" {
 		base = os.Getenv(EnvBaseURL)
 	}
 	if base == "" {
@@ -64,37 +65,20 @@ func newClient(cfg *config) (*Client, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("remote: base URL %q: must not have a query or fragment", base)
 	}
-	key := cfg.apiKey
-	if !cfg.hasAPIKey {
-		key = os.Getenv(EnvAPIKey)
-	}
-	if strings.ContainsAny(key, "\r\n") {
-		return nil, errors.New("remote: API key holds a line break")
-	}
-	if cfg.retry.maxAttempts < 1 {
-		return nil, fmt.Errorf("remote: max attempts %d, want at least 1", cfg.retry.maxAttempts)
-	}
-	if cfg.retry.base < 0 || cfg.retry.max < cfg.retry.base || cfg.retry.maxRetryAfter < 0 {
-		return nil, fmt.Errorf("remote: backoff %v..%v (retry-after cap %v) is not a valid range",
-			cfg.retry.base, cfg.retry.max, cfg.retry.maxRetryAfter)
-	}
-	if cfg.maxResponse < 1024 {
-		return nil, fmt.Errorf("remote: max response size %d bytes is too small", cfg.maxResponse)
-	}
 	c := &Client{
 		base:        strings.TrimSuffix(u.String(), "/"),
 		origin:      u,
-		apiKey:      key,
-		retry:       cfg.retry,
-		maxResponse: cfg.maxResponse,
-		userAgent:   cfg.userAgent,
+		apiKey:      cfg.APIKey,
+		retry:       cfg.retryPolicy(),
+		maxResponse: cfg.MaxResponseBytes,
+		userAgent:   cfg.UserAgent,
 	}
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return nil, fmt.Errorf("remote: cookie jar: %w", err)
 	}
-	if cfg.httpClient != nil {
-		hc := *cfg.httpClient
+	if cfg.HTTPClient != nil {
+		hc := *cfg.HTTPClient
 		if hc.Jar == nil {
 			hc.Jar = jar
 		}
@@ -114,7 +98,7 @@ const maxRedirects = 10
 // and only within the base URL's scheme and host, so that neither a
 // command nor the API key and cookies ever go anywhere else. Any other
 // redirect is returned as it is and becomes an *APIError. next, the
-// policy of a client given with WithHTTPClient, then has its say.
+// policy of ClientConfig.HTTPClient, then has its say.
 func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if via[0].Method != http.MethodGet || req.Method != http.MethodGet || !sameOrigin(req.URL, c.origin) {

@@ -24,10 +24,25 @@ import (
 )
 
 // testClient returns a Client for url with fast retries.
-func testClient(t testing.TB, url string, opts ...Option) *Client {
+func testClient(t testing.TB, url string) *Client {
 	t.Helper()
-	base := []Option{WithBaseURL(url), WithAPIKey("test-key"), WithBackoff(time.Millisecond, 4*time.Millisecond), WithMaxRetryAfter(20 * time.Millisecond)}
-	c, err := New(append(base, opts...)...)
+	return testClientWith(t, url, ClientConfig{})
+}
+
+// testClientWith returns a Client for url configured by cfg, with the test
+// key and fast retries where cfg leaves them unset.
+func testClientWith(t testing.TB, url string, cfg ClientConfig) *Client {
+	t.Helper()
+	if cfg.APIKey == "" && !cfg.NoAPIKey {
+		cfg.APIKey = "test-key"
+	}
+	if cfg.BackoffBase == 0 && cfg.BackoffMax == 0 {
+		cfg.BackoffBase, cfg.BackoffMax = time.Millisecond, 4*time.Millisecond
+	}
+	if cfg.MaxRetryAfter == 0 {
+		cfg.MaxRetryAfter = 20 * time.Millisecond
+	}
+	c, err := NewClient(url, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return c
@@ -162,35 +177,55 @@ func TestClientRejectsBadActionsLocally(t *testing.T) {
 	assert.Zero(t, s.requests.Load(), "nothing may be sent")
 }
 
-func TestClientOptions(t *testing.T) {
+func TestClientConfig(t *testing.T) {
 	t.Setenv(EnvBaseURL, "http://env.invalid:1")
 	t.Setenv(EnvAPIKey, "env-key")
-	c, err := New()
+	c, err := NewClient("", ClientConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, "http://env.invalid:1", c.BaseURL())
 	assert.Equal(t, "env-key", c.apiKey)
+	assert.Equal(t, retryPolicy{maxAttempts: DefaultMaxAttempts, base: DefaultBackoffBase, max: DefaultBackoffMax, maxRetryAfter: DefaultMaxRetryAfter}, c.retry)
+	assert.Equal(t, int64(DefaultMaxResponseBytes), c.maxResponse)
+	assert.Equal(t, DefaultUserAgent, c.userAgent)
 
-	c, err = New(WithBaseURL("http://opt.invalid:2/"), WithAPIKey("opt-key"))
+	c, err = NewClient("http://opt.invalid:2/", ClientConfig{APIKey: "opt-key"})
 	require.NoError(t, err)
 	assert.Equal(t, "http://opt.invalid:2", c.BaseURL())
 	assert.Equal(t, "opt-key", c.apiKey)
 
+	c, err = NewClient("", ClientConfig{NoAPIKey: true})
+	require.NoError(t, err)
+	assert.Empty(t, c.apiKey, "NoAPIKey wins over ARC_API_KEY")
+
 	t.Setenv(EnvBaseURL, "")
-	c, err = New()
+	c, err = NewClient("", ClientConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, DefaultBaseURL, c.BaseURL())
 
-	for _, bad := range [][]Option{
-		{WithBaseURL("ftp://x")},
-		{WithBaseURL("http://")},
-		{WithBaseURL("http://x/?q=1")},
-		{WithMaxAttempts(0)},
-		{WithBackoff(time.Second, time.Millisecond)},
-		{WithMaxResponseBytes(10)},
-		{WithAPIKey("a\nb")},
+	for name, bad := range map[string]struct {
+		url    string
+		envKey string
+		cfg    ClientConfig
+		want   string
+	}{
+		"scheme":        {url: "ftp://x", want: "want http(s)"},
+		"host":          {url: "http://", want: "want http(s)"},
+		"query":         {url: "http://x/?q=1", want: "query or fragment"},
+		"attempts":      {cfg: ClientConfig{MaxAttempts: -1}, want: "max attempts -1"},
+		"backoff":       {cfg: ClientConfig{BackoffBase: time.Second, BackoffMax: time.Millisecond}, want: "backoff"},
+		"retry-after":   {cfg: ClientConfig{MaxRetryAfter: -time.Second}, want: "retry-after cap"},
+		"response":      {cfg: ClientConfig{MaxResponseBytes: 10}, want: "too small"},
+		"key":           {cfg: ClientConfig{APIKey: "a\nb"}, want: "line break"},
+		"key and none":  {cfg: ClientConfig{APIKey: "k", NoAPIKey: true}, want: "both APIKey and NoAPIKey"},
+		"env key break": {envKey: "a\rb", want: "line break"},
 	} {
-		_, err := New(bad...)
-		assert.Error(t, err)
+		t.Run(name, func(t *testing.T) {
+			if bad.envKey != "" {
+				t.Setenv(EnvAPIKey, bad.envKey)
+			}
+			_, err := NewClient(bad.url, bad.cfg)
+			assert.ErrorContains(t, err, bad.want)
+		})
 	}
 }
 
@@ -198,7 +233,7 @@ func TestClientOptions(t *testing.T) {
 // reference server then uses its default key).
 func TestClientAPIKeyOmitted(t *testing.T) {
 	s := newARCServer(t)
-	c := testClient(t, s.URL, WithAPIKey(""))
+	c := testClientWith(t, s.URL, ClientConfig{NoAPIKey: true})
 	require.NoError(t, c.Healthcheck(t.Context()))
 	_, present := s.log.all()[0].Header["X-Api-Key"]
 	assert.False(t, present)
@@ -467,7 +502,7 @@ func TestClientRetriesRefusedDial(t *testing.T) {
 	before := s.applied.Load()
 
 	fd := &flakyDial{fails: 2, rt: newTransport()}
-	c2 := testClient(t, s.URL, WithHTTPClient(&http.Client{Transport: fd}))
+	c2 := testClientWith(t, s.URL, ClientConfig{HTTPClient: &http.Client{Transport: fd}})
 	var out arc.FrameData
 	require.NoError(t, c2.Action(t.Context(), gameID, guid, arc.Simple(arc.Action4), &out))
 	assert.Equal(t, int64(3), fd.n.Load())
@@ -480,7 +515,7 @@ func TestClientRefusedConnection(t *testing.T) {
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 
-	c := testClient(t, "http://"+addr, WithMaxAttempts(3))
+	c := testClientWith(t, "http://"+addr, ClientConfig{MaxAttempts: 3})
 	var fd arc.FrameData
 	err = c.Action(t.Context(), "g-1", "u", arc.Simple(arc.Action1), &fd)
 	require.Error(t, err)
@@ -500,7 +535,7 @@ func TestClientDeadlines(t *testing.T) {
 	t.Run("slow response", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			s, hc := newPipeARCServer(t)
-			c := testClient(t, pipeURL, WithHTTPClient(hc))
+			c := testClientWith(t, pipeURL, ClientConfig{HTTPClient: hc})
 			gameID, guid := startSession(t, c, s)
 			s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
 				select {
@@ -529,7 +564,7 @@ func TestClientDeadlines(t *testing.T) {
 				w.WriteHeader(429)
 				return true
 			})
-			c := testClient(t, pipeURL, WithHTTPClient(hc), WithMaxRetryAfter(time.Minute))
+			c := testClientWith(t, pipeURL, ClientConfig{HTTPClient: hc, MaxRetryAfter: time.Minute})
 			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 			defer cancel()
 			start := time.Now()
@@ -549,7 +584,7 @@ func TestClientDeadlines(t *testing.T) {
 				w.WriteHeader(503)
 				return true
 			})
-			c := testClient(t, pipeURL, WithHTTPClient(hc), WithBackoff(10*time.Second, 10*time.Second))
+			c := testClientWith(t, pipeURL, ClientConfig{HTTPClient: hc, BackoffBase: 10 * time.Second, BackoffMax: 10 * time.Second})
 			ctx, cancel := context.WithCancel(t.Context())
 			const after = 50 * time.Millisecond
 			time.AfterFunc(after, cancel)
@@ -565,7 +600,7 @@ func TestClientDeadlines(t *testing.T) {
 
 func TestClientResponseLimit(t *testing.T) {
 	s := newARCServer(t)
-	c := testClient(t, s.URL, WithMaxResponseBytes(4096))
+	c := testClientWith(t, s.URL, ClientConfig{MaxResponseBytes: 4096})
 	card, err := c.OpenScorecard(t.Context(), OpenOptions{})
 	require.NoError(t, err)
 	var fd arc.FrameData

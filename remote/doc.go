@@ -1,7 +1,16 @@
 // Package remote plays ARC-AGI-3 games over the REST API: Client has one
 // method per route of the service (games, scorecards, RESET and ACTION
 // commands), and Session is the env.Backend that lets an env.Game drive a
-// remote game exactly like a local one; Make builds both.
+// remote game exactly like a local one; Make builds both, NewGame plays
+// through an existing Client.
+//
+// Each kind of object has its Config, validated once by its constructor:
+// NewClient takes a ClientConfig, NewSession a SessionConfig, NewGame a
+// GameConfig, Make a MakeConfig, and NewFleet and Factory a FleetConfig,
+// which holds the ClientConfig of its servers' Clients. The zero value of
+// each is useful:
+//
+//	g, err := remote.Make(ctx, "ls20", remote.MakeConfig{BaseURL: "http://127.0.0.1:8001"})
 //
 // The Client sends the X-API-Key header, keeps a cookie jar (the hosted
 // service pins a game session to one backend by cookie) and reuses
@@ -49,9 +58,10 @@
 // Redirects are followed only by GETs and only to the base URL's scheme
 // and host: X-API-Key and the cookies never leave the configured host.
 // Retries back off exponentially with jitter, wait out Retry-After up to
-// WithMaxRetryAfter (a longer one ends the call with the error), stop after
-// WithMaxAttempts sends and at the context's deadline. Error bodies are
-// read up to 64 KiB, answers up to WithMaxResponseBytes.
+// ClientConfig.MaxRetryAfter (a longer one ends the call with the error),
+// stop after ClientConfig.MaxAttempts sends and at the context's deadline.
+// Error bodies are read up to 64 KiB, answers up to
+// ClientConfig.MaxResponseBytes.
 //
 // Session never resends a command either: after an error matching
 // ErrOutcomeUnknown the game may or may not have moved (a RESET may have
@@ -70,4 +80,10 @@
 // session on another server. A background prober (FleetConfig) sends
 // healthchecks to unhealthy servers and brings them back. Stats reports
 // each server's health, load and latency; Close closes the scorecards.
+//
+// Factory, and the Factory method of a Fleet, return factories of fleet
+// envs of the type vector.NewSync and vector.NewAsync take (vector.Factory),
+// so that one vector env plays on several servers:
+//
+//	v, err := vector.NewAsync(ctx, 64, remote.Factory("ls20", urls, remote.FleetConfig{}), vector.Config{})
 package remote

@@ -15,7 +15,7 @@ func ExampleClient() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	c, err := New(WithBaseURL(srv.URL), WithAPIKey("my-key"))
+	c, err := NewClient(srv.URL, ClientConfig{APIKey: "my-key"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -64,7 +64,10 @@ func ExampleMake() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	g, err := Make(ctx, "fake", WithBaseURL(srv.URL), WithScorecard(OpenOptions{SourceURL: "https://example.com/agent"}))
+	g, err := Make(ctx, "fake", MakeConfig{
+		BaseURL: srv.URL,
+		Session: SessionConfig{Scorecard: OpenOptions{SourceURL: "https://example.com/agent"}},
+	})
 	if err != nil {
 		fmt.Println(err)
 		return

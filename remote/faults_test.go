@@ -68,7 +68,7 @@ func TestClientCommandBodyOutlivesCall(t *testing.T) {
 	fd := arc.FrameData{GameID: "fake-0000000f", GUID: "g", State: arc.NotFinished, Available: arc.ActionSetOf(arc.Action1)}
 	fd.SetFrames(1)
 	lt := &lateBodyTransport{answer: wire.AppendFrame(nil, &fd, wire.FrameOptions{})}
-	c := testClient(t, "http://arc.invalid", WithHTTPClient(&http.Client{Transport: lt}))
+	c := testClientWith(t, "http://arc.invalid", ClientConfig{HTTPClient: &http.Client{Transport: lt}})
 	var out arc.FrameData
 	want := make([]string, 0, 4)
 	for i := range 4 {
@@ -86,7 +86,7 @@ func TestClientCommandBodyOutlivesCall(t *testing.T) {
 // the server asked.
 func TestClientRetryAfterBeyondCap(t *testing.T) {
 	s := newARCServer(t)
-	c := testClient(t, s.URL, WithMaxRetryAfter(20*time.Millisecond))
+	c := testClientWith(t, s.URL, ClientConfig{MaxRetryAfter: 20 * time.Millisecond})
 	gameID, guid := startSession(t, c, s)
 	s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		w.Header().Set("Retry-After", "30")
@@ -111,7 +111,7 @@ func TestClientRetryAfterBeyondCap(t *testing.T) {
 func TestClientWaitsRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, hc := newPipeARCServer(t)
-		c := testClient(t, pipeURL, WithHTTPClient(hc), WithMaxRetryAfter(5*time.Second))
+		c := testClientWith(t, pipeURL, ClientConfig{HTTPClient: hc, MaxRetryAfter: 5 * time.Second})
 		gameID, guid := startSession(t, c, s)
 		s.SetBefore(func(w http.ResponseWriter, r *http.Request, n int) bool {
 			if n > 3 {
@@ -135,7 +135,7 @@ func TestClientWaitsRetryAfter(t *testing.T) {
 // a broken transfer whose outcome is unknown.
 func TestClientLargeErrorBody(t *testing.T) {
 	s := newARCServer(t)
-	c := testClient(t, s.URL, WithMaxResponseBytes(64<<10))
+	c := testClientWith(t, s.URL, ClientConfig{MaxResponseBytes: 64 << 10})
 	gameID, guid := startSession(t, c, s)
 	var refused atomic.Int64
 	page := "<html>" + strings.Repeat("busy ", 40<<10) + "</html>"

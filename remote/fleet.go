@@ -42,8 +42,21 @@ var (
 	ErrSessionLost = errors.New("remote: session lost")
 )
 
-// FleetConfig configures a Fleet. The zero value is useful.
+// FleetConfig configures a Fleet (NewFleet, Factory). The zero value is
+// useful.
 type FleetConfig struct {
+	// Client configures the Client of every server (API key, retries,
+	// HTTP client...); each Client gets its server's URL.
+	Client ClientConfig
+	// Scorecard holds the options of the scorecard the fleet opens on each
+	// server.
+	Scorecard OpenOptions
+	// Env configures the env.Game of every session (see
+	// env.NewWithConfig).
+	Env env.Config
+	// CloseTimeout bounds the closing of the scorecards when the fleet
+	// closes itself (CloseWhenIdle); 0 means DefaultCloseTimeout.
+	CloseTimeout time.Duration
 	// ProbeInterval is how often a background prober sends
 	// GET /api/healthcheck to the servers marked unhealthy, so that a
 	// server that comes back receives envs again. 0 means
@@ -63,7 +76,12 @@ type FleetConfig struct {
 	CloseWhenIdle bool
 }
 
+// validate applies the defaults and checks the values, those of the
+// client config included.
 func (c *FleetConfig) validate() error {
+	if err := c.Client.validate(); err != nil {
+		return err
+	}
 	if c.ProbeInterval == 0 {
 		c.ProbeInterval = DefaultProbeInterval
 	}
@@ -73,6 +91,9 @@ func (c *FleetConfig) validate() error {
 	if c.LatencyFloor == 0 {
 		c.LatencyFloor = DefaultLatencyFloor
 	}
+	if c.CloseTimeout == 0 {
+		c.CloseTimeout = DefaultCloseTimeout
+	}
 	switch {
 	case c.ProbeTimeout < 0:
 		return fmt.Errorf("remote: fleet probe timeout %v, want a positive duration", c.ProbeTimeout)
@@ -80,6 +101,8 @@ func (c *FleetConfig) validate() error {
 		return fmt.Errorf("remote: fleet latency floor %v, want a positive duration", c.LatencyFloor)
 	case c.MaxStartAttempts < 0:
 		return fmt.Errorf("remote: fleet start attempts %d, want 0 or more", c.MaxStartAttempts)
+	case c.CloseTimeout < 0:
+		return fmt.Errorf("remote: fleet close timeout %v, want a positive duration", c.CloseTimeout)
 	}
 	return nil
 }
@@ -108,15 +131,14 @@ func (c *FleetConfig) validate() error {
 // succeeds.
 //
 // Scorecards are per server: the fleet opens one card per server lazily,
-// with the options of WithScorecard, when the first session starts there,
-// and plays every session on that server under it. When a server forgot
-// the card (it restarted), the fleet opens a new one. Close closes every
-// card on the servers that are healthy and drops those of unhealthy
+// with the options of FleetConfig.Scorecard, when the first session starts
+// there, and plays every session on that server under it. When a server
+// forgot the card (it restarted), the fleet opens a new one. Close closes
+// every card on the servers that are healthy and drops those of unhealthy
 // servers, whose cards are gone with them; Scorecards returns the final
 // summaries.
 type Fleet struct {
 	cfg     FleetConfig
-	base    config
 	servers []*fleetServer
 
 	mu      sync.Mutex
@@ -180,34 +202,29 @@ type ServerStats struct {
 	CardID string
 }
 
-// NewFleet returns a Fleet over the servers at urls. opts configure the
-// per-server Clients (API key, retries, HTTP client...), the scorecards
-// (WithScorecard) and the env.Games (WithEnvOptions); WithBaseURL,
-// WithClient and WithCardID do not apply to a fleet and are refused.
-// Close stops the prober and closes the scorecards.
-func NewFleet(urls []string, cfg FleetConfig, opts ...Option) (*Fleet, error) {
-	if len(urls) == 0 {
-		return nil, errors.New("remote: fleet without a server URL")
-	}
+// NewFleet returns a Fleet over the servers at urls, configured by cfg:
+// the per-server Clients (cfg.Client), the scorecards (cfg.Scorecard), the
+// env.Games (cfg.Env), health probes and placement. Close stops the prober
+// and closes the scorecards.
+func NewFleet(urls []string, cfg FleetConfig) (*Fleet, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	base := defaultConfig()
-	for _, o := range opts {
-		o(&base)
+	return newFleet(urls, cfg)
+}
+
+// newFleet returns a Fleet for a validated cfg.
+func newFleet(urls []string, cfg FleetConfig) (*Fleet, error) {
+	if len(urls) == 0 {
+		return nil, errors.New("remote: fleet without a server URL")
 	}
-	switch {
-	case base.client != nil:
-		return nil, errors.New("remote: WithClient does not apply to a fleet, which makes one client per server")
-	case base.cardID != "":
-		return nil, errors.New("remote: WithCardID does not apply to a fleet, which opens a scorecard per server")
-	case base.hasBaseURL:
-		return nil, errors.New("remote: WithBaseURL does not apply to a fleet; pass the servers' URLs")
-	}
-	f := &Fleet{cfg: cfg, base: base}
+	f := &Fleet{cfg: cfg}
 	seen := make(map[string]bool, len(urls))
 	for _, u := range urls {
-		c, err := New(append(slices.Clip(opts), WithBaseURL(u))...)
+		if u == "" {
+			return nil, errors.New("remote: fleet server URL is empty")
+		}
+		c, err := newClient(u, &cfg.Client)
 		if err != nil {
 			return nil, err
 		}
@@ -422,7 +439,7 @@ func (f *Fleet) cardFor(ctx context.Context, s *fleetServer, stale string) (stri
 	if card != "" {
 		return card, nil
 	}
-	card, err := s.client.OpenScorecard(ctx, f.base.scorecard)
+	card, err := s.client.OpenScorecard(ctx, f.cfg.Scorecard)
 	if err != nil {
 		return "", err
 	}
@@ -443,7 +460,7 @@ func (f *Fleet) session(ctx context.Context, s *fleetServer, gameID string) (*en
 			return nil, err
 		}
 		start := time.Now()
-		sess, err := NewSession(ctx, s.client, gameID, WithCardID(card), WithCloseTimeout(f.base.closeTimeout))
+		sess, err := newSession(ctx, s.client, gameID, &SessionConfig{CardID: card, CloseTimeout: f.cfg.CloseTimeout})
 		if err != nil {
 			if stale == "" && sessionGone(err) {
 				stale = card
@@ -451,7 +468,7 @@ func (f *Fleet) session(ctx context.Context, s *fleetServer, gameID string) (*en
 			}
 			return nil, err
 		}
-		g, err := env.New(sess, f.base.envOptions...)
+		g, err := env.NewWithConfig(sess, f.cfg.Env)
 		if err != nil {
 			return nil, errors.Join(err, sess.Close())
 		}
@@ -587,7 +604,7 @@ func (f *Fleet) envClosed() {
 	idle := f.open == 0 && f.cfg.CloseWhenIdle && !f.closed
 	f.mu.Unlock()
 	if idle {
-		ctx, cancel := context.WithTimeout(context.Background(), f.base.closeTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), f.cfg.CloseTimeout)
 		defer cancel()
 		_ = f.Close(ctx)
 	}

@@ -29,7 +29,7 @@ func ExampleFleet() {
 		servers = append(servers, hs)
 		urls = append(urls, hs.URL)
 	}
-	f, err := remote.NewFleet(urls, remote.FleetConfig{}, remote.WithAPIKey(""), remote.WithMaxAttempts(1))
+	f, err := remote.NewFleet(urls, remote.FleetConfig{Client: remote.ClientConfig{NoAPIKey: true, MaxAttempts: 1}})
 	if err != nil {
 		panic(err)
 	}

@@ -27,10 +27,10 @@ const fleetGame = "kw01"
 // evenConfig leaves latency out of the placement: the tests on real
 // sockets check that envs spread evenly, and loopback latencies under the
 // race detector are noise.
-var evenConfig = FleetConfig{ProbeInterval: -1, LatencyFloor: time.Hour}
+var evenConfig = FleetConfig{Client: fastRetries, ProbeInterval: -1, LatencyFloor: time.Hour}
 
 // fastRetries keeps the retries of refused connections short.
-var fastRetries = []Option{WithBackoff(time.Millisecond, 4*time.Millisecond), WithAPIKey("")}
+var fastRetries = ClientConfig{BackoffBase: time.Millisecond, BackoffMax: 4 * time.Millisecond, NoAPIKey: true}
 
 func assignedBy(f *Fleet) map[string]int {
 	out := map[string]int{}
@@ -58,20 +58,20 @@ func TestFleetConfigErrors(t *testing.T) {
 	for name, tc := range map[string]struct {
 		urls []string
 		cfg  FleetConfig
-		opts []Option
 		want string
 	}{
 		"no url":        {want: "without a server URL"},
+		"empty url":     {urls: []string{"http://a:1", ""}, want: "URL is empty"},
 		"bad url":       {urls: []string{"ftp://x"}, want: "want http(s)"},
 		"twice":         {urls: []string{"http://a:1", "http://a:1/"}, want: "given twice"},
-		"card id":       {urls: []string{"http://a:1"}, opts: []Option{WithCardID("c")}, want: "WithCardID"},
-		"base url":      {urls: []string{"http://a:1"}, opts: []Option{WithBaseURL("http://b:1")}, want: "WithBaseURL"},
-		"client":        {urls: []string{"http://a:1"}, opts: []Option{WithClient(&Client{})}, want: "WithClient"},
+		"client":        {urls: []string{"http://a:1"}, cfg: FleetConfig{Client: ClientConfig{MaxAttempts: -1}}, want: "max attempts"},
 		"probe timeout": {urls: []string{"http://a:1"}, cfg: FleetConfig{ProbeTimeout: -1}, want: "probe timeout"},
+		"latency floor": {urls: []string{"http://a:1"}, cfg: FleetConfig{LatencyFloor: -1}, want: "latency floor"},
 		"attempts":      {urls: []string{"http://a:1"}, cfg: FleetConfig{MaxStartAttempts: -1}, want: "start attempts"},
+		"close timeout": {urls: []string{"http://a:1"}, cfg: FleetConfig{CloseTimeout: -1}, want: "close timeout"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := NewFleet(tc.urls, tc.cfg, tc.opts...)
+			_, err := NewFleet(tc.urls, tc.cfg)
 			assert.ErrorContains(t, err, tc.want)
 		})
 	}
@@ -81,7 +81,7 @@ func TestFleetConfigErrors(t *testing.T) {
 // one scorecard, and Close closes the three.
 func TestFleetSpreadsAndClosesCards(t *testing.T) {
 	ls := []*liveserver.Server{liveserver.Start(t), liveserver.Start(t), liveserver.Start(t)}
-	f, err := NewFleet(liveserver.URLs(ls...), evenConfig, fastRetries...)
+	f, err := NewFleet(liveserver.URLs(ls...), evenConfig)
 	require.NoError(t, err)
 	envs := make([]*FleetEnv, 12)
 	var wg sync.WaitGroup
@@ -128,7 +128,7 @@ func TestFleetSpreadsAndClosesCards(t *testing.T) {
 // share of the old ones.
 func TestFleetSurvivesAServerDying(t *testing.T) {
 	ls := []*liveserver.Server{liveserver.Start(t), liveserver.Start(t), liveserver.Start(t)}
-	f, err := NewFleet(liveserver.URLs(ls...), evenConfig, fastRetries...)
+	f, err := NewFleet(liveserver.URLs(ls...), evenConfig)
 	require.NoError(t, err)
 	defer func() { assert.NoError(t, f.Close(context.Background())) }()
 	envs := make([]*FleetEnv, 9)
@@ -209,7 +209,7 @@ func TestFleetSurvivesAServerDying(t *testing.T) {
 // server within the same call.
 func TestFleetResetMovesOnWithinTheCall(t *testing.T) {
 	ls := []*liveserver.Server{liveserver.Start(t), liveserver.Start(t)}
-	f, err := NewFleet(liveserver.URLs(ls...), evenConfig, fastRetries...)
+	f, err := NewFleet(liveserver.URLs(ls...), evenConfig)
 	require.NoError(t, err)
 	defer f.Close(context.Background())
 	e0, err := f.Env(t.Context(), fleetGame)
@@ -249,7 +249,7 @@ func TestFleetResetMovesOnWithinTheCall(t *testing.T) {
 // new card there.
 func TestFleetServerRestarted(t *testing.T) {
 	l := liveserver.Start(t)
-	f, err := NewFleet([]string{l.URL}, evenConfig, fastRetries...)
+	f, err := NewFleet([]string{l.URL}, evenConfig)
 	require.NoError(t, err)
 	defer f.Close(context.Background())
 	e, err := f.Env(t.Context(), fleetGame)
@@ -323,8 +323,11 @@ func newMemNet(t *testing.T, n int) (*memNet, []string) {
 	return m, urls
 }
 
-func memOpts(m *memNet) []Option {
-	return append(fastRetries[:len(fastRetries):len(fastRetries)], WithHTTPClient(&http.Client{Transport: m}))
+// memClient is fastRetries over m.
+func memClient(m *memNet) ClientConfig {
+	c := fastRetries
+	c.HTTPClient = &http.Client{Transport: m}
+	return c
 }
 
 // The prober checks the unhealthy servers every ProbeInterval: a server
@@ -334,7 +337,7 @@ func TestFleetProberRevivesAServer(t *testing.T) {
 		m, urls := newMemNet(t, 2)
 		m.set("b.test", true)
 		start := time.Now()
-		f, err := NewFleet(urls, FleetConfig{ProbeInterval: time.Second}, memOpts(m)...)
+		f, err := NewFleet(urls, FleetConfig{Client: memClient(m), ProbeInterval: time.Second})
 		require.NoError(t, err)
 		var envs []*FleetEnv
 		for range 4 {
@@ -377,7 +380,7 @@ func TestFleetSlowServerGetsFewerEnvs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m, urls := newMemNet(t, 3)
 		m.delay["b.test"] = 300 * time.Millisecond
-		f, err := NewFleet(urls, FleetConfig{ProbeInterval: -1}, memOpts(m)...)
+		f, err := NewFleet(urls, FleetConfig{Client: memClient(m), ProbeInterval: -1})
 		require.NoError(t, err)
 		var envs []*FleetEnv
 		for range 3 {
@@ -415,7 +418,7 @@ func TestFleetSlowServerGetsFewerEnvs(t *testing.T) {
 func TestFleetCloseWhenIdle(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m, urls := newMemNet(t, 1)
-		f, err := NewFleet(urls, FleetConfig{CloseWhenIdle: true}, memOpts(m)...)
+		f, err := NewFleet(urls, FleetConfig{Client: memClient(m), CloseWhenIdle: true})
 		require.NoError(t, err)
 		e, err := f.Env(t.Context(), fleetGame)
 		require.NoError(t, err)
@@ -426,7 +429,7 @@ func TestFleetCloseWhenIdle(t *testing.T) {
 		_, _, err = e.Reset(t.Context(), env.ResetOptions{})
 		assert.ErrorIs(t, err, env.ErrClosed)
 
-		g, err := NewFleet(urls, FleetConfig{CloseWhenIdle: true}, memOpts(m)...)
+		g, err := NewFleet(urls, FleetConfig{Client: memClient(m), CloseWhenIdle: true})
 		require.NoError(t, err)
 		_, err = g.Env(t.Context(), "nope")
 		require.ErrorIs(t, err, arc.ErrUnknownGame, "an unknown game is no server failure")

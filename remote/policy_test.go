@@ -29,21 +29,21 @@ type countingCatalog struct {
 	applied *atomic.Int64
 }
 
-func (c countingCatalog) New(id string) (games.Session, error) {
+func (c countingCatalog) New(id string) (games.Instance, error) {
 	s, err := c.Catalog.New(id)
 	if err != nil {
 		return nil, err
 	}
-	return &countingSession{Session: s, applied: c.applied}, nil
+	return &countingInstance{Instance: s, applied: c.applied}, nil
 }
 
-type countingSession struct {
-	games.Session
+type countingInstance struct {
+	games.Instance
 	applied *atomic.Int64
 }
 
-func (s *countingSession) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
-	err := s.Session.Do(ctx, a, out)
+func (s *countingInstance) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
+	err := s.Instance.Do(ctx, a, out)
 	if err == nil {
 		s.applied.Add(1)
 	}
@@ -289,7 +289,7 @@ func TestClientPolicy(t *testing.T) {
 				if tc.dialFails {
 					tr = &flakyDial{fails: 1, rt: tr}
 				}
-				c := testClient(t, rg.front.URL, WithHTTPClient(&http.Client{Transport: tr, Jar: jar}))
+				c := testClientWith(t, rg.front.URL, ClientConfig{HTTPClient: &http.Client{Transport: tr, Jar: jar}})
 
 				var elsewhere atomic.Int64
 				fault := tc.fault
@@ -373,7 +373,7 @@ func TestClientPolicy(t *testing.T) {
 // the wait it asks for is within the client's cap.
 func TestClientUnknownKeepsRetryAfter(t *testing.T) {
 	rg := newRig(t)
-	c := testClient(t, rg.front.URL, WithMaxRetryAfter(time.Hour))
+	c := testClientWith(t, rg.front.URL, ClientConfig{MaxRetryAfter: time.Hour})
 	card, err := c.OpenScorecard(t.Context(), OpenOptions{})
 	require.NoError(t, err)
 	var fd arc.FrameData
@@ -402,7 +402,7 @@ func TestClientUnknownKeepsRetryAfter(t *testing.T) {
 func TestSessionResetOutcomeUnknown(t *testing.T) {
 	rg := newRig(t)
 	c := testClient(t, rg.front.URL)
-	g, err := Make(t.Context(), rg.game.ID, WithClient(c))
+	g, err := NewGame(t.Context(), c, rg.game.ID, GameConfig{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = g.Close() })
 	_, _, err = g.Reset(t.Context(), env.ResetOptions{})

@@ -40,27 +40,27 @@ type Session struct {
 var _ env.Backend = (*Session)(nil)
 
 // NewSession starts a session of gameID (versioned or base id) through c.
-// Options: WithCardID to play on an open scorecard, else WithScorecard for
-// the one the session opens (and closes in Close); WithCloseTimeout.
-func NewSession(ctx context.Context, c *Client, gameID string, opts ...Option) (*Session, error) {
+// cfg.CardID plays on an open scorecard; without one the session opens a
+// scorecard with cfg.Scorecard's options and closes it in Close.
+func NewSession(ctx context.Context, c *Client, gameID string, cfg SessionConfig) (*Session, error) {
 	if c == nil {
 		return nil, errors.New("remote: nil client")
 	}
-	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
 	return newSession(ctx, c, gameID, &cfg)
 }
 
-func newSession(ctx context.Context, c *Client, gameID string, cfg *config) (*Session, error) {
+// newSession starts a session for a validated cfg.
+func newSession(ctx context.Context, c *Client, gameID string, cfg *SessionConfig) (*Session, error) {
 	gi, err := c.resolveGame(ctx, gameID)
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{c: c, info: gi.Arc(), cardID: cfg.cardID, closeTimeout: cfg.closeTimeout}
+	s := &Session{c: c, info: gi.Arc(), cardID: cfg.CardID, closeTimeout: cfg.CloseTimeout}
 	if s.cardID == "" {
-		if s.cardID, err = c.OpenScorecard(ctx, cfg.scorecard); err != nil {
+		if s.cardID, err = c.OpenScorecard(ctx, cfg.Scorecard); err != nil {
 			return nil, err
 		}
 		s.ownsCard = true
@@ -187,33 +187,56 @@ func (s *Session) closeCard() error {
 }
 
 // Make returns an env.Game playing gameID on a REST service: it builds a
-// Client from the options (or uses WithClient's), starts a Session and
-// wraps it with the env options given by WithEnvOptions. Closing the Game
-// closes the session's scorecard.
-func Make(ctx context.Context, gameID string, opts ...Option) (*env.Game, error) {
-	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
-	}
-	c, own := cfg.client, false
-	if c == nil {
-		var err error
-		if c, err = newClient(&cfg); err != nil {
-			return nil, err
-		}
-		own = true
-	}
-	s, err := newSession(ctx, c, gameID, &cfg)
-	if err != nil {
-		if own {
-			_ = c.Close()
-		}
+// Client of cfg.BaseURL with cfg.Client, starts a Session with
+// cfg.Session and wraps it in an env.Game configured by cfg.Env. Closing
+// the Game closes the session's scorecard (unless cfg.Session.CardID was
+// given) and the Client. Use NewGame to play through an existing Client.
+func Make(ctx context.Context, gameID string, cfg MakeConfig) (*env.Game, error) {
+	if err := cfg.Client.validate(); err != nil {
 		return nil, err
 	}
-	s.ownClient = own
-	g, err := env.New(s, cfg.envOptions...)
+	if err := cfg.Session.validate(); err != nil {
+		return nil, err
+	}
+	c, err := newClient(cfg.BaseURL, &cfg.Client)
 	if err != nil {
+		return nil, err
+	}
+	g, err := newGame(ctx, c, gameID, &cfg.Session, cfg.Env, true)
+	if err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return g, nil
+}
+
+// NewGame returns an env.Game playing gameID through c: it starts a
+// Session with cfg.Session and wraps it in an env.Game configured by
+// cfg.Env. Closing the Game closes the session's scorecard (unless
+// cfg.Session.CardID was given); c stays open.
+func NewGame(ctx context.Context, c *Client, gameID string, cfg GameConfig) (*env.Game, error) {
+	if c == nil {
+		return nil, errors.New("remote: nil client")
+	}
+	if err := cfg.Session.validate(); err != nil {
+		return nil, err
+	}
+	return newGame(ctx, c, gameID, &cfg.Session, cfg.Env, false)
+}
+
+// newGame starts a session for a validated cfg and wraps it; the session
+// closes c with it when it owns c.
+func newGame(ctx context.Context, c *Client, gameID string, cfg *SessionConfig, envCfg env.Config, ownClient bool) (*env.Game, error) {
+	s, err := newSession(ctx, c, gameID, cfg)
+	if err != nil {
+		return nil, err
+	}
+	g, err := env.NewWithConfig(s, envCfg)
+	if err != nil {
+		// Closing the session must not close a client the caller still
+		// holds; a client Make built is closed by Make.
 		return nil, errors.Join(err, s.Close())
 	}
+	s.ownClient = ownClient
 	return g, nil
 }

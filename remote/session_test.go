@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,10 +19,11 @@ import (
 // checks every request the backend sent.
 func TestMakeReplay(t *testing.T) {
 	s := newReplayServer(t)
-	g, err := Make(t.Context(), "ls20", WithBaseURL(s.URL), WithAPIKey("k"),
-		WithScorecard(OpenOptions{Tags: []string{"ref-sample"}}))
+	g, err := Make(t.Context(), "ls20", MakeConfig{BaseURL: s.URL, Client: ClientConfig{APIKey: "k"},
+		Session: SessionConfig{Scorecard: OpenOptions{Tags: []string{"ref-sample"}}}})
 	require.NoError(t, err)
 	sess := g.Backend().(*Session)
+	assert.True(t, sess.ownClient, "the game closes the client Make built")
 	info := g.GameInfo()
 	assert.Equal(t, sampleGame, info.ID)
 	assert.Equal(t, arc.ActionSetOf(1, 2, 3, 4), info.Available)
@@ -83,7 +85,7 @@ func TestSessionGivenCard(t *testing.T) {
 	c := testClient(t, s.URL)
 	card, err := c.OpenScorecard(t.Context(), OpenOptions{})
 	require.NoError(t, err)
-	sess, err := NewSession(t.Context(), c, "fake", WithCardID(card))
+	sess, err := NewSession(t.Context(), c, "fake", SessionConfig{CardID: card})
 	require.NoError(t, err)
 	assert.Equal(t, card, sess.CardID())
 	require.NoError(t, sess.Close())
@@ -95,10 +97,10 @@ func TestSessionGivenCard(t *testing.T) {
 func TestSessionStartErrors(t *testing.T) {
 	s := newARCServer(t)
 	c := testClient(t, s.URL)
-	_, err := NewSession(t.Context(), c, "zz99")
+	_, err := NewSession(t.Context(), c, "zz99", SessionConfig{})
 	require.ErrorIs(t, err, arc.ErrUnknownGame)
 
-	_, err = NewSession(t.Context(), c, "fake", WithCardID("no-such-card"))
+	_, err = NewSession(t.Context(), c, "fake", SessionConfig{CardID: "no-such-card"})
 	require.ErrorIs(t, err, ErrBadRequest)
 
 	// A failed first RESET closes the scorecard the session opened.
@@ -109,16 +111,68 @@ func TestSessionStartErrors(t *testing.T) {
 		}
 		return false
 	})
-	_, err = NewSession(t.Context(), c, "fake")
+	_, err = NewSession(t.Context(), c, "fake", SessionConfig{})
 	require.ErrorIs(t, err, ErrServer)
 	s.mu.Lock()
 	assert.Empty(t, s.cards)
 	s.mu.Unlock()
 
-	_, err = Make(t.Context(), "fake", WithBaseURL("ftp://x"))
+	_, err = Make(t.Context(), "fake", MakeConfig{BaseURL: "ftp://x"})
 	assert.Error(t, err)
-	_, err = NewSession(t.Context(), nil, "fake")
+	_, err = NewSession(t.Context(), nil, "fake", SessionConfig{})
 	assert.Error(t, err)
+}
+
+// TestSessionConfigErrors checks that NewSession, NewGame and Make refuse
+// an invalid config before sending anything.
+func TestSessionConfigErrors(t *testing.T) {
+	s := newARCServer(t)
+	c := testClient(t, s.URL)
+	for name, tc := range map[string]struct {
+		cfg  SessionConfig
+		want string
+	}{
+		"card and scorecard": {cfg: SessionConfig{CardID: "c", Scorecard: OpenOptions{Tags: []string{"x"}}}, want: "Scorecard options with a CardID"},
+		"card and mode":      {cfg: SessionConfig{CardID: "c", Scorecard: OpenOptions{CompetitionMode: true}}, want: "Scorecard options with a CardID"},
+		"close timeout":      {cfg: SessionConfig{CloseTimeout: -time.Second}, want: "close timeout"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := NewSession(t.Context(), c, "fake", tc.cfg)
+			assert.ErrorContains(t, err, tc.want)
+			_, err = NewGame(t.Context(), c, "fake", GameConfig{Session: tc.cfg})
+			assert.ErrorContains(t, err, tc.want)
+			_, err = Make(t.Context(), "fake", MakeConfig{BaseURL: s.URL, Session: tc.cfg})
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+	_, err := Make(t.Context(), "fake", MakeConfig{BaseURL: s.URL, Client: ClientConfig{MaxAttempts: -1}})
+	assert.ErrorContains(t, err, "max attempts")
+	_, err = NewGame(t.Context(), nil, "fake", GameConfig{})
+	assert.ErrorContains(t, err, "nil client")
+	assert.Zero(t, s.requests.Load(), "nothing may be sent")
+
+	// A given card with no scorecard options is valid.
+	card, err := c.OpenScorecard(t.Context(), OpenOptions{})
+	require.NoError(t, err)
+	sess, err := NewSession(t.Context(), c, "fake", SessionConfig{CardID: card, CloseTimeout: time.Second})
+	require.NoError(t, err)
+	assert.Equal(t, time.Second, sess.closeTimeout)
+	require.NoError(t, sess.Close())
+}
+
+// TestNewGameKeepsTheClient plays through an existing Client: closing the
+// game closes the session's scorecard, not the Client.
+func TestNewGameKeepsTheClient(t *testing.T) {
+	s := newARCServer(t)
+	c := testClient(t, s.URL)
+	g, err := NewGame(t.Context(), c, "fake", GameConfig{Env: env.Config{GameOver: env.GameOverRestartsLevel}})
+	require.NoError(t, err)
+	sess := g.Backend().(*Session)
+	assert.Same(t, c, sess.Client())
+	assert.False(t, sess.ownClient)
+	assert.Equal(t, DefaultCloseTimeout, sess.closeTimeout)
+	require.NoError(t, g.Close())
+	require.NotNil(t, sess.Scorecard(), "the session's own scorecard is closed")
 }
 
 // TestSessionResolvesBaseIDFromList covers services whose game route only
@@ -133,7 +187,7 @@ func TestSessionResolvesBaseIDFromList(t *testing.T) {
 		return false
 	})
 	c := testClient(t, s.URL)
-	sess, err := NewSession(t.Context(), c, "fake")
+	sess, err := NewSession(t.Context(), c, "fake", SessionConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, "fake-0000000f", sess.Info().ID)
 	require.NoError(t, sess.Close())
@@ -158,7 +212,7 @@ func TestGameSemanticsMatchLocal(t *testing.T) {
 
 			s := newARCServer(t, envtest.NewFake(cfg).Info())
 			s.NewBackend = func(arc.GameInfo) env.Backend { return envtest.NewFake(cfg) }
-			rem, err := Make(t.Context(), "fake", WithBaseURL(s.URL), WithEnvOptions(env.WithGameOver(mode)))
+			rem, err := Make(t.Context(), "fake", MakeConfig{BaseURL: s.URL, Env: env.Config{GameOver: mode}})
 			require.NoError(t, err)
 			defer rem.Close()
 
@@ -214,7 +268,7 @@ func compareResets(t *testing.T, local, rem *env.Game, opts env.ResetOptions) {
 func TestSessionWinThenNotStarted(t *testing.T) {
 	s := newARCServer(t)
 	c := testClient(t, s.URL)
-	sess, err := NewSession(t.Context(), c, "fake")
+	sess, err := NewSession(t.Context(), c, "fake", SessionConfig{})
 	require.NoError(t, err)
 	defer sess.Close()
 	var fd arc.FrameData
@@ -238,7 +292,7 @@ func TestSessionWinThenNotStarted(t *testing.T) {
 func TestSessionDoAllocs(t *testing.T) {
 	s := newARCServer(t)
 	c := testClient(t, s.URL)
-	sess, err := NewSession(t.Context(), c, "fake")
+	sess, err := NewSession(t.Context(), c, "fake", SessionConfig{})
 	require.NoError(t, err)
 	defer sess.Close()
 	var fd arc.FrameData
@@ -255,9 +309,9 @@ func TestSessionDoAllocs(t *testing.T) {
 
 func BenchmarkSessionDo(b *testing.B) {
 	s := newARCServer(b)
-	c, err := New(WithBaseURL(s.URL))
+	c, err := NewClient(s.URL, ClientConfig{})
 	require.NoError(b, err)
-	sess, err := NewSession(b.Context(), c, "fake")
+	sess, err := NewSession(b.Context(), c, "fake", SessionConfig{})
 	require.NoError(b, err)
 	defer sess.Close()
 	var fd arc.FrameData
@@ -276,7 +330,7 @@ func BenchmarkSessionDo(b *testing.B) {
 func TestEnvContract(t *testing.T) {
 	s := newARCServer(t)
 	mk := func() (env.Env, error) {
-		return Make(t.Context(), "fake", WithBaseURL(s.URL), WithEnvOptions(env.WithUnavailable(env.RejectUnavailable)))
+		return Make(t.Context(), "fake", MakeConfig{BaseURL: s.URL, Env: env.Config{Unavailable: env.RejectUnavailable}})
 	}
 	g, err := mk()
 	require.NoError(t, err)

@@ -36,7 +36,7 @@ type session struct {
 
 	mu     sync.Mutex
 	closed bool
-	play   games.Session
+	play   games.Instance
 	// cur is the last result answered, next the buffer the coming command
 	// writes into; they swap when a command succeeds.
 	cur, next slot

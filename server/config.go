@@ -17,7 +17,7 @@ import (
 // server is built; New starts a session of a game by its versioned id.
 type Catalog interface {
 	List() []arc.GameInfo
-	New(id string) (games.Session, error)
+	New(id string) (games.Instance, error)
 }
 
 // Builtin is the catalog of arcgym's built-in games (package games).
@@ -27,7 +27,7 @@ type Builtin struct{}
 func (Builtin) List() []arc.GameInfo { return games.List() }
 
 // New starts a session of a registered game.
-func (Builtin) New(id string) (games.Session, error) { return games.New(id) }
+func (Builtin) New(id string) (games.Instance, error) { return games.New(id) }
 
 // DefaultAPIKey is the key a request without X-API-Key acts under when keys
 // are not required, as on the reference server.
@@ -219,7 +219,7 @@ func (j joined) List() []arc.GameInfo {
 	return out
 }
 
-func (j joined) New(id string) (games.Session, error) {
+func (j joined) New(id string) (games.Instance, error) {
 	for _, c := range j {
 		for _, info := range c.List() {
 			if info.ID == id {

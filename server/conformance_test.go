@@ -33,10 +33,21 @@ import (
 // The conformance suite drives this server with arcgym's own REST client,
 // remote.Client, over real HTTP on loopback.
 
-func remoteClient(t *testing.T, url, key string, opts ...remote.Option) *remote.Client {
+// remoteClient returns a client of url sending key (none when key is
+// empty), with fast retries.
+func remoteClient(t *testing.T, url, key string) *remote.Client {
 	t.Helper()
-	opts = append([]remote.Option{remote.WithBaseURL(url), remote.WithAPIKey(key), remote.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := remote.New(opts...)
+	return remoteClientWith(t, url, remote.ClientConfig{APIKey: key, NoAPIKey: key == ""})
+}
+
+// remoteClientWith returns a client of url configured by cfg, with fast
+// retries unless cfg sets the backoff.
+func remoteClientWith(t *testing.T, url string, cfg remote.ClientConfig) *remote.Client {
+	t.Helper()
+	if cfg.BackoffBase == 0 && cfg.BackoffMax == 0 {
+		cfg.BackoffBase, cfg.BackoffMax = time.Millisecond, 5*time.Millisecond
+	}
+	c, err := remote.NewClient(url, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return c
@@ -276,7 +287,7 @@ func TestConformanceCookiesAndRetries(t *testing.T) {
 		_ = srv.Close()
 	})
 	ctx := t.Context()
-	c := remoteClient(t, ts.URL, "", remote.WithMaxAttempts(3))
+	c := remoteClientWith(t, ts.URL, remote.ClientConfig{NoAPIKey: true, MaxAttempts: 3})
 	card, err := c.OpenScorecard(ctx, remote.OpenOptions{})
 	require.NoError(t, err)
 	var fd arc.FrameData
@@ -299,7 +310,7 @@ func builtinWithSolutions(t *testing.T) (arc.GameInfo, [][]arc.Action) {
 	for _, info := range games.List() {
 		sess, err := games.New(info.ID)
 		require.NoError(t, err)
-		es, ok := sess.(*engine.Session)
+		es, ok := sess.(*engine.Instance)
 		if !ok {
 			continue
 		}
@@ -394,7 +405,7 @@ func equal(a, b []int) bool {
 
 // TestConformanceEnvEquivalence plays every built-in game through env.Game
 // twice, locally (env.Make) and over REST against this server
-// (remote.Make), with the same actions, and expects the same frames,
+// (remote.NewGame), with the same actions, and expects the same frames,
 // rewards, flags and counters at every step.
 func TestConformanceEnvEquivalence(t *testing.T) {
 	_, ts := newTestServer(t, Config{Games: Builtin{}})
@@ -405,7 +416,7 @@ func TestConformanceEnvEquivalence(t *testing.T) {
 			local, err := env.Make(info.ID)
 			require.NoError(t, err)
 			defer local.Close()
-			rem, err := remote.Make(ctx, info.ID, remote.WithClient(c))
+			rem, err := remote.NewGame(ctx, c, info.ID, remote.GameConfig{})
 			require.NoError(t, err)
 			defer rem.Close()
 			assert.Equal(t, local.GameInfo().Available, rem.GameInfo().Available)

@@ -25,7 +25,7 @@ func Example() {
 	defer ts.Close()
 
 	ctx := context.Background()
-	c, err := remote.New(remote.WithBaseURL(ts.URL), remote.WithAPIKey("my-key"))
+	c, err := remote.NewClient(ts.URL, remote.ClientConfig{APIKey: "my-key"})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -28,7 +28,7 @@ type countingCatalog struct {
 	news atomic.Int32
 }
 
-func (c *countingCatalog) New(id string) (games.Session, error) {
+func (c *countingCatalog) New(id string) (games.Instance, error) {
 	c.news.Add(1)
 	return c.testCatalog.New(id)
 }

@@ -26,21 +26,21 @@ func (detCatalog) Deterministic(string) bool { return true }
 // plainCatalog serves the test games without claiming they replay.
 type plainCatalog struct{ c *testCatalog }
 
-func (p plainCatalog) List() []arc.GameInfo                 { return p.c.List() }
-func (p plainCatalog) New(id string) (games.Session, error) { return p.c.New(id) }
+func (p plainCatalog) List() []arc.GameInfo                  { return p.c.List() }
+func (p plainCatalog) New(id string) (games.Instance, error) { return p.c.New(id) }
 
 // skewCatalog claims determinism but its games draw one cell differently.
 type skewCatalog struct{ detCatalog }
 
-func (s skewCatalog) New(id string) (games.Session, error) {
+func (s skewCatalog) New(id string) (games.Instance, error) {
 	play, err := s.detCatalog.New(id)
-	return skewSession{play}, err
+	return skewInstance{play}, err
 }
 
-type skewSession struct{ games.Session }
+type skewInstance struct{ games.Instance }
 
-func (s skewSession) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
-	err := s.Session.Do(ctx, a, out)
+func (s skewInstance) Do(ctx context.Context, a arc.Action, out *arc.FrameData) error {
+	err := s.Instance.Do(ctx, a, out)
 	if len(out.Frames) > 0 {
 		out.Frames[len(out.Frames)-1] ^= 1
 	}

@@ -52,7 +52,7 @@ func (c *testCatalog) List() []arc.GameInfo {
 	return out
 }
 
-func (c *testCatalog) New(id string) (games.Session, error) {
+func (c *testCatalog) New(id string) (games.Instance, error) {
 	for _, in := range c.infos {
 		if in.ID == id {
 			return &testSession{info: in, gate: c.gate, entered: c.entered}, nil

@@ -20,7 +20,7 @@
 // games write their frames straight into the batch rows. Both are made
 // from a Factory, called once per sub-environment:
 //
-//	v, err := vector.NewAsync(ctx, 64, vector.Remote("ls20", urls), vector.Config{})
+//	v, err := vector.NewAsync(ctx, 64, remote.Factory("ls20", urls, remote.FleetConfig{}), vector.Config{})
 //	b, err := v.Reset(ctx, env.WithSeed(1)) // sub-environment i gets seed 1+i
 //	for {
 //		b, err = v.Step(ctx, policy(b.Obs))
@@ -112,14 +112,15 @@
 // spaces.Layout turns a policy's indices into actions and back. Each calls
 // a function on every sub-environment, ResetSeeds gives each its own seed,
 // ActionSpaceOf and ObservationSpaceOf are the batched spaces. Make,
-// Remote, RoundRobin and Mix build factories of local games, remote games
-// spread over several servers, and mixes of both.
+// RoundRobin and Mix build factories of local games, of games spread over
+// several servers, and mixes of any factories; package remote provides the
+// factories of remote games.
 //
 // # Fleets
 //
-// Remote and RemoteFleet play remote games through a remote.Fleet: each
-// sub-environment starts on the healthy server with the least load for its
-// latency. When a server dies, the rows it served report an error matching
+// remote.Factory and the Factory method of a remote.Fleet make factories
+// of remote games played through a fleet of servers: each sub-environment
+// starts on the healthy server with the least load for its latency. When a server dies, the rows it served report an error matching
 // remote.ErrSessionLost (and env.ErrNeedsReset) in their row; with an
 // autoreset mode the vector env resets them, which starts them over on
 // another server, so a lost server costs its rows one step. The fleet

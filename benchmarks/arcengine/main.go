@@ -491,7 +491,7 @@ func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game stri
 		if err := pool.Warm(ctx, procs); err != nil {
 			return 0, err
 		}
-		ss := make([]*arcengine.Session, procs)
+		ss := make([]*arcengine.Instance, procs)
 		for k := range ss {
 			if ss[k], err = pool.New(ctx, game); err != nil {
 				return 0, err
@@ -652,7 +652,7 @@ func engineRate(ctx context.Context, pool *arcengine.Pool, id string, cmds []arc
 
 // roundTrips plays cmds over REST with one client and returns commands/s.
 func roundTrips(ctx context.Context, base, game string, cmds []arc.Action) (float64, error) {
-	c, err := remote.New(remote.WithBaseURL(base))
+	c, err := remote.NewClient(base, remote.ClientConfig{})
 	if err != nil {
 		return 0, err
 	}
@@ -692,7 +692,7 @@ func freePort() (int, error) {
 }
 
 func waitHealthy(ctx context.Context, base string) error {
-	c, err := remote.New(remote.WithBaseURL(base))
+	c, err := remote.NewClient(base, remote.ClientConfig{})
 	if err != nil {
 		return err
 	}
@@ -719,7 +719,7 @@ func benchMemory(ctx context.Context, o options, pool *arcengine.Pool) error {
 			if err != nil {
 				return err
 			}
-			var ss []*arcengine.Session
+			var ss []*arcengine.Instance
 			var fd arc.FrameData
 			for range 8 {
 				s, err := p.New(ctx, g.Info.ID)

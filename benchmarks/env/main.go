@@ -4,7 +4,7 @@
 //
 //   - copy: one 4 KiB frame copy per step, the least work any environment
 //     must do to hand out an observation;
-//   - backend: games.Session.Do replaying the very commands env.Game sent,
+//   - backend: games.Instance.Do replaying the very commands env.Game sent,
 //     RESETs included (after a GAME_OVER the env sends two: a level RESET
 //     then a full one), so that env and backend do the same game work;
 //   - env: env.Game.Step over a session (reward, flags, info);

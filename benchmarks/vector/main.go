@@ -12,7 +12,11 @@
 //     and Async (the memory of a thousand games no longer fits the caches);
 //   - Async over Sync at 1, -envs and -large envs;
 //   - remote games (a simulated latency per command) through Async Step and
-//     Send/Recv, against the ideal of envs/latency steps per second.
+//     Send/Recv, against the ideal of envs/latency steps per second;
+//   - Async's scheduler against the simplest one that could do its work
+//     (section "schedulers", see schedulers.go): a goroutine per worker
+//     owning a fixed slice of the games, a job per worker per call, no
+//     spinning, pacing or stealing; and against plain goroutines per call.
 //
 // The local measurements run in interleaved rounds, each subject in turn
 // for -round (and at least minCalls calls), and every target is the median
@@ -24,11 +28,12 @@
 // round runs them forward and back, and rounds are short and many: on a
 // shared machine the speed changes from one tenth of a second to the next.
 // With -check the program exits with status 1 when a target is missed;
-// -short runs fewer, shorter rounds and a smaller remote measurement, for CI.
+// -short runs fewer, shorter rounds and a smaller remote measurement, for CI;
+// -only runs some of the sections: local, remote, schedulers.
 //
 // Usage:
 //
-//	go run ./benchmarks/vector [-game kw01] [-envs 64] [-large 1024] [-rounds 40] [-round 25ms] [-check] [-short]
+//	go run ./benchmarks/vector [-game kw01] [-envs 64] [-large 1024] [-rounds 40] [-round 25ms] [-only local,remote,schedulers] [-check] [-short]
 package main
 
 import (
@@ -38,6 +43,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -89,8 +95,18 @@ type options struct {
 	latency    time.Duration
 	remote     int
 	remoteTime time.Duration
-	check      bool
+	// remoteRounds is the number of rounds of the remote schedulers.
+	remoteRounds int
+	check        bool
+	// only holds the sections to run; all when empty.
+	only map[string]bool
 }
+
+// sections are the parts of the program -only selects.
+var sections = []string{"local", "remote", "schedulers"}
+
+// runs reports whether section runs.
+func (o *options) runs(section string) bool { return len(o.only) == 0 || o.only[section] }
 
 func main() {
 	var o options
@@ -102,9 +118,24 @@ func main() {
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "simulated latency per remote command")
 	flag.IntVar(&o.remote, "remote", 64, "sub-environments for the latency measurement")
 	flag.DurationVar(&o.remoteTime, "remote-time", 2*time.Second, "time per remote measurement")
+	flag.IntVar(&o.remoteRounds, "remote-rounds", 10, "interleaved rounds of the remote schedulers")
 	flag.BoolVar(&o.check, "check", false, "exit with status 1 when a target is missed")
-	short := flag.Bool("short", false, "a quick run for CI: -rounds 10 -round 20ms -remote 32 -remote-time 500ms, unless set explicitly")
+	only := flag.String("only", "", "comma-separated sections to run, of "+strings.Join(sections, ", ")+" (default all)")
+	short := flag.Bool("short", false, "a quick run for CI: -rounds 10 -round 20ms -remote 32 -remote-time 500ms -remote-rounds 4, unless set explicitly")
 	flag.Parse()
+	for _, s := range strings.Split(*only, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !slices.Contains(sections, s) {
+			fmt.Fprintf(os.Stderr, "vector: -only %q: want some of %s\n", s, strings.Join(sections, ", "))
+			os.Exit(2)
+		}
+		if o.only == nil {
+			o.only = map[string]bool{}
+		}
+		o.only[s] = true
+	}
 	if *short {
 		set := map[string]bool{}
 		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -120,20 +151,28 @@ func main() {
 		if !set["remote-time"] {
 			o.remoteTime = 500 * time.Millisecond
 		}
+		if !set["remote-rounds"] {
+			o.remoteRounds = 4
+		}
 	}
 	r := &report{}
 	if err := run(context.Background(), o, r); err != nil {
 		fmt.Fprintln(os.Stderr, "vector:", err)
 		os.Exit(2)
 	}
-	fmt.Printf("\n%d targets, %d missed\n", r.total, r.failed)
+	fmt.Printf("\n%d targets, %d missed", r.total, r.failed)
+	if r.notJudged > 0 {
+		fmt.Printf(", %d not judged in this run", r.notJudged)
+	}
+	fmt.Println()
 	if o.check && r.failed > 0 {
 		os.Exit(1)
 	}
 }
 
-// report prints PASS/FAIL lines and counts the misses.
-type report struct{ total, failed int }
+// report prints PASS/FAIL lines and counts the misses, and the targets
+// this run could not judge (N/A).
+type report struct{ total, failed, notJudged int }
 
 // judge prints the median of the per-round ratios xs against its minimum,
 // with a 95% confidence interval of that median. The target is missed when
@@ -154,6 +193,14 @@ func (r *report) target(name string, got, minimum, margin float64, detail string
 	r.line(name, got, minimum, margin, got >= minimum-margin, detail)
 }
 
+// unjudged prints one ratio against its minimum as N/A: the machine could
+// not show whether the target is met in this run (detail says why). It
+// counts neither as a target nor as a miss.
+func (r *report) unjudged(name string, got, minimum float64, detail string) {
+	r.notJudged++
+	fmt.Printf("  %-46s %6.2f  >= %.2f  %s  %s\n", name, got, minimum, ratio.Verdict(false, true), detail)
+}
+
 // line prints and counts one verdict.
 func (r *report) line(name string, got, minimum, margin float64, pass bool, detail string) {
 	r.total++
@@ -168,13 +215,35 @@ func (r *report) line(name string, got, minimum, margin float64, pass bool, deta
 	fmt.Printf("  %-46s %6.2f  >= %.2f%s  %s  %s\n", name, got, minimum, allow, verdict, detail)
 }
 
+// run runs the sections o selects.
 func run(ctx context.Context, o options, r *report) error {
-	if o.envs < 1 || o.large < 1 || o.rounds < 1 || o.remote < 2 {
-		return fmt.Errorf("want -envs, -large, -rounds of at least 1 and -remote of at least 2")
+	if o.envs < 1 || o.large < 1 || o.rounds < 1 || o.remote < 2 || o.remoteRounds < 1 {
+		return fmt.Errorf("want -envs, -large, -rounds, -remote-rounds of at least 1 and -remote of at least 2")
 	}
-	procs := runtime.GOMAXPROCS(0)
 	fmt.Printf("%s, GOMAXPROCS=%d NumCPU=%d load %s; %s; medians of %d interleaved rounds of %v\n",
-		machine.CPU(), procs, runtime.NumCPU(), loadAvg(), o.game, o.rounds, o.round)
+		machine.CPU(), runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAvg(), o.game, o.rounds, o.round)
+	if o.runs("local") {
+		if err := localTargets(ctx, o, r); err != nil {
+			return err
+		}
+	}
+	if o.runs("remote") {
+		if err := remoteTargets(ctx, o, r); err != nil {
+			return err
+		}
+	}
+	if o.runs("schedulers") {
+		if err := schedulerTargets(ctx, o, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// localTargets measures the vector envs over o.game against the by-hand
+// baselines and each other, and judges the local targets.
+func localTargets(ctx context.Context, o options, r *report) error {
+	procs := runtime.GOMAXPROCS(0)
 	script, err := gameScript(o.game, max(o.envs, o.large))
 	if err != nil {
 		return err
@@ -364,25 +433,14 @@ func run(ctx context.Context, o options, r *report) error {
 	r.judge(fmt.Sprintf("Async / Sync, %d envs", n), rounds("async", "sync"), minAsyncOverSync, noiseMargin, "")
 	r.judge(fmt.Sprintf("Async 1 worker / Sync, %d envs", n), rounds("async/1", "sync"), minAsyncOverSync, noiseMargin, "")
 	r.judge(fmt.Sprintf("Async / Sync, %d envs", l), rounds("async@L", "sync@L"), minAsyncOverSync, noiseMargin, "")
-
-	return remoteTargets(ctx, o, r)
+	return nil
 }
 
 // remoteTargets measures Async over games that wait o.latency per command,
 // against the ideal of o.remote/o.latency steps per second.
 func remoteTargets(ctx context.Context, o options, r *report) error {
-	// Clicks never end an episode: a reset after GAME_OVER costs two
-	// commands and would blur the figure.
-	clicks := make([][]arc.Action, 256)
-	for s := range clicks {
-		clicks[s] = make([]arc.Action, o.remote)
-		for i := range clicks[s] {
-			clicks[s][i] = arc.Click((s+i)%64, (s*5+i)%64)
-		}
-	}
-	lat := func(context.Context, int) (env.Env, error) {
-		return env.New(envtest.NewFake(envtest.FakeConfig{Latency: o.latency}))
-	}
+	clicks := clickScript(o.remote)
+	lat := latencyFactory(o.latency)
 	ideal := float64(o.remote) / o.latency.Seconds()
 	fmt.Printf("\n%d remote envs, %v per command (ideal %.0f steps/s)\n", o.remote, o.latency, ideal)
 	a, err := vector.NewAsync(context.Background(), o.remote, lat, vector.Config{})
@@ -404,6 +462,28 @@ func remoteTargets(ctx context.Context, o options, r *report) error {
 	}
 	r.target(fmt.Sprintf("Async Send/Recv %d / ideal", o.remote/2), x/ideal, minOfIdeal, 0, fmt.Sprintf("(%.0f steps/s)", x))
 	return nil
+}
+
+// clickScript returns 256 rows of n clicks. Clicks never end an episode
+// of the remote games: a reset after GAME_OVER costs two commands and would
+// blur the figure.
+func clickScript(n int) [][]arc.Action {
+	clicks := make([][]arc.Action, 256)
+	for s := range clicks {
+		clicks[s] = make([]arc.Action, n)
+		for i := range clicks[s] {
+			clicks[s][i] = arc.Click((s+i)%64, (s*5+i)%64)
+		}
+	}
+	return clicks
+}
+
+// latencyFactory makes the remote games of the latency measurements: fake
+// games that wait latency per command, as a game on a server would.
+func latencyFactory(latency time.Duration) vector.Factory {
+	return func(context.Context, int) (env.Env, error) {
+		return env.New(envtest.NewFake(envtest.FakeConfig{Latency: latency}))
+	}
 }
 
 // subject runs one measurement for about d and returns its steps per

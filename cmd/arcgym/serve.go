@@ -211,7 +211,7 @@ func (c realCatalog) List() []arc.GameInfo {
 }
 
 // New starts a session of real game id in a worker process.
-func (c realCatalog) New(id string) (games.Session, error) {
+func (c realCatalog) New(id string) (games.Instance, error) {
 	if c.skip[id] {
 		return nil, fmt.Errorf("%w: %q", arc.ErrUnknownGame, id)
 	}

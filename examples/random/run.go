@@ -75,7 +75,7 @@ func gameIDs(ctx context.Context, cfg *Config) ([]string, error) {
 		}
 		return ids, nil
 	}
-	c, err := remote.New(clientOptions(cfg)...)
+	c, err := remote.NewClient(cfg.Remote, clientConfig(cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -90,12 +90,10 @@ func gameIDs(ctx context.Context, cfg *Config) ([]string, error) {
 	return []string{list[0].GameID}, nil
 }
 
-func clientOptions(cfg *Config) []remote.Option {
-	opts := []remote.Option{remote.WithBaseURL(cfg.Remote)}
-	if cfg.APIKey != "" {
-		opts = append(opts, remote.WithAPIKey(cfg.APIKey))
-	}
-	return opts
+// clientConfig is the remote client configuration of the flags: the key
+// of -api-key, else ARC_API_KEY.
+func clientConfig(cfg *Config) remote.ClientConfig {
+	return remote.ClientConfig{APIKey: cfg.APIKey}
 }
 
 // makeGame returns the environment of one game, local or remote.
@@ -103,8 +101,11 @@ func makeGame(ctx context.Context, cfg *Config, id string) (*env.Game, error) {
 	if cfg.Remote == "" {
 		return env.Make(id)
 	}
-	opts := append(clientOptions(cfg), remote.WithScorecard(remote.OpenOptions{Tags: []string{"random"}}))
-	return remote.Make(ctx, id, opts...)
+	return remote.Make(ctx, id, remote.MakeConfig{
+		BaseURL: cfg.Remote,
+		Client:  clientConfig(cfg),
+		Session: remote.SessionConfig{Scorecard: remote.OpenOptions{Tags: []string{"random"}}},
+	})
 }
 
 // play runs the episodes of one game and records every command's result on
