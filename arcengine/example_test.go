@@ -50,7 +50,7 @@ func ExamplePool() {
 	if err != nil {
 		log.Fatal(err) // ErrEngineVersion, ErrLoad...
 	}
-	g, err := env.New(s)
+	g, err := env.New(s, env.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func TestEnvMakeFindsRealGames(t *testing.T) {
 	arcengine.SetDefault(p)
 	t.Cleanup(func() { arcengine.SetDefault(nil) })
 
-	g, err := env.Make("sd01")
+	g, err := env.Make(context.Background(), "sd01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	info := g.GameInfo()
@@ -81,18 +81,18 @@ func TestEnvMakeFindsRealGames(t *testing.T) {
 	assert.Equal(t, info.Available, inf.Available)
 
 	// Built-in games come first and still need nothing else.
-	k, err := env.Make("kw01")
+	k, err := env.Make(context.Background(), "kw01", env.Config{})
 	require.NoError(t, err)
 	require.NoError(t, k.Close())
 
-	_, err = env.Make("zz99")
+	_, err = env.Make(context.Background(), "zz99", env.Config{})
 	assert.ErrorIs(t, err, arc.ErrUnknownGame)
 }
 
 func TestUnknownGameSaysHowToConfigure(t *testing.T) {
 	t.Setenv(arcengine.EnvGamesDir, "")
 	t.Setenv(arcengine.EnvToolkitGamesDir, "")
-	_, err := env.Make("ls20")
+	_, err := env.Make(context.Background(), "ls20", env.Config{})
 	require.ErrorIs(t, err, arc.ErrUnknownGame)
 	assert.Contains(t, err.Error(), arcengine.EnvGamesDir)
 }
@@ -106,7 +106,7 @@ func TestRealGamePassesTheEnvChecker(t *testing.T) {
 				if err != nil {
 					return nil, err
 				}
-				return env.New(s)
+				return env.New(s, env.Config{})
 			}
 			e, err := mk()
 			require.NoError(t, err)
@@ -119,7 +119,7 @@ func TestEpisodeStatsGiveTheOfficialScore(t *testing.T) {
 	p := testPool(t, "games")
 	s, err := p.New(ctxT(t), "sd01")
 	require.NoError(t, err)
-	g, err := env.New(s)
+	g, err := env.New(s, env.Config{})
 	require.NoError(t, err)
 	e, err := wrappers.NewEpisodeStats(g, wrappers.EpisodeStatsConfig{})
 	require.NoError(t, err)
@@ -160,7 +160,7 @@ func TestVectorEnvOverRealGames(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return env.New(s)
+		return env.New(s, env.Config{})
 	}, vector.Config{Workers: 2})
 	require.NoError(t, err)
 	defer v.Close()

@@ -61,7 +61,7 @@ func BenchmarkStep(b *testing.B) {
 				rec.Backend = s
 				be = rec
 			}
-			g, err := env.New(be)
+			g, err := env.New(be, env.Config{})
 			if err != nil {
 				tb.Fatal(err)
 			}

@@ -71,30 +71,12 @@ type Config struct {
 	GameOver GameOverMode
 	// Unavailable selects the handling of actions not offered.
 	Unavailable UnavailablePolicy
-	// Seed, when HasSeed is set, seeds the backend and the spaces when the
-	// Game is made (see WithInitialSeed).
+	// Seed, when HasSeed is set, seeds the Game when it is made, before its
+	// first reset: the backend's procedural levels (local games) and the
+	// spaces' samplers, as a reset under WithSeed(Seed) does. A later Reset
+	// under WithSeed(s) reseeds them with s; an unseeded one keeps the seed.
 	Seed    int64
 	HasSeed bool
-}
-
-// Option changes a Config.
-type Option func(*Config)
-
-// WithReward sets the reward function.
-func WithReward(f RewardFunc) Option { return func(c *Config) { c.Reward = f } }
-
-// WithGameOver sets the GAME_OVER handling.
-func WithGameOver(m GameOverMode) Option { return func(c *Config) { c.GameOver = m } }
-
-// WithUnavailable sets the handling of unavailable actions.
-func WithUnavailable(p UnavailablePolicy) Option { return func(c *Config) { c.Unavailable = p } }
-
-// WithInitialSeed is the Option that seeds a Game when it is made, before
-// its first reset: the backend's procedural levels (local games) and the
-// spaces' samplers, as a seeded reset does. A later Reset under
-// WithSeed(s) reseeds them with s; an unseeded one keeps the seed.
-func WithInitialSeed(seed int64) Option {
-	return func(c *Config) { c.Seed, c.HasSeed = seed, true }
 }
 
 func (c *Config) validate() error {

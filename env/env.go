@@ -195,6 +195,6 @@ type ResetOptions struct {
 }
 
 // WithSeed returns the ResetOptions of a full reset under seed (see
-// ResetOptions.Seed). To seed a Game when it is made, give New or Make the
-// Option WithInitialSeed.
+// ResetOptions.Seed). To seed a Game when it is made, set Config.Seed and
+// Config.HasSeed.
 func WithSeed(seed int64) ResetOptions { return ResetOptions{Seed: seed, HasSeed: true} }

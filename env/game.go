@@ -75,17 +75,9 @@ type Baseliner interface {
 
 var _ Env = (*Game)(nil)
 
-// New returns a Game over backend b.
-func New(b Backend, opts ...Option) (*Game, error) {
-	var cfg Config
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return NewWithConfig(b, cfg)
-}
-
-// NewWithConfig returns a Game over backend b configured by cfg.
-func NewWithConfig(b Backend, cfg Config) (*Game, error) {
+// New returns a Game over backend b configured by cfg (the zero Config is
+// ready to use).
+func New(b Backend, cfg Config) (*Game, error) {
 	if b == nil {
 		return nil, errors.New("env: nil backend")
 	}
@@ -113,19 +105,13 @@ func NewWithConfig(b Backend, cfg Config) (*Game, error) {
 	return g, nil
 }
 
-// Make returns a Game over a new session of the game named by id
-// (versioned "base-version" or base id): a built-in local game, or else a
-// real ARC-AGI-3 game from the games directory of arcengine.Default
-// (ARCGYM_GAMES_DIR or the toolkit's ENVIRONMENTS_DIR, or the pool given to
-// arcengine.SetDefault), run by the official engine in a worker process. It
-// needs no network.
-func Make(id string, opts ...Option) (*Game, error) {
-	return MakeContext(context.Background(), id, opts...)
-}
-
-// MakeContext is Make with a context bounding the start of a real game's
-// worker.
-func MakeContext(ctx context.Context, id string, opts ...Option) (*Game, error) {
+// Make returns a Game configured by cfg over a new session of the game
+// named by id (versioned "base-version" or base id): a built-in local game,
+// or else a real ARC-AGI-3 game from the games directory of
+// arcengine.Default (ARCGYM_GAMES_DIR or the toolkit's ENVIRONMENTS_DIR, or
+// the pool given to arcengine.SetDefault), run by the official engine in a
+// worker process, whose start ctx bounds. It needs no network.
+func Make(ctx context.Context, id string, cfg Config) (*Game, error) {
 	var b Backend
 	s, err := games.New(id)
 	switch {
@@ -143,7 +129,7 @@ func MakeContext(ctx context.Context, id string, opts ...Option) (*Game, error) 
 		}
 		b = rs
 	}
-	g, err := New(b, opts...)
+	g, err := New(b, cfg)
 	if err != nil {
 		_ = b.Close()
 		return nil, err

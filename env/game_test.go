@@ -21,10 +21,16 @@ var (
 	undo  = arc.Simple(arc.Action7)
 )
 
-func newGame(t *testing.T, cfg envtest.FakeConfig, opts ...env.Option) (*env.Game, *envtest.Fake) {
+func newGame(t *testing.T, cfg envtest.FakeConfig) (*env.Game, *envtest.Fake) {
+	t.Helper()
+	return newGameWith(t, cfg, env.Config{})
+}
+
+// newGameWith returns a Game configured by game over a fake configured by cfg.
+func newGameWith(t *testing.T, cfg envtest.FakeConfig, game env.Config) (*env.Game, *envtest.Fake) {
 	t.Helper()
 	f := envtest.NewFake(cfg)
-	g, err := env.New(f, opts...)
+	g, err := env.New(f, game)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = g.Close() })
 	return g, f
@@ -74,8 +80,8 @@ func TestGameOverModes(t *testing.T) {
 		assert.Equal(t, arc.GameOver, st.Info.State)
 	})
 	t.Run("restarts level", func(t *testing.T) {
-		g, f := newGame(t, envtest.FakeConfig{Levels: 3}, env.WithGameOver(env.GameOverRestartsLevel),
-			env.WithReward(env.ShapedReward(1, 0, -0.5)))
+		g, f := newGameWith(t, envtest.FakeConfig{Levels: 3}, env.Config{
+			GameOver: env.GameOverRestartsLevel, Reward: env.ShapedReward(1, 0, -0.5)})
 		_, _, err := g.Reset(t.Context(), env.ResetOptions{})
 		require.NoError(t, err)
 		_, err = g.Step(t.Context(), up)
@@ -96,12 +102,12 @@ func TestGameOverModes(t *testing.T) {
 	t.Run("restart fails", func(t *testing.T) {
 		boom := errors.New("boom")
 		refuse := false
-		g, f := newGame(t, envtest.FakeConfig{Fail: func(_ int, a arc.Action) error {
+		g, f := newGameWith(t, envtest.FakeConfig{Fail: func(_ int, a arc.Action) error {
 			if refuse && a.ID == arc.Reset {
 				return boom
 			}
 			return nil
-		}}, env.WithGameOver(env.GameOverRestartsLevel))
+		}}, env.Config{GameOver: env.GameOverRestartsLevel})
 		_, _, err := g.Reset(t.Context(), env.ResetOptions{})
 		require.NoError(t, err)
 		refuse = true
@@ -264,7 +270,7 @@ func TestUnavailableActions(t *testing.T) {
 		assert.Equal(t, 1, st.Info.EpisodeSteps)
 	})
 	t.Run("sent on request and charged", func(t *testing.T) {
-		g, f := newGame(t, envtest.FakeConfig{Available: avail}, env.WithUnavailable(env.SendUnavailable))
+		g, f := newGameWith(t, envtest.FakeConfig{Available: avail}, env.Config{Unavailable: env.SendUnavailable})
 		obs, _, err := g.Reset(t.Context(), env.ResetOptions{})
 		require.NoError(t, err)
 		before := append([]uint8(nil), obs.Grid.Data...)
@@ -349,10 +355,10 @@ func TestSeedsAreReproducible(t *testing.T) {
 	assert.NotEqual(t, run(7), run(8))
 }
 
-// A Game made under WithInitialSeed(s) plays as one reset under WithSeed(s).
+// A Game made with Config.Seed s plays as one reset under WithSeed(s).
 func TestInitialSeedIsASeededReset(t *testing.T) {
-	run := func(opts env.ResetOptions, made ...env.Option) []uint8 {
-		g, _ := newGame(t, envtest.FakeConfig{}, made...)
+	run := func(opts env.ResetOptions, made env.Config) []uint8 {
+		g, _ := newGameWith(t, envtest.FakeConfig{}, made)
 		obs, _, err := g.Reset(t.Context(), opts)
 		require.NoError(t, err)
 		out := append([]uint8(nil), obs.Grid.Data...)
@@ -364,9 +370,10 @@ func TestInitialSeedIsASeededReset(t *testing.T) {
 		require.NoError(t, err)
 		return append(out, st.Obs.Grid.Data...)
 	}
-	assert.Equal(t, run(env.WithSeed(7)), run(env.ResetOptions{}, env.WithInitialSeed(7)))
-	assert.NotEqual(t, run(env.WithSeed(8)), run(env.ResetOptions{}, env.WithInitialSeed(7)))
-	assert.Equal(t, run(env.WithSeed(8)), run(env.WithSeed(8), env.WithInitialSeed(7)), "a seeded reset overrides it")
+	seeded := env.Config{Seed: 7, HasSeed: true}
+	assert.Equal(t, run(env.WithSeed(7), env.Config{}), run(env.ResetOptions{}, seeded))
+	assert.NotEqual(t, run(env.WithSeed(8), env.Config{}), run(env.ResetOptions{}, seeded))
+	assert.Equal(t, run(env.WithSeed(8), env.Config{}), run(env.WithSeed(8), seeded), "a seeded reset overrides it")
 }
 
 func TestSpaces(t *testing.T) {

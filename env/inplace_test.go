@@ -15,11 +15,11 @@ import (
 // and a failing command still leaves the last response in place; other
 // backends keep the second buffer.
 func TestInPlaceResponses(t *testing.T) {
-	g, err := Make("kw01")
+	g, err := Make(context.Background(), "kw01", Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	require.True(t, g.inPlace, "built-in games fail clean")
-	other, err := New(plainBackend{g.Backend()})
+	other, err := New(plainBackend{g.Backend()}, Config{})
 	require.NoError(t, err)
 	require.False(t, other.inPlace, "a backend that does not say it fails clean")
 

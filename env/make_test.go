@@ -1,6 +1,7 @@
 package env_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,7 +14,7 @@ import (
 )
 
 func TestMakeUnknownGame(t *testing.T) {
-	_, err := env.Make("zz99")
+	_, err := env.Make(context.Background(), "zz99", env.Config{})
 	require.ErrorIs(t, err, arc.ErrUnknownGame)
 	assert.Contains(t, err.Error(), "zz99")
 }
@@ -21,15 +22,15 @@ func TestMakeUnknownGame(t *testing.T) {
 func TestMakeEveryGamePassesTheChecker(t *testing.T) {
 	for _, info := range games.List() {
 		t.Run(info.ID, func(t *testing.T) {
-			g, err := env.Make(info.ID)
+			g, err := env.Make(context.Background(), info.ID, env.Config{})
 			require.NoError(t, err)
 			assert.Equal(t, info.ID, g.GameInfo().ID)
 			for _, seed := range []int64{0, 3} {
-				e, err := env.Make(info.ID)
+				e, err := env.Make(context.Background(), info.ID, env.Config{})
 				require.NoError(t, err)
 				envtest.CheckT(t, e, envtest.CheckOptions{
 					Seed: seed, Steps: 300,
-					New: func() (env.Env, error) { return env.Make(info.ID) },
+					New: func() (env.Env, error) { return env.Make(context.Background(), info.ID, env.Config{}) },
 				})
 			}
 			require.NoError(t, g.Close())
@@ -38,7 +39,7 @@ func TestMakeEveryGamePassesTheChecker(t *testing.T) {
 }
 
 func TestSeededResetRefreshesBaselines(t *testing.T) {
-	g, err := env.Make("kw01")
+	g, err := env.Make(context.Background(), "kw01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	handMade := g.GameInfo().BaselineActions

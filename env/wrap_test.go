@@ -54,7 +54,7 @@ func (f failing) Wrap(env.Env) (env.Env, error) { return nil, f.err }
 
 func newFakeGame(t *testing.T) *env.Game {
 	t.Helper()
-	g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	g, err := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	require.NoError(t, err)
 	return g
 }

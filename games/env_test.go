@@ -15,7 +15,7 @@ import (
 // code takes.
 func TestEnvMake(t *testing.T) {
 	for _, info := range games.List() {
-		g, err := env.Make(info.ID, env.WithInitialSeed(2))
+		g, err := env.Make(t.Context(), info.ID, env.Config{Seed: 2, HasSeed: true})
 		require.NoError(t, err, info.ID)
 		obs, _, err := g.Reset(t.Context(), env.ResetOptions{})
 		require.NoError(t, err)

@@ -357,16 +357,11 @@ type OpenOptions struct {
 // OpenScorecard opens a scorecard and returns its card id.
 func (c *Client) OpenScorecard(ctx context.Context, o OpenOptions) (string, error) {
 	req := wire.OpenScorecardRequest{SourceURL: o.SourceURL, Tags: o.Tags}
-	if len(o.Opaque) > 0 {
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, o.Opaque); err != nil {
-			return "", fmt.Errorf("remote: scorecard opaque value is not JSON: %w", err)
-		}
-		if compact.Len() > wire.MaxOpaqueBytes {
-			return "", fmt.Errorf("remote: scorecard opaque value is %d bytes, limit %d", compact.Len(), wire.MaxOpaqueBytes)
-		}
-		req.Opaque = compact.Bytes()
+	opaque, err := wire.CompactOpaque(o.Opaque)
+	if err != nil {
+		return "", fmt.Errorf("remote: scorecard %w", err)
 	}
+	req.Opaque = opaque
 	if o.CompetitionMode {
 		req.CompetitionMode = json.RawMessage("true")
 	}

@@ -162,6 +162,18 @@ func TestClientRejectsBadActionsLocally(t *testing.T) {
 		{"reset without card or guid", func() error { return c.Reset(t.Context(), "g-1", "", "", &fd) }, arc.ErrInvalidAction},
 		{"opaque too big", func() error {
 			_, err := c.OpenScorecard(t.Context(), OpenOptions{Opaque: json.RawMessage(`"` + strings.Repeat("b", wire.MaxOpaqueBytes) + `"`)})
+			var oe *wire.OpaqueError
+			if assert.ErrorAs(t, err, &oe) {
+				assert.Equal(t, wire.MaxOpaqueBytes+2, oe.Size)
+			}
+			return err
+		}, nil},
+		{"opaque not JSON", func() error {
+			_, err := c.OpenScorecard(t.Context(), OpenOptions{Opaque: json.RawMessage(`{"a":`)})
+			var oe *wire.OpaqueError
+			if assert.ErrorAs(t, err, &oe) {
+				assert.Error(t, oe.Err)
+			}
 			return err
 		}, nil},
 	}

@@ -155,7 +155,7 @@ func (o OpenOptions) isZero() bool {
 type GameConfig struct {
 	// Session configures the session.
 	Session SessionConfig
-	// Env configures the env.Game (see env.NewWithConfig).
+	// Env configures the env.Game (see env.New).
 	Env env.Config
 }
 
@@ -170,6 +170,6 @@ type MakeConfig struct {
 	Client ClientConfig
 	// Session configures the session.
 	Session SessionConfig
-	// Env configures the env.Game (see env.NewWithConfig).
+	// Env configures the env.Game (see env.New).
 	Env env.Config
 }

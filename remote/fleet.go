@@ -51,8 +51,7 @@ type FleetConfig struct {
 	// Scorecard holds the options of the scorecard the fleet opens on each
 	// server.
 	Scorecard OpenOptions
-	// Env configures the env.Game of every session (see
-	// env.NewWithConfig).
+	// Env configures the env.Game of every session (see env.New).
 	Env env.Config
 	// CloseTimeout bounds the closing of the scorecards when the fleet
 	// closes itself (CloseWhenIdle); 0 means DefaultCloseTimeout.
@@ -468,7 +467,7 @@ func (f *Fleet) session(ctx context.Context, s *fleetServer, gameID string) (*en
 			}
 			return nil, err
 		}
-		g, err := env.NewWithConfig(sess, f.cfg.Env)
+		g, err := env.New(sess, f.cfg.Env)
 		if err != nil {
 			return nil, errors.Join(err, sess.Close())
 		}

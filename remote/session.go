@@ -231,7 +231,7 @@ func newGame(ctx context.Context, c *Client, gameID string, cfg *SessionConfig, 
 	if err != nil {
 		return nil, err
 	}
-	g, err := env.NewWithConfig(s, envCfg)
+	g, err := env.New(s, envCfg)
 	if err != nil {
 		// Closing the session must not close a client the caller still
 		// holds; a client Make built is closed by Make.

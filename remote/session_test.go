@@ -206,7 +206,7 @@ func TestGameSemanticsMatchLocal(t *testing.T) {
 	for _, mode := range []env.GameOverMode{env.GameOverEnds, env.GameOverRestartsLevel} {
 		t.Run(map[env.GameOverMode]string{env.GameOverEnds: "game over ends", env.GameOverRestartsLevel: "game over restarts"}[mode], func(t *testing.T) {
 			cfg := envtest.FakeConfig{ID: "fake-0000000f", Levels: 3, FramesPerAction: 2}
-			local, err := env.New(envtest.NewFake(cfg), env.WithGameOver(mode))
+			local, err := env.New(envtest.NewFake(cfg), env.Config{GameOver: mode})
 			require.NoError(t, err)
 			defer local.Close()
 

@@ -93,7 +93,7 @@ func TestFactoryMixedWithLocal(t *testing.T) {
 	s1, n1 := countingServer(t)
 	s2, n2 := countingServer(t)
 	f, n := vector.Mix(
-		vector.Part{N: 2, New: vector.Make(game)},
+		vector.Part{N: 2, New: vector.Make(game, env.Config{})},
 		vector.Part{N: 4, New: remote.Factory(game, []string{s1.URL, s2.URL}, remote.FleetConfig{})},
 	)
 	v, err := vector.NewAsync(t.Context(), n, f, vector.Config{})

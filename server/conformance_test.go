@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -413,7 +414,7 @@ func TestConformanceEnvEquivalence(t *testing.T) {
 	c := remoteClient(t, ts.URL, "")
 	for _, info := range games.List() {
 		t.Run(info.ID, func(t *testing.T) {
-			local, err := env.Make(info.ID)
+			local, err := env.Make(context.Background(), info.ID, env.Config{})
 			require.NoError(t, err)
 			defer local.Close()
 			rem, err := remote.NewGame(ctx, c, info.ID, remote.GameConfig{})

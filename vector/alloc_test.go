@@ -33,7 +33,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		for _, k := range kinds {
 			t.Run(mode.String()+"/"+k.name, func(t *testing.T) {
 				f := func(context.Context, int) (env.Env, error) {
-					g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, FramesPerAction: 2}))
+					g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, FramesPerAction: 2}), env.Config{})
 					if err != nil {
 						return nil, err
 					}

@@ -153,9 +153,9 @@ func TestDeadline(t *testing.T) {
 	// would never come.
 	f := func(_ context.Context, i int) (env.Env, error) {
 		if i != 1 {
-			return env.New(envtest.NewFake(envtest.FakeConfig{}))
+			return env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 		}
-		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: time.Hour}))
+		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: time.Hour}), env.Config{})
 		if err != nil {
 			return nil, err
 		}
@@ -233,7 +233,7 @@ func TestErrorIsolationAndRemake(t *testing.T) {
 						return nil
 					}
 				}
-				return env.New(envtest.NewFake(cfg))
+				return env.New(envtest.NewFake(cfg), env.Config{})
 			}
 			v := newVec(t, k, 3, f, Config{})
 			_, err := v.Reset(t.Context(), env.WithSeed(1))
@@ -277,7 +277,7 @@ func TestReplaceChecksShape(t *testing.T) {
 	defer v.Close()
 	assert.Error(t, v.Replace(2, nil))
 	assert.Error(t, v.Replace(0, nil))
-	g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	g, err := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	require.NoError(t, err)
 	assert.ErrorIs(t, v.Replace(0, shapeEnv{g}), ErrShape)
 	require.NoError(t, v.Replace(1, g))
@@ -396,7 +396,7 @@ func TestStepContextCancelled(t *testing.T) {
 
 func TestRecvBatchesCopyRows(t *testing.T) {
 	f := func(context.Context, int) (env.Env, error) {
-		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 1}))
+		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 1}), env.Config{})
 		if err != nil {
 			return nil, err
 		}
@@ -466,7 +466,7 @@ func TestCloseDuringStep(t *testing.T) {
 				bc := newBusyCounts()
 				defer bc.releaseAll()
 				for i := range 4 {
-					g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: 10 * time.Second}))
+					g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: 10 * time.Second}), env.Config{})
 					require.NoError(t, err)
 					require.NoError(t, a.Replace(i, &busyEnv{Env: g, c: bc}))
 				}
@@ -686,7 +686,7 @@ func TestAsyncRunsEachEnvOnce(t *testing.T) {
 			fks := make([]*envtest.Fake, tc.n)
 			f := func(_ context.Context, i int) (env.Env, error) {
 				fks[i] = envtest.NewFake(envtest.FakeConfig{})
-				return env.New(fks[i])
+				return env.New(fks[i], env.Config{})
 			}
 			a := newAsync(t, tc.n, f, Config{Workers: tc.workers})
 			_, err := a.Reset(t.Context(), env.ResetOptions{})
@@ -728,7 +728,9 @@ func (blockingFake) Blocking() bool { return true }
 // as tests in a synctest bubble need: the bubble's clock stands still while
 // a goroutine spins.
 func blockingFakes(cfg func(i int) envtest.FakeConfig) Factory {
-	return func(_ context.Context, i int) (env.Env, error) { return env.New(blockingFake{envtest.NewFake(cfg(i))}) }
+	return func(_ context.Context, i int) (env.Env, error) {
+		return env.New(blockingFake{envtest.NewFake(cfg(i))}, env.Config{})
+	}
 }
 
 func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
@@ -747,7 +749,7 @@ func TestAsyncDoesNotSpinForBlockingBackends(t *testing.T) {
 				if tc.blocking {
 					b = blockingFake{envtest.NewFake(envtest.FakeConfig{})}
 				}
-				g, err := env.New(b)
+				g, err := env.New(b, env.Config{})
 				if err != nil || !tc.wrap {
 					return g, err
 				}
@@ -781,7 +783,8 @@ func TestSendKeepsEachEnvOnOneWorker(t *testing.T) {
 			ran[i][goroutineID()] = true
 			mu.Unlock()
 			return nil
-		}})})
+		}})}, env.Config{})
+
 	}
 	a := newAsync(t, n, f, Config{Workers: workers, BatchSize: 1})
 	ctx := t.Context()
@@ -818,7 +821,8 @@ func TestSendIdleWorkerTakesQueuedCommands(t *testing.T) {
 				started.Add(1)
 				<-gate
 				return nil
-			}})})
+			}})}, env.Config{})
+
 		}
 		a, err := NewAsync(t.Context(), n, f, Config{Workers: 2, BatchSize: 2})
 		require.NoError(t, err)
@@ -854,7 +858,7 @@ func TestStepUnderWayRefusesOthers(t *testing.T) {
 	const n = 4
 	begun, gate := make(chan struct{}, n), make(chan struct{})
 	f := func(_ context.Context, i int) (env.Env, error) {
-		g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
+		g, err := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 		return &gateEnv{Env: g, begun: begun, gate: gate}, err
 	}
 	a := newAsync(t, n, f, Config{Workers: 2, BatchSize: 1})

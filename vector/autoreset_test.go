@@ -184,7 +184,7 @@ func TestAutoresetModeString(t *testing.T) {
 // Float observations are batched alongside the grids, final ones too.
 func TestFloatObservations(t *testing.T) {
 	f := func(context.Context, int) (env.Env, error) {
-		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 1}))
+		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 1}), env.Config{})
 		if err != nil {
 			return nil, err
 		}

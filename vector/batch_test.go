@@ -111,7 +111,7 @@ func TestFactoryFailureClosesMadeEnvs(t *testing.T) {
 		}
 		fk := envtest.NewFake(envtest.FakeConfig{})
 		made = append(made, fk)
-		return env.New(fk)
+		return env.New(fk, env.Config{})
 	}
 	_, err := NewSync(t.Context(), 4, f, Config{})
 	require.ErrorIs(t, err, boom)
@@ -173,7 +173,7 @@ func TestBatchClone(t *testing.T) {
 	const n = 3
 	cfg := envtest.FakeConfig{Levels: 2, Budget: 3}
 	wrapped := func(context.Context, int) (env.Env, error) {
-		g, err := env.New(envtest.NewFake(cfg))
+		g, err := env.New(envtest.NewFake(cfg), env.Config{})
 		if err != nil {
 			return nil, err
 		}

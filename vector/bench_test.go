@@ -39,7 +39,7 @@ func BenchmarkStepOverhead(b *testing.B) {
 		f    Factory
 	}{
 		{"fake", sameFakes(envtest.FakeConfig{})},
-		{"kw01", Make("kw01")},
+		{"kw01", Make("kw01", env.Config{})},
 	} {
 		acts := kwActions(g.name, benchActions(n))
 		b.Run(g.name+"/raw", func(b *testing.B) {
@@ -140,9 +140,9 @@ func BenchmarkWorkers(b *testing.B) {
 		name string
 		f    Factory
 	}{
-		{"kw01", Make("kw01")},
+		{"kw01", Make("kw01", env.Config{})},
 		{"burn", func(_ context.Context, i int) (env.Env, error) {
-			g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
+			g, err := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 			return &burnEnv{Env: g, work: 8}, err
 		}},
 	}
@@ -230,7 +230,7 @@ func BenchmarkSendRecv(b *testing.B) {
 	acts := kwActions("kw01", benchActions(n))
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("kw01/workers=%d", w), func(b *testing.B) {
-			v, err := NewAsync(b.Context(), n, Make("kw01"), Config{Workers: w, BatchSize: batch})
+			v, err := NewAsync(b.Context(), n, Make("kw01", env.Config{}), Config{Workers: w, BatchSize: batch})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -278,15 +278,15 @@ func BenchmarkScale(b *testing.B) {
 		for _, n := range []int{64, 1024} {
 			acts := kwActions("kw01", benchActions(n)) // moves, which both games take
 			b.Run(fmt.Sprintf("%s/n=%d/hand", game, n), func(b *testing.B) {
-				benchHand(b, Make(game), n, acts)
+				benchHand(b, Make(game, env.Config{}), n, acts)
 			})
 			for _, k := range []struct {
 				name string
 				make func() (Env, error)
 			}{
-				{"sync", func() (Env, error) { return NewSync(b.Context(), n, Make(game), Config{}) }},
+				{"sync", func() (Env, error) { return NewSync(b.Context(), n, Make(game, env.Config{}), Config{}) }},
 				{"async", func() (Env, error) {
-					return NewAsync(b.Context(), n, Make(game), Config{Workers: runtime.GOMAXPROCS(0)})
+					return NewAsync(b.Context(), n, Make(game, env.Config{}), Config{Workers: runtime.GOMAXPROCS(0)})
 				}},
 			} {
 				b.Run(fmt.Sprintf("%s/n=%d/%s", game, n, k.name), func(b *testing.B) {
@@ -357,7 +357,7 @@ func BenchmarkVectorWrappers(b *testing.B) {
 		{"stack2+masks+episodes", []Wrapper{FrameStackConfig{Depth: 2}, MasksConfig{}, EpisodeStatsConfig{}}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			v, err := New(b.Context(), Spec{NumEnvs: n, Make: Make("kw01"), Config: Config{Autoreset: SameStep}, Vector: tc.wrap})
+			v, err := New(b.Context(), Spec{NumEnvs: n, Make: Make("kw01", env.Config{}), Config: Config{Autoreset: SameStep}, Vector: tc.wrap})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -99,7 +99,7 @@
 // per call.
 //
 //	v, err := vector.New(ctx, vector.Spec{
-//		NumEnvs: 16, Make: vector.Make("gl02"),
+//		NumEnvs: 16, Make: vector.Make("gl02", env.Config{}),
 //		Wrappers: []env.Wrapper{wrappers.TimeLimitConfig{Max: 500}},
 //		Config:   vector.Config{Autoreset: vector.SameStep},
 //		Vector:   []vector.Wrapper{vector.FrameStackConfig{Depth: 4}, vector.MasksConfig{}},

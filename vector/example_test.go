@@ -18,7 +18,7 @@ import (
 // completes a level (of two), anything else paints.
 func fakeGames(latency func(i int) time.Duration) vector.Factory {
 	return func(_ context.Context, i int) (env.Env, error) {
-		return env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Latency: latency(i)}))
+		return env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Latency: latency(i)}), env.Config{})
 	}
 }
 

@@ -7,11 +7,11 @@ import (
 	"github.com/arcgym/arcgym/env"
 )
 
-// Make returns a Factory of Games over new sessions of the game id (see
-// env.MakeContext: a built-in local game, or a real game in a worker
+// Make returns a Factory of Games configured by cfg over new sessions of the
+// game id (see env.Make: a built-in local game, or a real game in a worker
 // process).
-func Make(id string, opts ...env.Option) Factory {
-	return func(ctx context.Context, _ int) (env.Env, error) { return env.MakeContext(ctx, id, opts...) }
+func Make(id string, cfg env.Config) Factory {
+	return func(ctx context.Context, _ int) (env.Env, error) { return env.Make(ctx, id, cfg) }
 }
 
 // RoundRobin returns a Factory that spreads sub-environments over several

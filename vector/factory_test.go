@@ -15,7 +15,7 @@ func TestRoundRobin(t *testing.T) {
 	var got []string
 	f := RoundRobin([]string{"a", "b", "c"}, func(_ context.Context, url string, i int) (env.Env, error) {
 		got = append(got, url)
-		return env.New(envtest.NewFake(envtest.FakeConfig{}))
+		return env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	})
 	v, err := NewSync(t.Context(), 5, f, Config{})
 	require.NoError(t, err)
@@ -31,7 +31,7 @@ func TestMix(t *testing.T) {
 	part := func(name string) Factory {
 		return func(_ context.Context, i int) (env.Env, error) {
 			calls = append(calls, name+string(rune('0'+i)))
-			return env.New(envtest.NewFake(envtest.FakeConfig{}))
+			return env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 		}
 	}
 	f, n := Mix(Part{N: 2, New: part("local")}, Part{N: 0, New: part("none")}, Part{N: 3, New: part("remote")})

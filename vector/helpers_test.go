@@ -15,13 +15,13 @@ import (
 )
 
 // fakes returns a Factory of Games over fakes configured per index.
-func fakes(cfg func(i int) envtest.FakeConfig, opts ...env.Option) Factory {
-	return func(_ context.Context, i int) (env.Env, error) { return env.New(envtest.NewFake(cfg(i)), opts...) }
+func fakes(cfg func(i int) envtest.FakeConfig) Factory {
+	return func(_ context.Context, i int) (env.Env, error) { return env.New(envtest.NewFake(cfg(i)), env.Config{}) }
 }
 
 // sameFakes returns a Factory of identical fakes.
-func sameFakes(cfg envtest.FakeConfig, opts ...env.Option) Factory {
-	return fakes(func(int) envtest.FakeConfig { return cfg }, opts...)
+func sameFakes(cfg envtest.FakeConfig) Factory {
+	return fakes(func(int) envtest.FakeConfig { return cfg })
 }
 
 // kind names a vector env implementation for table-driven tests.
@@ -55,7 +55,7 @@ type reference struct {
 
 func newReference(t *testing.T, cfg envtest.FakeConfig, seed int64) *reference {
 	t.Helper()
-	g, err := env.New(envtest.NewFake(cfg))
+	g, err := env.New(envtest.NewFake(cfg), env.Config{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = g.Close() })
 	_, _, err = g.Reset(t.Context(), env.WithSeed(seed))

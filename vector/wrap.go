@@ -51,7 +51,7 @@ type Spec struct {
 // expression:
 //
 //	v, err := vector.New(ctx, vector.Spec{
-//		NumEnvs: 16, Make: vector.Make("gl02"), Mode: vector.ModeAsync,
+//		NumEnvs: 16, Make: vector.Make("gl02", env.Config{}), Mode: vector.ModeAsync,
 //		Wrappers: []env.Wrapper{wrappers.TimeLimitConfig{Max: 500}},
 //		Config:   vector.Config{Autoreset: vector.SameStep},
 //		Vector:   []vector.Wrapper{vector.FrameStackConfig{Depth: 2}, vector.MasksConfig{}},

@@ -28,7 +28,7 @@ func (c counted) Close() error { c.closes.Add(1); return c.Env.Close() }
 
 func countedFakes(cfg envtest.FakeConfig, made, closes *atomic.Int32) Factory {
 	return func(_ context.Context, i int) (env.Env, error) {
-		e, err := env.New(envtest.NewFake(cfg))
+		e, err := env.New(envtest.NewFake(cfg), env.Config{})
 		if err != nil {
 			return nil, err
 		}

@@ -22,7 +22,7 @@ func TestWrappedSubEnvs(t *testing.T) {
 	const n, k = 3, 4
 	cfg := envtest.FakeConfig{Levels: 2, Budget: 6}
 	wrapped := func(context.Context, int) (env.Env, error) {
-		g, err := env.New(envtest.NewFake(cfg))
+		g, err := env.New(envtest.NewFake(cfg), env.Config{})
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package wrappers_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -140,7 +141,7 @@ func BenchmarkStandardStack(b *testing.B) {
 		{"stats", func(e env.Env) env.Env { return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})) }},
 	} {
 		b.Run("gl02/"+tc.name, func(b *testing.B) {
-			g, err := env.Make("gl02")
+			g, err := env.Make(context.Background(), "gl02", env.Config{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -183,7 +184,7 @@ func BenchmarkNonBackgroundMask(b *testing.B) {
 func benchNonBackgroundMask(b *testing.B, game string) {
 	const steps = 4096
 	mk := func(tb testing.TB, masked bool) env.Env {
-		g, err := env.Make(game)
+		g, err := env.Make(context.Background(), game, env.Config{})
 		if err != nil {
 			tb.Fatal(err)
 		}

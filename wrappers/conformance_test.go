@@ -1,6 +1,7 @@
 package wrappers_test
 
 import (
+	"context"
 	"io"
 	"testing"
 
@@ -134,7 +135,7 @@ func TestBuiltinGamesUnderStack(t *testing.T) {
 		t.Run(info.ID, func(t *testing.T) {
 			t.Parallel()
 			mk := func() (env.Env, error) {
-				g, err := env.Make(info.ID)
+				g, err := env.Make(context.Background(), info.ID, env.Config{})
 				if err != nil {
 					return nil, err
 				}

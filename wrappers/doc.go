@@ -32,7 +32,7 @@
 // Order matters where one wrapper reads what another writes. A typical stack,
 // innermost first:
 //
-//	g, _ := env.Make("ls20") // or env.New(remoteBackend)
+//	g, _ := env.Make(ctx, "ls20", env.Config{}) // or env.New(remoteBackend, env.Config{})
 //	e, err := env.Wrap(g,
 //		wrappers.ActionMaskConfig{Cells: wrappers.NonBackground},
 //		wrappers.FrameStackConfig{Depth: 4},

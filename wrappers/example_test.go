@@ -16,7 +16,7 @@ import (
 // episode statistics with the official score.
 func Example() {
 	ctx := context.Background()
-	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Baselines: []int{2, 2}}))
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{Levels: 2, Baselines: []int{2, 2}}), env.Config{})
 	var e env.Env = g
 	e, _ = wrappers.NewActionMask(e, wrappers.ActionMaskConfig{})
 	e, _ = wrappers.NewFrameStack(e, wrappers.FrameStackConfig{Depth: 4})
@@ -47,7 +47,7 @@ func Example() {
 // to clean up.
 func Example_envWrap() {
 	ctx := context.Background()
-	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	e, err := env.Wrap(g,
 		wrappers.ActionMaskConfig{},
 		wrappers.FrameStackConfig{Depth: 2},
@@ -70,7 +70,7 @@ func Example_envWrap() {
 	obs, _, _ := e.Reset(ctx, env.ResetOptions{})
 	fmt.Println("observation", obs.Grid.Shape)
 
-	g2, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	g2, _ := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	_, err = env.Wrap(g2, wrappers.ActionMaskConfig{}, wrappers.RepeatActionConfig{})
 	fmt.Println(err)
 	_, _, err = g2.Reset(ctx, env.ResetOptions{})
@@ -90,7 +90,7 @@ func ExampleReplay() {
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "rec")
 	defer os.RemoveAll(dir)
-	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	rec, _ := wrappers.NewRecorder(g, wrappers.RecorderConfig{Dir: dir, Frames: true})
 	rec.Reset(ctx, env.ResetOptions{})
 	rec.Step(ctx, arc.Click(5, 5))
@@ -99,7 +99,7 @@ func ExampleReplay() {
 
 	f, _ := os.Open(rec.Path())
 	defer f.Close()
-	fresh, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	fresh, _ := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	res, err := wrappers.Replay(ctx, fresh, f)
 	fmt.Println(res.Resets, res.Steps, err)
 	// Output: 1 2 <nil>
@@ -110,7 +110,7 @@ func ExampleReplay() {
 // nearest object.
 func ExampleNewActionMask() {
 	ctx := context.Background()
-	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{Available: arc.ActionSetOf(arc.Action1, arc.Action6)}))
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{Available: arc.ActionSetOf(arc.Action1, arc.Action6)}), env.Config{})
 	m, _ := wrappers.NewActionMask(g, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground, Policy: wrappers.MaskRemap})
 	defer m.Close()
 
@@ -134,7 +134,7 @@ func ExampleNewActionMask() {
 // first frame.
 func ExampleNewFrameStack() {
 	ctx := context.Background()
-	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}))
+	g, _ := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 	fs, _ := wrappers.NewFrameStack(g, wrappers.FrameStackConfig{Depth: 4})
 	defer fs.Close()
 

@@ -14,9 +14,15 @@ import (
 )
 
 // newGame returns a Game over a fake configured by cfg.
-func newGame(t testing.TB, cfg envtest.FakeConfig, opts ...env.Option) *env.Game {
+func newGame(t testing.TB, cfg envtest.FakeConfig) *env.Game {
 	t.Helper()
-	g, err := env.New(envtest.NewFake(cfg), opts...)
+	return newGameWith(t, cfg, env.Config{})
+}
+
+// newGameWith returns a Game configured by game over a fake configured by cfg.
+func newGameWith(t testing.TB, cfg envtest.FakeConfig, game env.Config) *env.Game {
+	t.Helper()
+	g, err := env.New(envtest.NewFake(cfg), game)
 	require.NoError(t, err)
 	return g
 }

@@ -81,19 +81,19 @@ func TestRecorderReplay(t *testing.T) {
 		defer f.Close()
 		return wrappers.Replay(t.Context(), g, bufio.NewReader(f))
 	}
-	res, err := replay(newGame(t, cfg, env.WithInitialSeed(5)))
+	res, err := replay(newGameWith(t, cfg, env.Config{Seed: 5, HasSeed: true}))
 	require.NoError(t, err)
 	assert.Equal(t, n, res.Resets+res.Steps)
 	assert.Equal(t, 3, res.Resets)
 	assert.Greater(t, res.FramesChecked, n)
 
 	// Another seed paints another background: the first frame differs.
-	_, err = replay(newGame(t, cfg, env.WithInitialSeed(6)))
+	_, err = replay(newGameWith(t, cfg, env.Config{Seed: 6, HasSeed: true}))
 	require.ErrorIs(t, err, wrappers.ErrReplayMismatch)
 	assert.ErrorContains(t, err, "line 1")
 	assert.ErrorContains(t, err, "frame 0 differs")
 	// Another level count.
-	_, err = replay(newGame(t, envtest.FakeConfig{FramesPerAction: 3, Levels: 2}, env.WithInitialSeed(5)))
+	_, err = replay(newGameWith(t, envtest.FakeConfig{FramesPerAction: 3, Levels: 2}, env.Config{Seed: 5, HasSeed: true}))
 	require.ErrorIs(t, err, wrappers.ErrReplayMismatch)
 	assert.ErrorContains(t, err, "win levels 2, recorded 4")
 }

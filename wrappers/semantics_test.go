@@ -121,7 +121,7 @@ func TestActionMaskFlatAndStructured(t *testing.T) {
 
 func TestActionMaskReject(t *testing.T) {
 	fake := envtest.NewFake(envtest.FakeConfig{Available: arc.ActionSetOf(arc.Action1, arc.Action6)})
-	g := must(env.New(fake, env.WithUnavailable(env.SendUnavailable)))
+	g := must(env.New(fake, env.Config{Unavailable: env.SendUnavailable}))
 	m := must(wrappers.NewActionMask(g, wrappers.ActionMaskConfig{Cells: wrappers.NonBackground}))
 	_, _, err := m.Reset(t.Context(), env.ResetOptions{})
 	require.NoError(t, err)
@@ -364,7 +364,7 @@ func TestEpisodeStatsSeesTruncation(t *testing.T) {
 }
 
 func TestRewardTransforms(t *testing.T) {
-	shaped := env.WithReward(env.ShapedReward(10, 0, -7))
+	shaped := env.Config{Reward: env.ShapedReward(10, 0, -7)}
 	for _, tc := range []struct {
 		name   string
 		cfg    wrappers.TransformRewardConfig
@@ -381,7 +381,7 @@ func TestRewardTransforms(t *testing.T) {
 		{"no function", wrappers.TransformRewardConfig{}, 0, 0, "needs an env and a function"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w, err := wrappers.NewTransformReward(newGame(t, envtest.FakeConfig{}, shaped), tc.cfg)
+			w, err := wrappers.NewTransformReward(newGameWith(t, envtest.FakeConfig{}, shaped), tc.cfg)
 			if tc.reject != "" {
 				require.ErrorContains(t, err, tc.reject)
 				assert.Nil(t, w)

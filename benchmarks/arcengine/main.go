@@ -401,7 +401,7 @@ func benchVector(ctx context.Context, o options, pool *arcengine.Pool, game stri
 		if err != nil {
 			return nil, err
 		}
-		return env.New(s, env.WithGameOver(env.GameOverRestartsLevel))
+		return env.New(s, env.Config{GameOver: env.GameOverRestartsLevel})
 	}
 	// Each env has its own random stream, the same in every measurement:
 	// whatever the order in which envs finish, env i plays the same

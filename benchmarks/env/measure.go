@@ -166,7 +166,7 @@ func commands(ctx context.Context, id string, s script, steps int) ([]arc.Action
 	if rec.Backend, err = games.New(id); err != nil {
 		return nil, nil, err
 	}
-	g, err := env.New(rec)
+	g, err := env.New(rec, env.Config{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -304,7 +304,7 @@ func actionStream(avail arc.ActionSet, n int) []arc.Action {
 // stack wraps a new env of game id in the four standard wrappers, and a
 // one-hot encoding of the stack when encode is set.
 func stack(id string, encode bool) (env.Env, error) {
-	g, err := env.Make(id)
+	g, err := env.Make(context.Background(), id, env.Config{})
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +323,7 @@ func stack(id string, encode bool) (env.Env, error) {
 // measure records the scripts of one game and measures every side.
 func measure(ctx context.Context, info arc.GameInfo, steps, block, rounds int) (Result, error) {
 	actions := actionStream(info.Available, 1<<12)
-	newEnv := func() (env.Env, error) { return env.Make(info.ID) }
+	newEnv := func() (env.Env, error) { return env.Make(context.Background(), info.ID, env.Config{}) }
 	newStack := func() (env.Env, error) { return stack(info.ID, false) }
 	ws, err := withEnv(newStack, func(e env.Env) (script, error) { return record(ctx, e, actions, steps) })
 	if err != nil {
@@ -357,7 +357,7 @@ func measure(ctx context.Context, info arc.GameInfo, steps, block, rounds int) (
 		return res, nil
 	}
 	newMasked := func() (env.Env, error) {
-		g, err := env.Make(info.ID)
+		g, err := env.Make(context.Background(), info.ID, env.Config{})
 		if err != nil {
 			return nil, err
 		}

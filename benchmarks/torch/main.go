@@ -268,7 +268,7 @@ func setup(game string, envs, k, pool int) ([]path, func(), error) {
 	newStepper := func(seed uint64) (*stepper, error) {
 		ctx := context.Background()
 		venv, err := vector.New(ctx, vector.Spec{
-			NumEnvs: envs, Make: vector.Make(game), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: k}},
+			NumEnvs: envs, Make: vector.Make(game, env.Config{}), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: k}},
 		})
 		if err != nil {
 			return nil, err

@@ -305,12 +305,12 @@ func localTargets(ctx context.Context, o options, r *report) error {
 	vec := func(mk func() (vector.Env, error)) (subject, error) { return vecs(mk, 1) }
 	syncOf := func(n int) func() (vector.Env, error) {
 		return func() (vector.Env, error) {
-			return vector.NewSync(context.Background(), n, vector.Make(o.game), vector.Config{})
+			return vector.NewSync(context.Background(), n, vector.Make(o.game, env.Config{}), vector.Config{})
 		}
 	}
 	asyncOf := func(n, w int) func() (vector.Env, error) {
 		return func() (vector.Env, error) {
-			return vector.NewAsync(context.Background(), n, vector.Make(o.game), vector.Config{Workers: w})
+			return vector.NewAsync(context.Background(), n, vector.Make(o.game, env.Config{}), vector.Config{Workers: w})
 		}
 	}
 
@@ -482,7 +482,7 @@ func clickScript(n int) [][]arc.Action {
 // games that wait latency per command, as a game on a server would.
 func latencyFactory(latency time.Duration) vector.Factory {
 	return func(context.Context, int) (env.Env, error) {
-		return env.New(envtest.NewFake(envtest.FakeConfig{Latency: latency}))
+		return env.New(envtest.NewFake(envtest.FakeConfig{Latency: latency}), env.Config{})
 	}
 }
 
@@ -495,7 +495,7 @@ type subject func(d time.Duration) (float64, error)
 // gameScript returns 256 rows of n actions among the game's available
 // ones.
 func gameScript(game string, n int) ([][]arc.Action, error) {
-	g, err := env.Make(game)
+	g, err := env.Make(context.Background(), game, env.Config{})
 	if err != nil {
 		return nil, err
 	}
@@ -520,7 +520,7 @@ func gameScript(game string, n int) ([][]arc.Action, error) {
 func handEnvs(ctx context.Context, game string, n int) ([]env.Env, error) {
 	envs := make([]env.Env, 0, n)
 	for range n {
-		g, err := env.Make(game)
+		g, err := env.Make(context.Background(), game, env.Config{})
 		if err != nil {
 			return envs, err
 		}

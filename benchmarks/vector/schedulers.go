@@ -49,7 +49,7 @@ func schedulerTargets(ctx context.Context, o options, r *report) error {
 			c()
 		}
 	}()
-	local := vector.Make(o.game)
+	local := vector.Make(o.game, env.Config{})
 	script, err := gameScript(o.game, o.envs)
 	if err != nil {
 		return err

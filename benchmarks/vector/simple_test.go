@@ -19,7 +19,7 @@ func TestSimpleMatchesSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := vector.NewSync(ctx, n, vector.Make("kw01"), vector.Config{})
+	ref, err := vector.NewSync(ctx, n, vector.Make("kw01", env.Config{}), vector.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestSimpleMatchesSync(t *testing.T) {
 	}
 	for _, opts := range []simpleOptions{{}, {InPlace: true}, {InPlace: true, CallerRuns: true}} {
 		for _, w := range []int{1, 2, 3} {
-			v, err := newSimple(ctx, n, w, vector.Make("kw01"), opts)
+			v, err := newSimple(ctx, n, w, vector.Make("kw01", env.Config{}), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func TestSimpleAllocatesNothing(t *testing.T) {
 	}
 	for _, opts := range []simpleOptions{{}, {InPlace: true}, {InPlace: true, CallerRuns: true}} {
 		for _, w := range []int{1, 2} {
-			v, err := newSimple(ctx, n, w, vector.Make("kw01"), opts)
+			v, err := newSimple(ctx, n, w, vector.Make("kw01", env.Config{}), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +118,7 @@ func BenchmarkSimple(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, err := newSimple(ctx, n, 2, vector.Make("kw01"), simpleOptions{InPlace: true})
+	v, err := newSimple(ctx, n, 2, vector.Make("kw01", env.Config{}), simpleOptions{InPlace: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -79,7 +80,7 @@ func TestExploreAgentClicksOnObjects(t *testing.T) {
 
 func TestExploreAgentDeterministic(t *testing.T) {
 	play := func() []arc.Action {
-		g, err := env.Make("kw01")
+		g, err := env.Make(context.Background(), "kw01", env.Config{})
 		require.NoError(t, err)
 		defer g.Close()
 		obs, info, err := g.Reset(t.Context(), env.ResetOptions{})

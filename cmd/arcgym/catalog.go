@@ -213,8 +213,8 @@ func (c *catalog) make(ctx context.Context, id string) (*env.Game, error) {
 		return nil, err
 	}
 	// The catalog's pool is arcengine's default (see open), which
-	// env.MakeContext plays real games from.
-	return env.MakeContext(ctx, id)
+	// env.Make plays real games from.
+	return env.Make(ctx, id, env.Config{})
 }
 
 // selectors of -game and of render's arguments.

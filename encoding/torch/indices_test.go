@@ -31,7 +31,7 @@ type pipeline struct {
 func newPipeline(tb testing.TB, game string, envs, k int) (*pipeline, tensor.U8) {
 	tb.Helper()
 	venv, err := vector.New(context.Background(), vector.Spec{
-		NumEnvs: envs, Make: vector.Make(game), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: k}},
+		NumEnvs: envs, Make: vector.Make(game, env.Config{}), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: k}},
 	})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { venv.Close() })

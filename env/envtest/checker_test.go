@@ -14,9 +14,9 @@ import (
 	"github.com/arcgym/arcgym/env/envtest"
 )
 
-func newGame(t testing.TB, cfg envtest.FakeConfig, opts ...env.Option) *env.Game {
+func newGame(t testing.TB, cfg envtest.FakeConfig, game env.Config) *env.Game {
 	t.Helper()
-	g, err := env.New(envtest.NewFake(cfg), opts...)
+	g, err := env.New(envtest.NewFake(cfg), game)
 	require.NoError(t, err)
 	return g
 }
@@ -25,20 +25,20 @@ func TestCheckGameOnFake(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		cfg  envtest.FakeConfig
-		opts []env.Option
+		game env.Config
 	}{
-		{"default", envtest.FakeConfig{}, nil},
-		{"animated", envtest.FakeConfig{FramesPerAction: 3, Levels: 5}, nil},
-		{"budget", envtest.FakeConfig{Budget: 4}, nil},
-		{"click only", envtest.FakeConfig{Available: arc.ActionSetOf(arc.Action6)}, nil},
-		{"restart on game over", envtest.FakeConfig{Levels: 2}, []env.Option{env.WithGameOver(env.GameOverRestartsLevel)}},
-		{"shaped reward", envtest.FakeConfig{}, []env.Option{env.WithReward(env.ShapedReward(1, 5, -1))}},
+		{"default", envtest.FakeConfig{}, env.Config{}},
+		{"animated", envtest.FakeConfig{FramesPerAction: 3, Levels: 5}, env.Config{}},
+		{"budget", envtest.FakeConfig{Budget: 4}, env.Config{}},
+		{"click only", envtest.FakeConfig{Available: arc.ActionSetOf(arc.Action6)}, env.Config{}},
+		{"restart on game over", envtest.FakeConfig{Levels: 2}, env.Config{GameOver: env.GameOverRestartsLevel}},
+		{"shaped reward", envtest.FakeConfig{}, env.Config{Reward: env.ShapedReward(1, 5, -1)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			envtest.CheckT(t, newGame(t, tc.cfg, tc.opts...), envtest.CheckOptions{Seed: 3})
-			envtest.CheckT(t, newGame(t, tc.cfg, tc.opts...), envtest.CheckOptions{
+			envtest.CheckT(t, newGame(t, tc.cfg, tc.game), envtest.CheckOptions{Seed: 3})
+			envtest.CheckT(t, newGame(t, tc.cfg, tc.game), envtest.CheckOptions{
 				Seed: 4, Steps: 50,
-				New: func() (env.Env, error) { return env.New(envtest.NewFake(tc.cfg), tc.opts...) },
+				New: func() (env.Env, error) { return env.New(envtest.NewFake(tc.cfg), tc.game) },
 			})
 		})
 	}
@@ -148,7 +148,7 @@ func TestCheckFindsViolations(t *testing.T) {
 		{"step after close", "after Close"},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
-			g := newGame(t, envtest.FakeConfig{FramesPerAction: 2})
+			g := newGame(t, envtest.FakeConfig{FramesPerAction: 2}, env.Config{})
 			b := &broken{Env: g, rule: tc.rule, rng: rand.New(rand.NewPCG(1, 2))}
 			err := envtest.Check(t.Context(), b, envtest.CheckOptions{Steps: 40})
 			require.Error(t, err)
@@ -159,13 +159,13 @@ func TestCheckFindsViolations(t *testing.T) {
 }
 
 func TestCheckNondeterministicOption(t *testing.T) {
-	g := newGame(t, envtest.FakeConfig{})
+	g := newGame(t, envtest.FakeConfig{}, env.Config{})
 	b := &broken{Env: g, rule: "nondeterministic", rng: rand.New(rand.NewPCG(1, 2))}
 	assert.NoError(t, envtest.Check(t.Context(), b, envtest.CheckOptions{Nondeterministic: true}))
 }
 
 func ExampleCheck() {
-	g, err := env.New(envtest.NewFake(envtest.FakeConfig{FramesPerAction: 2}))
+	g, err := env.New(envtest.NewFake(envtest.FakeConfig{FramesPerAction: 2}), env.Config{})
 	if err != nil {
 		panic(err)
 	}

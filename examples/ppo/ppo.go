@@ -197,8 +197,8 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	// held-out evaluation seeds.
 	base := 1 + int64(cfg.Seed)*10_000_000
 	reseeds := make([]*wrappers.Reseed, cfg.Envs)
-	game := func(_ context.Context, i int) (env.Env, error) {
-		g, err := env.Make(cfg.Game)
+	game := func(ctx context.Context, i int) (env.Env, error) {
+		g, err := env.Make(ctx, cfg.Game, env.Config{})
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +224,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer venv.Close()
-	evalEnv, err := env.Make(cfg.Game)
+	evalEnv, err := env.Make(ctx, cfg.Game, env.Config{})
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +350,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 func lookup(id string) (arc.GameInfo, error) {
-	g, err := env.Make(id)
+	g, err := env.Make(context.Background(), id, env.Config{})
 	if err != nil {
 		return arc.GameInfo{}, err
 	}

@@ -124,7 +124,7 @@ func TestSameSeedSameWeights(t *testing.T) {
 func TestInputMatchesPooledOneHot(t *testing.T) {
 	const envs, stack = 4, 2
 	venv, err := vector.New(t.Context(), vector.Spec{
-		NumEnvs: envs, Make: vector.Make("gl02"), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: stack}},
+		NumEnvs: envs, Make: vector.Make("gl02", env.Config{}), Vector: []vector.Wrapper{vector.FrameStackConfig{Depth: stack}},
 	})
 	require.NoError(t, err)
 	defer venv.Close()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"image/png"
 	"math"
 	"os"
@@ -75,7 +76,7 @@ func TestBaselinesTellOpenMovesFromRandom(t *testing.T) {
 // budget runs out: every move the wanderer picks is open, so the player
 // changes cell on every step.
 func TestWandererTakesOnlyOpenMoves(t *testing.T) {
-	g, err := env.Make("kw01")
+	g, err := env.Make(context.Background(), "kw01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	obs, info, err := g.Reset(t.Context(), env.WithSeed(1_000_000))
@@ -200,7 +201,7 @@ func TestTrainRejectsBadConfig(t *testing.T) {
 // The first hand-made Keyway level starts in a corner: walls above and to
 // the left, corridors below and to the right, the exit down and right.
 func TestFeaturesReadTheFrame(t *testing.T) {
-	g, err := env.Make("kw01")
+	g, err := env.Make(context.Background(), "kw01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	obs, info, err := g.Reset(t.Context(), env.WithSeed(0))

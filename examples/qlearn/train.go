@@ -156,7 +156,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	g, err := env.Make(cfg.Game)
+	g, err := env.Make(ctx, cfg.Game, env.Config{})
 	if err != nil {
 		return nil, err
 	}

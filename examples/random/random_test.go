@@ -49,3 +49,21 @@ func TestRunUnknownGame(t *testing.T) {
 	var out bytes.Buffer
 	assert.Error(t, Run(t.Context(), Config{Game: "zz99"}, &out))
 }
+
+// The time limit ends an episode that neither wins nor loses, as truncation.
+func TestRunStopsAtStepLimit(t *testing.T) {
+	var out, log bytes.Buffer
+	require.NoError(t, Run(t.Context(), Config{Game: "kw01", Episodes: 2, MaxSteps: 4, Log: &log}, &out))
+	assert.Equal(t, 2, strings.Count(log.String(), "NOT_FINISHED after 4 steps"), log.String())
+}
+
+// The same seed plays the same actions; another seed plays others.
+func TestRunIsSeeded(t *testing.T) {
+	run := func(seed uint64) string {
+		var out, log bytes.Buffer
+		require.NoError(t, Run(t.Context(), Config{Game: "gl02", Episodes: 4, MaxSteps: 60, Seed: seed, Log: &log}, &out))
+		return log.String()
+	}
+	assert.Equal(t, run(3), run(3))
+	assert.NotEqual(t, run(3), run(4))
+}

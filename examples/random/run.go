@@ -10,11 +10,11 @@ import (
 
 	"github.com/arcgym/arcgym/arc"
 	"github.com/arcgym/arcgym/env"
-	"github.com/arcgym/arcgym/examples/internal/train"
 	"github.com/arcgym/arcgym/games"
 	"github.com/arcgym/arcgym/remote"
 	"github.com/arcgym/arcgym/scorecard"
 	"github.com/arcgym/arcgym/wire"
+	"github.com/arcgym/arcgym/wrappers"
 )
 
 // Run plays cfg.Episodes random games of each game cfg names and writes
@@ -31,18 +31,17 @@ func Run(ctx context.Context, cfg Config, w io.Writer) error {
 		return err
 	}
 	card := scorecard.New(scorecard.Meta{ID: "local", Tags: []string{"random"}})
-	agent := train.NewRandom(cfg.Seed)
 	var served []*wire.Scorecard
 	for _, id := range ids {
 		g, err := makeGame(ctx, &cfg, id)
 		if err != nil {
 			return err
 		}
-		err = play(ctx, &cfg, g, agent, card)
-		err = errors.Join(err, g.Close())
-		if err != nil {
+		err = play(ctx, &cfg, g, card)
+		if err = errors.Join(err, g.Close()); err != nil {
 			return err
 		}
+		// A remote session's scorecard is the service's, final once closed.
 		if s, ok := g.Backend().(*remote.Session); ok && s.Scorecard() != nil {
 			served = append(served, s.Scorecard())
 		}
@@ -99,7 +98,7 @@ func clientConfig(cfg *Config) remote.ClientConfig {
 // makeGame returns the environment of one game, local or remote.
 func makeGame(ctx context.Context, cfg *Config, id string) (*env.Game, error) {
 	if cfg.Remote == "" {
-		return env.Make(id)
+		return env.Make(ctx, id, env.Config{})
 	}
 	return remote.Make(ctx, id, remote.MakeConfig{
 		BaseURL: cfg.Remote,
@@ -109,33 +108,45 @@ func makeGame(ctx context.Context, cfg *Config, id string) (*env.Game, error) {
 }
 
 // play runs the episodes of one game and records every command's result on
-// the card.
-func play(ctx context.Context, cfg *Config, g *env.Game, agent train.Agent, card *scorecard.Card) error {
+// the card. The game is wrapped as a training loop would wrap it: a time
+// limit, the mask of the actions offered now, and episode statistics. The
+// policy draws from the game's action space under that mask.
+func play(ctx context.Context, cfg *Config, g *env.Game, card *scorecard.Card) error {
 	info := g.GameInfo()
+	e, err := env.Wrap(g,
+		wrappers.TimeLimitConfig{Max: cfg.MaxSteps},
+		wrappers.ActionMaskConfig{},
+		wrappers.EpisodeStatsConfig{},
+	)
+	if err != nil {
+		return err
+	}
+	space, _ := env.ActionSpaceOf(e) // always a *spaces.Action over a Game
+	space.Seed(cfg.Seed)
 	for ep := range cfg.Episodes {
-		obs, inf, err := g.Reset(ctx, env.ResetOptions{})
+		_, inf, err := e.Reset(ctx, env.ResetOptions{})
 		if err != nil {
 			return fmt.Errorf("%s: reset: %w", info.ID, err)
 		}
 		card.Record(&info, g.Last().GUID, g.Last())
-		agent.Begin(obs, &inf)
-		ret, steps := 0.0, 0
-		for steps < cfg.MaxSteps {
-			st, err := g.Step(ctx, agent.Act(obs, &inf))
+		for {
+			a, ok := space.Sample(inf.Mask)
+			if !ok {
+				return fmt.Errorf("%s: no action available in state %s", info.ID, inf.State)
+			}
+			st, err := e.Step(ctx, a)
 			if err != nil {
-				return fmt.Errorf("%s: step %d: %w", info.ID, steps, err)
+				return fmt.Errorf("%s: step %d: %w", info.ID, inf.EpisodeSteps, err)
 			}
 			card.Record(&info, g.Last().GUID, g.Last())
-			steps++
-			ret += st.Reward
-			obs, inf = st.Obs, st.Info
+			inf = st.Info
 			if st.Done() {
 				break
 			}
 		}
 		if cfg.Log != nil {
 			fmt.Fprintf(cfg.Log, "%s episode %d: %s after %d steps, levels %d/%d, return %.0f\n",
-				info.ID, ep+1, inf.State, steps, inf.LevelsCompleted, inf.WinLevels, ret)
+				info.ID, ep+1, inf.State, inf.Episode.Length, inf.LevelsCompleted, inf.WinLevels, inf.Episode.Return)
 		}
 	}
 	return nil

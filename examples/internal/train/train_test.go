@@ -159,7 +159,7 @@ func TestEvaluate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := env.New(envtest.NewFake(envtest.FakeConfig{}))
+			g, err := env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
 			require.NoError(t, err)
 			defer g.Close()
 			s, err := Evaluate(t.Context(), g, tt.agent, Seeds(10, 4), 7)
@@ -183,7 +183,7 @@ func TestEvaluateReportsStepErrors(t *testing.T) {
 		}
 		return nil
 	}})
-	g, err := env.New(fake)
+	g, err := env.New(fake, env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	_, err = Evaluate(t.Context(), g, always(arc.Action3), Seeds(1, 1), 5)
