@@ -23,9 +23,10 @@ import (
 	"github.com/arcgym/arcgym/wrappers"
 )
 
-// latencies gives sub-environment i the latency lat[i].
+// latencies gives sub-environment i the latency lat[i], over blocking fakes
+// so that an Async over them can run in a synctest bubble.
 func latencies(lat ...time.Duration) Factory {
-	return fakes(func(i int) envtest.FakeConfig { return envtest.FakeConfig{Latency: lat[i]} })
+	return blockingFakes(func(i int) envtest.FakeConfig { return envtest.FakeConfig{Latency: lat[i]} })
 }
 
 func newAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
@@ -50,26 +51,35 @@ func newBubbleAsync(t *testing.T, n int, f Factory, cfg Config) *Async {
 	return a
 }
 
+// The tests of latencies run in synctest bubbles: the fake clock moves only
+// when every goroutine of the bubble waits, so that which command finishes
+// first is decided by the latencies alone, whatever the machine's load.
+
 func TestRecvOrderOfCompletion(t *testing.T) {
-	ms := time.Millisecond
-	a := newAsync(t, 4, latencies(600*ms, 0, 400*ms, 200*ms), Config{BatchSize: 2})
-	assert.Equal(t, 2, a.Metadata().BatchSize)
-	require.NoError(t, a.SendReset(t.Context(), nil, env.WithSeed(20)))
-	assert.Equal(t, 4, a.InFlight())
+	synctest.Test(t, func(t *testing.T) {
+		ms := time.Millisecond
+		a := newBubbleAsync(t, 4, latencies(600*ms, 0, 400*ms, 200*ms), Config{BatchSize: 2})
+		assert.Equal(t, 2, a.Metadata().BatchSize)
+		require.NoError(t, a.SendReset(t.Context(), nil, env.WithSeed(20)))
+		assert.Equal(t, 4, a.InFlight())
 
-	b, err := a.Recv(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []int{1, 3}, b.EnvIDs, "the fastest come first")
-	assert.Equal(t, []int{2, arc.GridSize, arc.GridSize}, b.Obs.Shape)
-	for r, id := range b.EnvIDs {
-		assert.Equal(t, newReference(t, envtest.FakeConfig{}, 20+int64(id)).grid(), row(b.Obs, r), "row %d holds env %d", r, id)
-		assert.True(t, b.First[r])
-	}
+		start := time.Now()
+		b, err := a.Recv(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, []int{1, 3}, b.EnvIDs, "the fastest come first")
+		assert.Equal(t, 200*ms, time.Since(start), "the batch is ready when its second env is")
+		assert.Equal(t, []int{2, arc.GridSize, arc.GridSize}, b.Obs.Shape)
+		for r, id := range b.EnvIDs {
+			assert.Equal(t, newReference(t, envtest.FakeConfig{}, 20+int64(id)).grid(), row(b.Obs, r), "row %d holds env %d", r, id)
+			assert.True(t, b.First[r])
+		}
 
-	b, err = a.Recv(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []int{2, 0}, b.EnvIDs)
-	assert.Equal(t, 0, a.InFlight())
+		b, err = a.Recv(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, []int{2, 0}, b.EnvIDs)
+		assert.Equal(t, 600*ms, time.Since(start))
+		assert.Equal(t, 0, a.InFlight())
+	})
 }
 
 func TestSlowEnvDoesNotStallBatches(t *testing.T) {
@@ -103,7 +113,12 @@ func TestSlowEnvDoesNotStallBatches(t *testing.T) {
 }
 
 func TestSendRecvMisuse(t *testing.T) {
-	a := newAsync(t, 3, sameFakes(envtest.FakeConfig{Latency: 20 * time.Millisecond}), Config{BatchSize: 2})
+	synctest.Test(t, testSendRecvMisuse)
+}
+
+func testSendRecvMisuse(t *testing.T) {
+	ms := time.Millisecond
+	a := newBubbleAsync(t, 3, latencies(20*ms, 20*ms, 20*ms), Config{BatchSize: 2})
 	ctx := t.Context()
 	_, err := a.Recv(ctx)
 	assert.ErrorIs(t, err, ErrNotEnough, "nothing in flight")
@@ -129,33 +144,35 @@ func TestSendRecvMisuse(t *testing.T) {
 }
 
 func TestRecvContextKeepsFinished(t *testing.T) {
-	ms := time.Millisecond
-	// Env 1 takes long enough that even a loaded machine cannot finish it
-	// within the cancelled Recv.
-	a := newAsync(t, 2, latencies(0, 400*ms), Config{})
-	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
-	ctx, cancel := context.WithTimeout(t.Context(), 30*ms)
-	defer cancel()
-	_, err := a.Recv(ctx)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	b, err := a.Recv(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []int{0, 1}, b.EnvIDs, "env 0, finished during the cancelled Recv, is not lost")
+	synctest.Test(t, func(t *testing.T) {
+		ms := time.Millisecond
+		a := newBubbleAsync(t, 2, latencies(10*ms, 400*ms), Config{})
+		require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+		ctx, cancel := context.WithTimeout(t.Context(), 30*ms)
+		defer cancel()
+		_, err := a.Recv(ctx)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, 2, a.InFlight(), "env 0 finished during the cancelled Recv and waits to be received")
+		b, err := a.Recv(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, []int{0, 1}, b.EnvIDs, "env 0 is not lost")
+		require.NoError(t, b.Err())
+	})
 }
 
 func TestDeadline(t *testing.T) {
 	ms := time.Millisecond
 	// Env 1 would take an hour to reset: only the deadline of Config.Timeout
 	// ends its command, so the call returns only if the timeout cuts it
-	// off. The test runs on the real clock: the caller of Async.Reset
-	// spins while workers finish their parts, and the clock of a synctest
-	// bubble stands still while a goroutine spins, so that env 1's deadline
-	// would never come.
+	// off. Envs 0 and 2 take 39 ms, within the timeout. The fakes block (as
+	// real games and remote sessions do), so that no goroutine of an Async
+	// spins and the bubble's clock moves when they all wait.
 	f := func(_ context.Context, i int) (env.Env, error) {
-		if i != 1 {
-			return env.New(envtest.NewFake(envtest.FakeConfig{}), env.Config{})
+		lat := 39 * ms
+		if i == 1 {
+			lat = time.Hour
 		}
-		g, err := env.New(envtest.NewFake(envtest.FakeConfig{Latency: time.Hour}), env.Config{})
+		g, err := env.New(blockingFake{envtest.NewFake(envtest.FakeConfig{Latency: lat})}, env.Config{})
 		if err != nil {
 			return nil, err
 		}
@@ -163,21 +180,28 @@ func TestDeadline(t *testing.T) {
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			checkNoLeak(t)
-			v := newVec(t, k, 3, f, Config{Timeout: 40 * ms})
-			b, err := v.Reset(t.Context(), env.ResetOptions{})
-			require.NoError(t, err)
-			assert.NoError(t, b.Errs[0])
-			assert.NoError(t, b.Errs[2])
-			require.Error(t, b.Errs[1])
-			assert.NotErrorIs(t, b.Errs[1], errNoDeadline)
-			assert.ErrorIs(t, b.Errs[1], ErrDeadline, "the slow env was cut off")
-			assert.ErrorIs(t, b.Errs[1], context.DeadlineExceeded)
-			var ee *EnvError
-			require.ErrorAs(t, b.Errs[1], &ee)
-			assert.Equal(t, 1, ee.Env)
-			assert.Equal(t, "reset", ee.Op)
-			assert.Equal(t, 40*ms, v.Metadata().Timeout)
+			synctest.Test(t, func(t *testing.T) {
+				v := newVec(t, k, 3, f, Config{Timeout: 40 * ms})
+				start := time.Now()
+				b, err := v.Reset(t.Context(), env.ResetOptions{})
+				require.NoError(t, err)
+				if k.name == "async" {
+					assert.LessOrEqual(t, time.Since(start), 39*ms+40*ms, "two workers, each cut off at the timeout")
+				} else {
+					assert.Equal(t, 39*ms+40*ms+39*ms, time.Since(start), "one env after the other, env 1 cut off")
+				}
+				assert.NoError(t, b.Errs[0])
+				assert.NoError(t, b.Errs[2])
+				require.Error(t, b.Errs[1])
+				assert.NotErrorIs(t, b.Errs[1], errNoDeadline)
+				assert.ErrorIs(t, b.Errs[1], ErrDeadline, "the slow env was cut off")
+				assert.ErrorIs(t, b.Errs[1], context.DeadlineExceeded)
+				var ee *EnvError
+				require.ErrorAs(t, b.Errs[1], &ee)
+				assert.Equal(t, 1, ee.Env)
+				assert.Equal(t, "reset", ee.Op)
+				assert.Equal(t, 40*ms, v.Metadata().Timeout)
+			})
 		})
 	}
 }
@@ -205,14 +229,18 @@ func (e deadlineEnv) Step(ctx context.Context, a arc.Action) (env.Step, error) {
 }
 
 func TestAsyncDeadlineOnRecv(t *testing.T) {
-	ms := time.Millisecond
-	a := newAsync(t, 2, latencies(0, 300*ms), Config{Timeout: 30 * ms})
-	require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
-	b, err := a.Recv(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []int{0, 1}, b.EnvIDs)
-	assert.NoError(t, b.Errs[0])
-	assert.ErrorIs(t, b.Errs[1], ErrDeadline)
+	synctest.Test(t, func(t *testing.T) {
+		ms := time.Millisecond
+		a := newBubbleAsync(t, 2, latencies(29*ms, 300*ms), Config{Timeout: 30 * ms})
+		require.NoError(t, a.SendReset(t.Context(), nil, env.ResetOptions{}))
+		start := time.Now()
+		b, err := a.Recv(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, 30*ms, time.Since(start), "cut off at the timeout")
+		assert.Equal(t, []int{0, 1}, b.EnvIDs)
+		assert.NoError(t, b.Errs[0], "29 ms is within the timeout")
+		assert.ErrorIs(t, b.Errs[1], ErrDeadline)
+	})
 }
 
 // A failing sub-environment reports its error in its row and leaves the

@@ -60,9 +60,10 @@ func ExampleNewSync() {
 // finish, so a slow one does not hold up the batch.
 func ExampleAsync_Recv() {
 	ctx := context.Background()
-	// Sub-environment 0 answers in 500 ms, 1 at once, 2 in 40 ms.
+	// Sub-environment 0 takes an hour to answer (until Close cancels it);
+	// 1 and 2 answer at once.
 	slowFirst := func(i int) time.Duration {
-		return [...]time.Duration{500 * time.Millisecond, 0, 40 * time.Millisecond}[i]
+		return [...]time.Duration{time.Hour, 0, 0}[i]
 	}
 	a, err := vector.NewAsync(ctx, 3, fakeGames(slowFirst), vector.Config{BatchSize: 2})
 	if err != nil {
@@ -78,7 +79,8 @@ func ExampleAsync_Recv() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println("envs", b.EnvIDs, "first", b.First)
+		// Rows come in the order their envs finished; sorted to print.
+		fmt.Println("envs", slices.Sorted(slices.Values(b.EnvIDs)), "first", b.First)
 		actions := []arc.Action{arc.Click(1, 1), arc.Click(2, 2)}
 		if err := a.Send(ctx, b.EnvIDs, actions); err != nil {
 			panic(err)
