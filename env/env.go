@@ -198,3 +198,16 @@ type ResetOptions struct {
 // ResetOptions.Seed). To seed a Game when it is made, set Config.Seed and
 // Config.HasSeed.
 func WithSeed(seed int64) ResetOptions { return ResetOptions{Seed: seed, HasSeed: true} }
+
+// Encoder turns a tensor of colour indices into a float tensor, the input
+// of a model (Obs.Float): package encoding provides the standard encoders,
+// and the encoding wrappers of packages wrappers and vector take any.
+//
+// OutShape returns the shape Encode writes for an input of shape in, or nil
+// when the encoder does not accept that shape. Encode writes the encoding of
+// src into dst, whose shape is OutShape(src.Shape); it must not keep either
+// tensor and should allocate nothing.
+type Encoder interface {
+	OutShape(in []int) []int
+	Encode(dst tensor.F32, src tensor.U8) error
+}

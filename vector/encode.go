@@ -6,23 +6,15 @@ import (
 	"math"
 
 	"github.com/arcgym/arcgym/arc"
+	"github.com/arcgym/arcgym/env"
 	"github.com/arcgym/arcgym/spaces"
 	"github.com/arcgym/arcgym/tensor"
 )
 
-// Encoder turns a tensor of colour indices into a float tensor, the input
-// of a model; the encoders of package encoding are Encoders (the same
-// methods as wrappers.Encoder). OutShape returns the shape Encode writes
-// for an input of shape in, or nil when it does not accept that shape.
-type Encoder interface {
-	OutShape(in []int) []int
-	Encode(dst tensor.F32, src tensor.U8) error
-}
-
 // EncodeConfig configures an Encode vector wrapper.
 type EncodeConfig struct {
 	// Encoder encodes one sub-environment's observation.
-	Encoder Encoder
+	Encoder env.Encoder
 }
 
 // Wrap implements Wrapper: NewEncode(v, c).
@@ -36,7 +28,7 @@ func (c EncodeConfig) Wrap(v Env) (Env, error) { return wrapped(NewEncode(v, c))
 // encoded as they stand. It allocates nothing per call.
 type Encode struct {
 	base
-	enc             Encoder
+	enc             env.Encoder
 	in, outShape    []int
 	inSize, outSize int
 	data, final     []float32

@@ -8,25 +8,13 @@ import (
 	"github.com/arcgym/arcgym/tensor"
 )
 
-// Encoder turns a tensor of colour indices into a float tensor, the input
-// of a model. Package encoding provides the standard encoders.
-//
-// OutShape returns the shape Encode writes for an input of shape in, or nil
-// when the encoder does not accept that shape. Encode writes the encoding of
-// src into dst, whose shape is OutShape(src.Shape); it must not keep either
-// tensor and should allocate nothing.
-type Encoder interface {
-	OutShape(in []int) []int
-	Encode(dst tensor.F32, src tensor.U8) error
-}
-
 // Encode is a wrapper that fills Obs.Float with an Encoder's output of
 // Obs.Grid on every Reset and Step. The float tensor lives in a buffer the
 // wrapper owns (valid until the next call). ObservationSpace still
 // describes Obs.Grid; FloatShape gives the shape of Obs.Float.
 type Encode struct {
 	obsMap
-	enc   Encoder
+	enc   env.Encoder
 	shape []int
 	buf   tensor.F32
 }
@@ -34,7 +22,7 @@ type Encode struct {
 // EncodeConfig configures an Encode. Encoder must be set.
 type EncodeConfig struct {
 	// Encoder encodes the grid of every observation into Obs.Float.
-	Encoder Encoder
+	Encoder env.Encoder
 }
 
 // NewEncode wraps e so that observations carry cfg.Encoder's encoding of
