@@ -69,7 +69,7 @@ func TestEnvMakeFindsRealGames(t *testing.T) {
 	arcengine.SetDefault(p)
 	t.Cleanup(func() { arcengine.SetDefault(nil) })
 
-	g, err := env.Make(context.Background(), "sd01", env.Config{})
+	g, err := env.Make(t.Context(), "sd01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	info := g.GameInfo()
@@ -81,18 +81,18 @@ func TestEnvMakeFindsRealGames(t *testing.T) {
 	assert.Equal(t, info.Available, inf.Available)
 
 	// Built-in games come first and still need nothing else.
-	k, err := env.Make(context.Background(), "kw01", env.Config{})
+	k, err := env.Make(t.Context(), "kw01", env.Config{})
 	require.NoError(t, err)
 	require.NoError(t, k.Close())
 
-	_, err = env.Make(context.Background(), "zz99", env.Config{})
+	_, err = env.Make(t.Context(), "zz99", env.Config{})
 	assert.ErrorIs(t, err, arc.ErrUnknownGame)
 }
 
 func TestUnknownGameSaysHowToConfigure(t *testing.T) {
 	t.Setenv(arcengine.EnvGamesDir, "")
 	t.Setenv(arcengine.EnvToolkitGamesDir, "")
-	_, err := env.Make(context.Background(), "ls20", env.Config{})
+	_, err := env.Make(t.Context(), "ls20", env.Config{})
 	require.ErrorIs(t, err, arc.ErrUnknownGame)
 	assert.Contains(t, err.Error(), arcengine.EnvGamesDir)
 }

@@ -12,7 +12,7 @@ import (
 // actions.
 func ExampleMake() {
 	ctx := context.Background()
-	g, err := env.Make(context.Background(), "kw01", env.Config{}) // base id or full "kw01-5e3a91c4"
+	g, err := env.Make(ctx, "kw01", env.Config{}) // base id or full "kw01-5e3a91c4"
 	if err != nil {
 		panic(err)
 	}
@@ -46,7 +46,7 @@ func ExampleMake() {
 // Reset kinds: a level reset keeps progress, a game reset starts over.
 func ExampleGame_Reset() {
 	ctx := context.Background()
-	g, err := env.Make(context.Background(), "kw01", env.Config{})
+	g, err := env.Make(ctx, "kw01", env.Config{})
 	if err != nil {
 		panic(err)
 	}

@@ -1,7 +1,6 @@
 package env_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,7 +13,7 @@ import (
 )
 
 func TestMakeUnknownGame(t *testing.T) {
-	_, err := env.Make(context.Background(), "zz99", env.Config{})
+	_, err := env.Make(t.Context(), "zz99", env.Config{})
 	require.ErrorIs(t, err, arc.ErrUnknownGame)
 	assert.Contains(t, err.Error(), "zz99")
 }
@@ -22,15 +21,15 @@ func TestMakeUnknownGame(t *testing.T) {
 func TestMakeEveryGamePassesTheChecker(t *testing.T) {
 	for _, info := range games.List() {
 		t.Run(info.ID, func(t *testing.T) {
-			g, err := env.Make(context.Background(), info.ID, env.Config{})
+			g, err := env.Make(t.Context(), info.ID, env.Config{})
 			require.NoError(t, err)
 			assert.Equal(t, info.ID, g.GameInfo().ID)
 			for _, seed := range []int64{0, 3} {
-				e, err := env.Make(context.Background(), info.ID, env.Config{})
+				e, err := env.Make(t.Context(), info.ID, env.Config{})
 				require.NoError(t, err)
 				envtest.CheckT(t, e, envtest.CheckOptions{
 					Seed: seed, Steps: 300,
-					New: func() (env.Env, error) { return env.Make(context.Background(), info.ID, env.Config{}) },
+					New: func() (env.Env, error) { return env.Make(t.Context(), info.ID, env.Config{}) },
 				})
 			}
 			require.NoError(t, g.Close())
@@ -39,7 +38,7 @@ func TestMakeEveryGamePassesTheChecker(t *testing.T) {
 }
 
 func TestSeededResetRefreshesBaselines(t *testing.T) {
-	g, err := env.Make(context.Background(), "kw01", env.Config{})
+	g, err := env.Make(t.Context(), "kw01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	handMade := g.GameInfo().BaselineActions

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -414,7 +413,7 @@ func TestConformanceEnvEquivalence(t *testing.T) {
 	c := remoteClient(t, ts.URL, "")
 	for _, info := range games.List() {
 		t.Run(info.ID, func(t *testing.T) {
-			local, err := env.Make(context.Background(), info.ID, env.Config{})
+			local, err := env.Make(t.Context(), info.ID, env.Config{})
 			require.NoError(t, err)
 			defer local.Close()
 			rem, err := remote.NewGame(ctx, c, info.ID, remote.GameConfig{})

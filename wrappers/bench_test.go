@@ -1,7 +1,6 @@
 package wrappers_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -141,7 +140,7 @@ func BenchmarkStandardStack(b *testing.B) {
 		{"stats", func(e env.Env) env.Env { return must(wrappers.NewEpisodeStats(e, wrappers.EpisodeStatsConfig{})) }},
 	} {
 		b.Run("gl02/"+tc.name, func(b *testing.B) {
-			g, err := env.Make(context.Background(), "gl02", env.Config{})
+			g, err := env.Make(b.Context(), "gl02", env.Config{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -184,7 +183,7 @@ func BenchmarkNonBackgroundMask(b *testing.B) {
 func benchNonBackgroundMask(b *testing.B, game string) {
 	const steps = 4096
 	mk := func(tb testing.TB, masked bool) env.Env {
-		g, err := env.Make(context.Background(), game, env.Config{})
+		g, err := env.Make(tb.Context(), game, env.Config{})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package wrappers_test
 
 import (
-	"context"
 	"io"
 	"testing"
 
@@ -135,7 +134,7 @@ func TestBuiltinGamesUnderStack(t *testing.T) {
 		t.Run(info.ID, func(t *testing.T) {
 			t.Parallel()
 			mk := func() (env.Env, error) {
-				g, err := env.Make(context.Background(), info.ID, env.Config{})
+				g, err := env.Make(t.Context(), info.ID, env.Config{})
 				if err != nil {
 					return nil, err
 				}

@@ -168,10 +168,10 @@ func BenchmarkReseedReset(b *testing.B) {
 // reset under each seed.
 func ExampleNewReseed() {
 	ctx := context.Background()
-	g, _ := env.Make(context.Background(), "gl02", env.Config{})
+	g, _ := env.Make(ctx, "gl02", env.Config{})
 	e, _ := wrappers.NewReseed(g, wrappers.ReseedConfig{First: 10, Stride: 3})
 	defer e.Close()
-	ref, _ := env.Make(context.Background(), "gl02", env.Config{})
+	ref, _ := env.Make(ctx, "gl02", env.Config{})
 	defer ref.Close()
 	for range 3 {
 		seed := e.Next()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -133,7 +132,7 @@ func TestRecordedCommands(t *testing.T) {
 	assert.LessOrEqual(t, resets, 1+2*episodes)
 
 	// pair checks the final frames; a script cut between blocks too.
-	plain := &envSide{ctx: ctx, mk: func() (env.Env, error) { return env.Make(context.Background(), info.ID, env.Config{}) }, acts: s.applied, resetAfter: s.resetAfter}
+	plain := &envSide{ctx: ctx, mk: func() (env.Env, error) { return env.Make(t.Context(), info.ID, env.Config{}) }, acts: s.applied, resetAfter: s.resetAfter}
 	backend := &backendSide{ctx: ctx, id: info.ID, cmds: cmds, bounds: bounds}
 	ratio, a, b, err := pair(backend, plain, steps, 300, 2)
 	require.NoError(t, err)

@@ -323,7 +323,7 @@ func stack(id string, encode bool) (env.Env, error) {
 // measure records the scripts of one game and measures every side.
 func measure(ctx context.Context, info arc.GameInfo, steps, block, rounds int) (Result, error) {
 	actions := actionStream(info.Available, 1<<12)
-	newEnv := func() (env.Env, error) { return env.Make(context.Background(), info.ID, env.Config{}) }
+	newEnv := func() (env.Env, error) { return env.Make(ctx, info.ID, env.Config{}) }
 	newStack := func() (env.Env, error) { return stack(info.ID, false) }
 	ws, err := withEnv(newStack, func(e env.Env) (script, error) { return record(ctx, e, actions, steps) })
 	if err != nil {
@@ -357,7 +357,7 @@ func measure(ctx context.Context, info arc.GameInfo, steps, block, rounds int) (
 		return res, nil
 	}
 	newMasked := func() (env.Env, error) {
-		g, err := env.Make(context.Background(), info.ID, env.Config{})
+		g, err := env.Make(ctx, info.ID, env.Config{})
 		if err != nil {
 			return nil, err
 		}

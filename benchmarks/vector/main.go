@@ -305,12 +305,12 @@ func localTargets(ctx context.Context, o options, r *report) error {
 	vec := func(mk func() (vector.Env, error)) (subject, error) { return vecs(mk, 1) }
 	syncOf := func(n int) func() (vector.Env, error) {
 		return func() (vector.Env, error) {
-			return vector.NewSync(context.Background(), n, vector.Make(o.game, env.Config{}), vector.Config{})
+			return vector.NewSync(ctx, n, vector.Make(o.game, env.Config{}), vector.Config{})
 		}
 	}
 	asyncOf := func(n, w int) func() (vector.Env, error) {
 		return func() (vector.Env, error) {
-			return vector.NewAsync(context.Background(), n, vector.Make(o.game, env.Config{}), vector.Config{Workers: w})
+			return vector.NewAsync(ctx, n, vector.Make(o.game, env.Config{}), vector.Config{Workers: w})
 		}
 	}
 
@@ -443,7 +443,7 @@ func remoteTargets(ctx context.Context, o options, r *report) error {
 	lat := latencyFactory(o.latency)
 	ideal := float64(o.remote) / o.latency.Seconds()
 	fmt.Printf("\n%d remote envs, %v per command (ideal %.0f steps/s)\n", o.remote, o.latency, ideal)
-	a, err := vector.NewAsync(context.Background(), o.remote, lat, vector.Config{})
+	a, err := vector.NewAsync(ctx, o.remote, lat, vector.Config{})
 	if err != nil {
 		return err
 	}
@@ -520,7 +520,7 @@ func gameScript(game string, n int) ([][]arc.Action, error) {
 func handEnvs(ctx context.Context, game string, n int) ([]env.Env, error) {
 	envs := make([]env.Env, 0, n)
 	for range n {
-		g, err := env.Make(context.Background(), game, env.Config{})
+		g, err := env.Make(ctx, game, env.Config{})
 		if err != nil {
 			return envs, err
 		}
@@ -691,7 +691,7 @@ func lockRate(ctx context.Context, envs []env.Env, ended []bool, parts int, d ti
 // recvRate steps n games through Send and Recv in batches of n/2 for d and
 // returns the steps per second.
 func recvRate(ctx context.Context, n int, f vector.Factory, d time.Duration, script [][]arc.Action) (float64, error) {
-	a, err := vector.NewAsync(context.Background(), n, f, vector.Config{BatchSize: n / 2})
+	a, err := vector.NewAsync(ctx, n, f, vector.Config{BatchSize: n / 2})
 	if err != nil {
 		return 0, err
 	}

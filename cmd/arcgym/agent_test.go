@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,7 +79,7 @@ func TestExploreAgentClicksOnObjects(t *testing.T) {
 
 func TestExploreAgentDeterministic(t *testing.T) {
 	play := func() []arc.Action {
-		g, err := env.Make(context.Background(), "kw01", env.Config{})
+		g, err := env.Make(t.Context(), "kw01", env.Config{})
 		require.NoError(t, err)
 		defer g.Close()
 		obs, info, err := g.Reset(t.Context(), env.ResetOptions{})

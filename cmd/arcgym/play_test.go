@@ -26,7 +26,7 @@ type leveled interface{ Levels() []engine.Level }
 // and the frame (as plain hex lines) that it leads to.
 func solutionScript(t *testing.T, id string, seed int64) (script string, n int, frame string) {
 	t.Helper()
-	g, err := env.Make(context.Background(), id, env.Config{})
+	g, err := env.Make(t.Context(), id, env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	_, _, err = g.Reset(t.Context(), env.WithSeed(seed))
@@ -218,7 +218,7 @@ func TestClickAt(t *testing.T) {
 }
 
 func TestPlayerDrawScreen(t *testing.T) {
-	g, err := env.Make(context.Background(), "tl03", env.Config{})
+	g, err := env.Make(t.Context(), "tl03", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	var out strings.Builder

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"image/png"
 	"math"
 	"os"
@@ -76,7 +75,7 @@ func TestBaselinesTellOpenMovesFromRandom(t *testing.T) {
 // budget runs out: every move the wanderer picks is open, so the player
 // changes cell on every step.
 func TestWandererTakesOnlyOpenMoves(t *testing.T) {
-	g, err := env.Make(context.Background(), "kw01", env.Config{})
+	g, err := env.Make(t.Context(), "kw01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	obs, info, err := g.Reset(t.Context(), env.WithSeed(1_000_000))
@@ -201,7 +200,7 @@ func TestTrainRejectsBadConfig(t *testing.T) {
 // The first hand-made Keyway level starts in a corner: walls above and to
 // the left, corridors below and to the right, the exit down and right.
 func TestFeaturesReadTheFrame(t *testing.T) {
-	g, err := env.Make(context.Background(), "kw01", env.Config{})
+	g, err := env.Make(t.Context(), "kw01", env.Config{})
 	require.NoError(t, err)
 	defer g.Close()
 	obs, info, err := g.Reset(t.Context(), env.WithSeed(0))

@@ -121,6 +121,8 @@ func play(ctx context.Context, cfg *Config, g *env.Game, card *scorecard.Card) e
 	if err != nil {
 		return err
 	}
+	// These wrappers hold nothing of their own: closing g, as Run does,
+	// closes all there is.
 	space, _ := env.ActionSpaceOf(e) // always a *spaces.Action over a Game
 	space.Seed(cfg.Seed)
 	for ep := range cfg.Episodes {
